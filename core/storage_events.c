@@ -1,0 +1,363 @@
+/*
+ * storage_events.c — interaction events: inserting, and moving one object's
+ * events between the hot table and its packed cold chunks.
+ *
+ * A move batch reads, writes and deletes inside the caller's transaction, so
+ * a batch is all or nothing: a process killed between batches leaves every
+ * event in exactly one tier, and the per-object counts match.
+ */
+#include "storage_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int storage_event_insert_hot(struct storage *s, const struct event *e, bool *inserted)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO events_hot VALUES(?,?,?,?,?,?,?,?)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, e->object_id);
+	sqlite3_bind_int64(st, 2, e->user_id);
+	sqlite3_bind_int64(st, 3, e->ts);
+	sqlite3_bind_int(st, 4, e->kind);
+	sqlite3_bind_int64(st, 5, e->step_id);
+	sqlite3_bind_int64(st, 6, e->variant_id);
+	sqlite3_bind_int64(st, 7, e->alias_id);
+	sqlite3_bind_int(st, 8, e->label);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		fail(s, "storing an event");
+		sqlite3_reset(st);
+		return -1;
+	}
+	*inserted = sqlite3_changes(s->db) > 0;
+	sqlite3_reset(st);
+	return 0;
+}
+
+int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
+{
+	if (hot == 0 && cold == 0)
+		return 0;
+	/* The first event of an object turns "no data" into "available". */
+	sqlite3_stmt *st = stmt(s, "UPDATE objects SET hot_events=hot_events+?1,"
+				   " cold_events=cold_events+?2,"
+				   " ixd_state=CASE WHEN ixd_state=0 THEN 1 ELSE ixd_state END WHERE id=?3");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, hot);
+	sqlite3_bind_int64(st, 2, cold);
+	sqlite3_bind_int64(st, 3, object_id);
+	return exec_stmt(s, st, "updating event counts");
+}
+
+static int next_chunk_number(struct storage *s, int64_t object_id, int64_t *chunk)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT coalesce(max(chunk), 0) + 1 FROM events_cold WHERE object_id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	int rc = sqlite3_step(st);
+	*chunk = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "numbering cold chunks");
+}
+
+/* Packs sorted events into as many chunks as needed, numbered from *chunk. */
+static int write_chunks(struct storage *s, int64_t object_id, const struct event *ev, size_t n,
+			int64_t *chunk)
+{
+	struct buf blob = {0};
+	for (size_t at = 0; at < n; at += COLDPACK_CHUNK) {
+		size_t count = n - at < COLDPACK_CHUNK ? n - at : COLDPACK_CHUNK;
+		buf_reset(&blob);
+		coldpack_encode(ev + at, count, &blob);
+		sqlite3_stmt *st = stmt(s, "INSERT INTO events_cold(object_id, chunk, n, data) VALUES(?,?,?,?)");
+		if (!st) {
+			buf_free(&blob);
+			return -1;
+		}
+		sqlite3_bind_int64(st, 1, object_id);
+		sqlite3_bind_int64(st, 2, (*chunk)++);
+		sqlite3_bind_int64(st, 3, (int64_t)count);
+		sqlite3_bind_blob(st, 4, blob.data, (int)blob.len, SQLITE_STATIC);
+		if (exec_stmt(s, st, "writing cold events") < 0) {
+			buf_free(&blob);
+			return -1;
+		}
+	}
+	buf_free(&blob);
+	return 0;
+}
+
+struct event_array {
+	struct event *ev;
+	size_t n, cap;
+};
+
+static struct event *event_array_room(struct event_array *a, size_t extra)
+{
+	if (a->n + extra > a->cap) {
+		size_t cap = a->cap ? a->cap : 1024;
+		while (cap < a->n + extra)
+			cap *= 2;
+		struct event *grown = realloc(a->ev, cap * sizeof *grown);
+		if (!grown)
+			abort();
+		a->ev = grown;
+		a->cap = cap;
+	}
+	return a->ev + a->n;
+}
+
+/*
+ * Decodes cold chunks of an object in chunk order, at least `min_events`
+ * (all when 0).  *last_chunk is the last chunk read, *stored the events the
+ * chunks said they held.
+ */
+static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
+		     struct event_array *out, int64_t *last_chunk, int64_t *stored)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT chunk, n, data FROM events_cold WHERE object_id=? ORDER BY chunk");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	*last_chunk = 0;
+	*stored = 0;
+	int rc = SQLITE_DONE;
+	while ((min_events == 0 || *stored < min_events) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct event *room = event_array_room(out, COLDPACK_CHUNK);
+		int n = coldpack_decode(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+					object_id, room);
+		if (n < 0 || n != sqlite3_column_int(st, 1)) {
+			snprintf(s->error, sizeof s->error,
+				 "cold chunk %lld of object %lld is damaged; run `thaw check`",
+				 (long long)sqlite3_column_int64(st, 0), (long long)object_id);
+			sqlite3_reset(st);
+			return -1;
+		}
+		out->n += (size_t)n;
+		*stored += n;
+		*last_chunk = sqlite3_column_int64(st, 0);
+	}
+	if (min_events == 0 || *stored < min_events) {
+		if (rc != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return fail(s, "reading cold events");
+		}
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int cached_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	int rc = sqlite3_step(st);
+	*hot = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*cold = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading event counts");
+}
+
+static bool hot_has(struct storage *s, const struct event *e, int *err)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
+				   " AND kind=? AND step_id=? AND variant_id=? AND alias_id=? AND label=?");
+	if (!st) {
+		*err = -1;
+		return false;
+	}
+	sqlite3_bind_int64(st, 1, e->object_id);
+	sqlite3_bind_int64(st, 2, e->user_id);
+	sqlite3_bind_int64(st, 3, e->ts);
+	sqlite3_bind_int(st, 4, e->kind);
+	sqlite3_bind_int64(st, 5, e->step_id);
+	sqlite3_bind_int64(st, 6, e->variant_id);
+	sqlite3_bind_int64(st, 7, e->alias_id);
+	sqlite3_bind_int(st, 8, e->label);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		*err = fail(s, "checking an event");
+	return rc == SQLITE_ROW;
+}
+
+int storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev, size_t n,
+			      int64_t *added)
+{
+	*added = 0;
+	if (n == 0)
+		return 0;
+	qsort(ev, n, sizeof *ev, event_compare);
+	int64_t hot_count, cold_count;
+	if (cached_counts(s, object_id, &hot_count, &cold_count) < 0)
+		return -1;
+	/* What is already stored must not be stored twice: decode the object's
+	 * cold chunks once (an import into an expired object is rare). */
+	struct event_array existing = {0};
+	int64_t last, stored;
+	if (cold_count > 0 && read_cold(s, object_id, 0, &existing, &last, &stored) < 0) {
+		free(existing.ev);
+		return -1;
+	}
+	qsort(existing.ev, existing.n, sizeof *existing.ev, event_compare);
+	size_t kept = 0;
+	int err = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		if (i > 0 && event_compare(&ev[i], &ev[i - 1]) == 0)
+			continue;
+		if (existing.n && bsearch(&ev[i], existing.ev, existing.n, sizeof *ev, event_compare))
+			continue;
+		if (hot_count > 0 && hot_has(s, &ev[i], &err))
+			continue;
+		ev[kept++] = ev[i];
+	}
+	free(existing.ev);
+	if (err)
+		return -1;
+	int64_t chunk;
+	if (kept == 0)
+		return 0;
+	if (next_chunk_number(s, object_id, &chunk) < 0 || write_chunks(s, object_id, ev, kept, &chunk) < 0 ||
+	    storage_object_add_counts(s, object_id, 0, (int64_t)kept) < 0)
+		return -1;
+	*added = (int64_t)kept;
+	return 0;
+}
+
+int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
+{
+	*moved = 0;
+	sqlite3_stmt *st = stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
+				   " FROM events_hot WHERE object_id=? ORDER BY user_id, ts, kind,"
+				   " step_id, variant_id, alias_id, label LIMIT ?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	sqlite3_bind_int64(st, 2, max_rows);
+	struct event_array a = {0};
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct event *e = event_array_room(&a, 1);
+		e->object_id = object_id;
+		e->user_id = sqlite3_column_int64(st, 0);
+		e->ts = sqlite3_column_int64(st, 1);
+		e->kind = sqlite3_column_int(st, 2);
+		e->step_id = sqlite3_column_int64(st, 3);
+		e->variant_id = sqlite3_column_int64(st, 4);
+		e->alias_id = sqlite3_column_int64(st, 5);
+		e->label = sqlite3_column_int(st, 6);
+		a.n++;
+	}
+	/* finish the read before writing the same table (SQLite isolation rule) */
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(a.ev);
+		return fail(s, "reading hot events");
+	}
+	if (a.n == 0) {
+		free(a.ev);
+		return 0;
+	}
+	int64_t chunk;
+	int result = next_chunk_number(s, object_id, &chunk);
+	if (result == 0)
+		result = write_chunks(s, object_id, a.ev, a.n, &chunk);
+	if (result == 0) {
+		const struct event *last = &a.ev[a.n - 1];
+		sqlite3_stmt *del = (int64_t)a.n < max_rows
+			? stmt(s, "DELETE FROM events_hot WHERE object_id=?1")
+			: stmt(s, "DELETE FROM events_hot WHERE object_id=?1 AND"
+				  " (user_id, ts, kind, step_id, variant_id, alias_id, label) <="
+				  " (?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+		if (!del) {
+			result = -1;
+		} else {
+			sqlite3_bind_int64(del, 1, object_id);
+			if ((int64_t)a.n >= max_rows) {
+				sqlite3_bind_int64(del, 2, last->user_id);
+				sqlite3_bind_int64(del, 3, last->ts);
+				sqlite3_bind_int(del, 4, last->kind);
+				sqlite3_bind_int64(del, 5, last->step_id);
+				sqlite3_bind_int64(del, 6, last->variant_id);
+				sqlite3_bind_int64(del, 7, last->alias_id);
+				sqlite3_bind_int(del, 8, last->label);
+			}
+			result = exec_stmt(s, del, "removing moved hot events");
+		}
+	}
+	if (result == 0 && (int64_t)sqlite3_changes(s->db) != (int64_t)a.n) {
+		snprintf(s->error, sizeof s->error, "moving object %lld: deleted %d hot rows, expected %zu",
+			 (long long)object_id, sqlite3_changes(s->db), a.n);
+		result = -1;
+	}
+	if (result == 0)
+		result = storage_object_add_counts(s, object_id, -(int64_t)a.n, (int64_t)a.n);
+	if (result == 0)
+		*moved = (int64_t)a.n;
+	free(a.ev);
+	return result;
+}
+
+int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
+{
+	*moved = 0;
+	struct event_array a = {0};
+	int64_t last_chunk, stored;
+	if (read_cold(s, object_id, max_rows, &a, &last_chunk, &stored) < 0) {
+		free(a.ev);
+		return -1;
+	}
+	if (a.n == 0) {
+		free(a.ev);
+		return 0;
+	}
+	int64_t inserted = 0;
+	for (size_t i = 0; i < a.n; i++) {
+		bool fresh;
+		if (storage_event_insert_hot(s, &a.ev[i], &fresh) < 0) {
+			free(a.ev);
+			return -1;
+		}
+		inserted += fresh;
+	}
+	free(a.ev);
+	sqlite3_stmt *del = stmt(s, "DELETE FROM events_cold WHERE object_id=? AND chunk<=?");
+	if (!del)
+		return -1;
+	sqlite3_bind_int64(del, 1, object_id);
+	sqlite3_bind_int64(del, 2, last_chunk);
+	if (exec_stmt(s, del, "removing restored cold chunks") < 0 ||
+	    storage_object_add_counts(s, object_id, inserted, -stored) < 0)
+		return -1;
+	*moved = stored;
+	return 0;
+}
+
+int storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
+{
+	sqlite3_stmt *h = object_id
+		? stmt(s, "SELECT count(*) FROM events_hot WHERE object_id=?")
+		: stmt(s, "SELECT count(*) FROM events_hot WHERE ?=0");
+	if (!h)
+		return -1;
+	sqlite3_bind_int64(h, 1, object_id);
+	int rc = sqlite3_step(h);
+	*hot = sqlite3_column_int64(h, 0);
+	sqlite3_reset(h);
+	if (rc != SQLITE_ROW)
+		return fail(s, "counting hot events");
+	sqlite3_stmt *c = object_id
+		? stmt(s, "SELECT coalesce(sum(n), 0) FROM events_cold WHERE object_id=?")
+		: stmt(s, "SELECT coalesce(sum(n), 0) FROM events_cold WHERE ?=0");
+	if (!c)
+		return -1;
+	sqlite3_bind_int64(c, 1, object_id);
+	rc = sqlite3_step(c);
+	*cold = sqlite3_column_int64(c, 0);
+	sqlite3_reset(c);
+	return rc == SQLITE_ROW ? 0 : fail(s, "counting cold events");
+}

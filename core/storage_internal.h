@@ -1,0 +1,41 @@
+/*
+ * storage_internal — shared by the storage_*.c files only.
+ */
+#ifndef THAW_STORAGE_INTERNAL_H
+#define THAW_STORAGE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "storage.h"
+
+#define STMT_CACHE 64
+
+struct storage {
+	sqlite3 *db;
+	char *path;
+	bool read_only;
+	char error[512];
+	struct {
+		const char *sql; /* identity: the address of a string literal */
+		sqlite3_stmt *stmt;
+	} cache[STMT_CACHE];
+	int cached;
+};
+
+/*
+ * A prepared statement for `sql` (a string literal, cached by address),
+ * reset and with bindings cleared.  NULL on error (reason set).
+ */
+sqlite3_stmt *stmt(struct storage *s, const char *sql);
+
+/* Records sqlite's message with a context and returns -1. */
+int fail(struct storage *s, const char *context);
+
+/* Runs a statement to completion (no rows expected). */
+int exec_stmt(struct storage *s, sqlite3_stmt *st, const char *context);
+
+/* Binds 0 as NULL, for optional times and ids. */
+void bind_opt(sqlite3_stmt *st, int i, int64_t v);
+char *column_strdup(sqlite3_stmt *st, int i);
+
+#endif

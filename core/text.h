@@ -1,0 +1,53 @@
+/*
+ * text — growable byte buffers and making untrusted strings safe.
+ *
+ * Every string that comes from the database or an import file is untrusted:
+ * before it reaches a terminal, a JSON document, a CSV cell or a mail header
+ * it goes through one of the functions here.
+ */
+#ifndef THAW_TEXT_H
+#define THAW_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct buf {
+	char *data; /* always NUL-terminated when len > 0 or after buf_reset */
+	size_t len;
+	size_t cap;
+};
+
+void buf_reserve(struct buf *b, size_t extra);
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addc(struct buf *b, char c);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_reset(struct buf *b);
+void buf_free(struct buf *b);
+
+/*
+ * Terminal-safe copy: C0/C1 control characters, DEL and invalid UTF-8 become
+ * visible replacements ("^[" style for C0, U+FFFD otherwise), so no escape
+ * sequence from the data can reach the terminal.
+ */
+void text_sanitize_terminal(struct buf *out, const char *s);
+
+/* Appends a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. */
+void text_json_string(struct buf *out, const char *s);
+
+/*
+ * Appends one RFC 4180 CSV field.  A field beginning with '-', '=', '+' or
+ * '@' gets a leading "'" so spreadsheets do not run it as a formula.
+ */
+void text_csv_field(struct buf *out, const char *s);
+
+/* Lower-cases ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic letters. */
+char *text_fold_case(const char *s);
+
+/* Decodes one UTF-8 code point; returns its length, or 0 if invalid. */
+int text_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
+void text_utf8_encode(struct buf *out, uint32_t cp);
+
+#endif

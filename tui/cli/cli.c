@@ -1,0 +1,113 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cli_print_help(const struct command *cmd)
+{
+	printf("usage: thaw [GLOBAL OPTIONS] %s %s\n\n%s\n", cmd->name, cmd->args, cmd->summary);
+	if (cmd->help && *cmd->help)
+		printf("\n%s", cmd->help);
+	printf("\nGlobal options: --config FILE, --db FILE, --now TIME, --read-only (see thaw --help)\n");
+}
+
+int cli_usage(const struct command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "thaw %s: ", cmd ? cmd->name : "");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	if (cmd)
+		fprintf(stderr, "usage: thaw %s %s (thaw %s --help for more)\n", cmd->name, cmd->args, cmd->name);
+	va_end(ap);
+	return EXIT_USAGE;
+}
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "thaw: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	return EXIT_RUNTIME;
+}
+
+static const struct option *find_option(const struct option *opts, const char *name, size_t len)
+{
+	for (const struct option *o = opts; o && o->name; o++)
+		if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+int cli_parse(const struct command *cmd, int argc, char **argv, const struct option *opts,
+	      char ***positional, int *npos)
+{
+	*positional = calloc(argc + 1, sizeof **positional);
+	*npos = 0;
+	bool options_done = false;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (options_done || a[0] != '-' || a[1] == '\0') {
+			(*positional)[(*npos)++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			options_done = true;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cli_print_help(cmd);
+			return -1;
+		}
+		if (a[1] != '-')
+			return cli_usage(cmd, "unknown option '%s'", a);
+		const char *name = a + 2, *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct option *o = find_option(opts, name, len);
+		if (!o)
+			return cli_usage(cmd, "unknown option '--%.*s'", (int)len, name);
+		if (!o->takes_value) {
+			if (eq)
+				return cli_usage(cmd, "--%s takes no value", o->name);
+			*(bool *)o->target = true;
+			continue;
+		}
+		const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!value)
+			return cli_usage(cmd, "--%s needs a value", o->name);
+		*(const char **)o->target = value;
+	}
+	return 0;
+}
+
+int cli_open(struct cli *c, bool writes, struct storage **s)
+{
+	char err[600];
+	int flags = c->read_only || !writes ? STORAGE_READ_ONLY : 0;
+	if (storage_open(c->db_path, flags, s, err, sizeof err) < 0) {
+		/* a read of a workspace that needs migrating: open it writable */
+		if (!writes && !c->read_only && strstr(err, "needs its schema upgraded") &&
+		    storage_open(c->db_path, 0, s, err, sizeof err) == 0)
+			return EXIT_OK;
+		return cli_fail("%s", err);
+	}
+	return EXIT_OK;
+}
+
+int cli_require_write(const struct cli *c, const char *what)
+{
+	if (!c->read_only)
+		return EXIT_OK;
+	return cli_fail("%s is not available in read-only mode (--read-only)", what);
+}
+
+int64_t cli_now(const struct cli *c)
+{
+	return clock_now(&c->clock);
+}

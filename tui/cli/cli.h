@@ -1,0 +1,84 @@
+/*
+ * cli — what every command shares: the loaded configuration, the clock, the
+ * operator, opening the workspace, option parsing and error reporting.
+ *
+ * Exit codes: 0 success, 1 runtime error (one line on stderr saying why),
+ * 2 usage or configuration error.
+ */
+#ifndef THAW_CLI_H
+#define THAW_CLI_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "clock.h"
+#include "config.h"
+#include "storage.h"
+#include "sweep.h"
+
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+struct cli {
+	struct config config;
+	struct clock clock;
+	const char *db_path;
+	bool read_only;
+	struct actor actor;
+	char operator_name[64];
+	char ssh_client[64];
+	volatile sig_atomic_t *stop; /* set by SIGINT / SIGTERM */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct cli *c, const struct command *self, int argc, char **argv);
+	const char *args;    /* "OBJ [--json]" */
+	const char *summary; /* one line */
+	const char *help;    /* the options, one per line */
+};
+
+/* An option of a command: a flag (bool *) or one with a value (const char **). */
+struct option {
+	const char *name; /* without the leading "--" */
+	bool takes_value;
+	void *target;
+};
+
+/*
+ * Parses argv (after the command name) against the options; positional
+ * arguments land in *positional (malloc'd, caller frees).  Returns 0, or
+ * EXIT_USAGE after printing why, or -1 when --help was printed.
+ */
+int cli_parse(const struct command *cmd, int argc, char **argv, const struct option *opts,
+	      char ***positional, int *npos);
+
+void cli_print_help(const struct command *cmd);
+
+/* Prints "thaw CMD: message" to stderr and returns EXIT_USAGE. */
+int cli_usage(const struct command *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints "thaw: message" to stderr and returns EXIT_RUNTIME. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Opens the workspace (read-only when asked or when the command only reads). */
+int cli_open(struct cli *c, bool writes, struct storage **s);
+
+/* Refuses a write in read-only mode; returns EXIT_OK when allowed. */
+int cli_require_write(const struct cli *c, const char *what);
+
+int64_t cli_now(const struct cli *c);
+
+/* The commands. */
+int cmd_list(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_show(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_import(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_audit(struct cli *c, const struct command *self, int argc, char **argv);
+
+#endif

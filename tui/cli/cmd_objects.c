@@ -1,0 +1,326 @@
+/*
+ * cmd_objects.c — reading the workspace: list, show, and the summary that
+ * `thaw` prints with no command.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "model.h"
+#include "policy.h"
+#include "present.h"
+#include "text.h"
+
+static void print_sanitized(const char *s)
+{
+	struct buf b = {0};
+	text_sanitize_terminal(&b, s ? s : "");
+	fputs(b.data ? b.data : "", stdout);
+	buf_free(&b);
+}
+
+static int parse_state(const char *s)
+{
+	if (strcmp(s, "expiring") == 0)
+		return STATE_FILTER_EXPIRING;
+	if (strcmp(s, "kept") == 0)
+		return STATE_FILTER_KEPT;
+	return ixd_state_parse(s);
+}
+
+static void print_table(const struct object_list *l, int64_t now)
+{
+	printf("%-14s %-8s %-8s %-18s %12s %12s  %s\n", "API_ID", "KIND", "STATUS", "IXD", "HOT", "COLD",
+	       "NAME [TAGS]");
+	for (int i = 0; i < l->count; i++) {
+		const struct object_row *o = &l->rows[i];
+		char expiry[256], hot[32], cold[32];
+		present_expiry(o, now, expiry, sizeof expiry);
+		/* "kept: used by <long owner name>" would break the columns */
+		if (o->kept_by && o->state == IXD_AVAILABLE)
+			snprintf(expiry, sizeof expiry, "kept");
+		present_count(o->hot_events, hot, sizeof hot);
+		present_count(o->cold_events, cold, sizeof cold);
+		print_sanitized(o->api_id);
+		int pad = 14 - (int)strlen(o->api_id);
+		printf("%*s %-8s %-8s %-18s %12s %12s  ", pad > 0 ? pad : 0, "",
+		       object_kind_name(o->kind), object_status_name(o->status), expiry, hot, cold);
+		print_sanitized(o->name);
+		if (o->tags && *o->tags) {
+			printf(" [");
+			print_sanitized(o->tags);
+			printf("]");
+		}
+		printf("\n");
+	}
+}
+
+static void print_csv(const struct object_list *l, int64_t now)
+{
+	struct buf b = {0};
+	buf_adds(&b, "api_id,name,kind,status,ixd_state,expiry,expires_at,tags,last_sent_at,hot_events,cold_events\r\n");
+	for (int i = 0; i < l->count; i++) {
+		const struct object_row *o = &l->rows[i];
+		char expiry[256], expires[16], last_sent[16];
+		present_expiry(o, now, expiry, sizeof expiry);
+		present_date(o->expires_at, expires, sizeof expires);
+		present_date(o->last_sent_at, last_sent, sizeof last_sent);
+		const char *fields[] = {o->api_id, o->name, object_kind_name(o->kind),
+					object_status_name(o->status), ixd_state_name(o->state), expiry,
+					o->expires_at ? expires : "", o->tags ? o->tags : "",
+					o->last_sent_at ? last_sent : ""};
+		for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+			text_csv_field(&b, fields[f]);
+			buf_addc(&b, ',');
+		}
+		buf_printf(&b, "%lld,%lld\r\n", (long long)o->hot_events, (long long)o->cold_events);
+	}
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+}
+
+static void print_json(const struct object_list *l, int64_t now)
+{
+	struct buf b = {0};
+	buf_addc(&b, '[');
+	for (int i = 0; i < l->count; i++) {
+		if (i)
+			buf_addc(&b, ',');
+		buf_adds(&b, "\n  ");
+		present_object_json(&b, &l->rows[i], now);
+	}
+	buf_adds(&b, "\n]\n");
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+}
+
+int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	const char *kind = NULL, *status = NULL, *state = NULL, *tag = NULL, *search = NULL,
+		   *sort = NULL, *limit = NULL;
+	bool json = false, csv = false, desc = false;
+	const struct option opts[] = {
+		{"kind", true, &kind}, {"status", true, &status}, {"state", true, &state},
+		{"tag", true, &tag}, {"search", true, &search}, {"sort", true, &sort},
+		{"limit", true, &limit}, {"desc", false, &desc}, {"json", false, &json},
+		{"csv", false, &csv}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (npos)
+		return cli_usage(self, "unexpected argument '%s'", argv[argc - 1]);
+	struct object_query q = {.kind = -1, .status = -1, .state = -1, .tag = tag, .search = search,
+				 .sort = SORT_NAME, .descending = desc, .now = cli_now(c),
+				 .soon_days = c->config.policy.expiring_soon_days};
+	if (kind && (q.kind = object_kind_parse(kind)) < 0)
+		return cli_usage(self, "--kind must be campaign or canvas, not '%s'", kind);
+	if (status && (q.status = object_status_parse(status)) < 0)
+		return cli_usage(self, "--status must be draft, active, idle, stopped or archived, not '%s'", status);
+	if (state && (q.state = parse_state(state)) < 0)
+		return cli_usage(self, "--state must be available, expiring, kept, expired, restoring, purged or none, not '%s'", state);
+	if (sort && (q.sort = object_sort_parse(sort)) < 0)
+		return cli_usage(self, "--sort must be name, kind, status, last_sent, state, expires, hot, cold or tags, not '%s'", sort);
+	if (limit) {
+		char *end;
+		q.limit = strtoll(limit, &end, 10);
+		if (*end || q.limit <= 0)
+			return cli_usage(self, "--limit must be a positive number, not '%s'", limit);
+	}
+	if (json && csv)
+		return cli_usage(self, "choose --json or --csv, not both");
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	struct object_list l;
+	if (storage_list_objects(s, &q, &l) < 0) {
+		rc = cli_fail("%s", storage_error(s));
+		storage_close(s);
+		return rc;
+	}
+	if (json)
+		print_json(&l, q.now);
+	else if (csv)
+		print_csv(&l, q.now);
+	else
+		print_table(&l, q.now);
+	object_list_free(&l);
+	storage_close(s);
+	return EXIT_OK;
+}
+
+static void show_items(const char *title, const struct named_item *items, int n, bool variants)
+{
+	if (n == 0)
+		return;
+	printf("%s:\n", title);
+	for (int i = 0; i < n; i++) {
+		printf("  ");
+		print_sanitized(items[i].name);
+		if (items[i].api_id && *items[i].api_id) {
+			printf("  (");
+			print_sanitized(items[i].api_id);
+			printf(")");
+		}
+		if (variants && items[i].flag)
+			printf("  [control group]");
+		printf("\n");
+	}
+}
+
+static void show_refs(const struct object_detail *d)
+{
+	if (d->ref_count == 0)
+		return;
+	printf("Retargeting filters naming it:\n");
+	for (int i = 0; i < d->ref_count; i++) {
+		const struct named_item *r = &d->refs[i];
+		int kind = atoi(r->extra);
+		const char *owner_kind = strchr(r->extra, ':') + 1;
+		printf("  %-26s by %s ", filter_kind_name(kind), owner_kind);
+		print_sanitized(r->name);
+		printf("  %s\n", r->flag ? "(active: protects it)" : "(owner not active: does not protect)");
+	}
+}
+
+static void show_restores(struct storage *s, int64_t id)
+{
+	struct job_row *jobs;
+	int n;
+	if (storage_object_restores(s, id, &jobs, &n) < 0 || n == 0)
+		return;
+	printf("Restore history:\n");
+	for (int i = 0; i < n; i++) {
+		char when[32];
+		present_date(jobs[i].finished_at ? jobs[i].finished_at : jobs[i].created_at, when, sizeof when);
+		printf("  job %lld  %-9s %s  by ", (long long)jobs[i].id, job_state_name(jobs[i].state), when);
+		print_sanitized(jobs[i].requested_by);
+		printf("\n");
+	}
+	job_rows_free(jobs, n);
+}
+
+static void show_text(struct storage *s, const struct cli *c, const struct object_row *o)
+{
+	int64_t now = cli_now(c);
+	int months = c->config.policy.expire_after_months;
+	char expiry[256], why[512], dates[4][16], hot[32], cold[32];
+	present_expiry(o, now, expiry, sizeof expiry);
+	if (o->state == IXD_EXPIRED) {
+		present_date(o->expired_at, dates[0], sizeof dates[0]);
+		printf("!! Interaction data expired on %s — retargeting filters, profiles and exports leave it out.\n"
+		       "!! Restore it with: thaw restore %s\n\n", dates[0], o->api_id);
+	} else if (o->state == IXD_PURGED) {
+		printf("!! Interaction data deleted under the previous retention policy (nothing sent for 25 months\n"
+		       "!! and no active retargeting use). It cannot be restored or used in new filters.\n\n");
+	}
+	print_sanitized(o->name);
+	printf("\n  api id      ");
+	print_sanitized(o->api_id);
+	printf("\n  kind        %s\n  status      %s\n  IxD         %s (%s)\n",
+	       object_kind_name(o->kind), object_status_name(o->status), ixd_state_name(o->state), expiry);
+	struct policy_facts f = {.status = o->status, .state = o->state, .stopped_at = o->stopped_at,
+				 .last_restored_at = o->last_restored_at,
+				 .has_data = o->hot_events + o->cold_events > 0,
+				 .protected_by_filter = o->kept_by != NULL};
+	struct policy_verdict v = policy_evaluate(&f, now, months);
+	policy_explain(&v, o->kept_by, months, o->last_restored_at, why, sizeof why);
+	printf("  why         ");
+	print_sanitized(why);
+	present_date(o->created_at, dates[0], sizeof dates[0]);
+	present_date(o->first_sent_at, dates[1], sizeof dates[1]);
+	present_date(o->last_sent_at, dates[2], sizeof dates[2]);
+	present_date(o->stopped_at, dates[3], sizeof dates[3]);
+	printf("\n  created     %s\n  first sent  %s\n  last sent   %s\n  stopped     %s\n",
+	       dates[0], dates[1], dates[2], dates[3]);
+	present_date(o->last_restored_at, dates[0], sizeof dates[0]);
+	printf("  restored    %s\n  tags        ", dates[0]);
+	print_sanitized(o->tags && *o->tags ? o->tags : "—");
+	printf("\n  channels    ");
+	print_sanitized(o->channels && *o->channels ? o->channels : "—");
+	present_count(o->hot_events, hot, sizeof hot);
+	present_count(o->cold_events, cold, sizeof cold);
+	printf("\n  events      %s hot, %s cold\n", hot, cold);
+	struct object_detail d;
+	if (storage_object_detail(s, o->id, &d) == 0) {
+		show_items("Steps", d.steps, d.step_count, false);
+		show_items("Variants", d.variants, d.variant_count, true);
+		show_items("Link aliases", d.aliases, d.alias_count, false);
+		show_refs(&d);
+		object_detail_free(&d);
+	}
+	show_restores(s, o->id);
+}
+
+int cmd_show(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	bool json = false;
+	const struct option opts[] = {{"json", false, &json}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	const char *key = npos == 1 ? pos[0] : NULL;
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!key)
+		return cli_usage(self, npos ? "give exactly one object" : "which object?");
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	struct object_row o;
+	int found = storage_object_find(s, key, &o);
+	if (found <= 0) {
+		rc = found < 0 ? cli_fail("%s", storage_error(s))
+			       : cli_fail("no object with api id or unique name '%s'", key);
+		storage_close(s);
+		return rc;
+	}
+	if (json) {
+		struct buf b = {0};
+		present_object_json(&b, &o, cli_now(c));
+		buf_addc(&b, '\n');
+		fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+	} else {
+		show_text(s, c, &o);
+	}
+	object_row_free(&o);
+	storage_close(s);
+	return EXIT_OK;
+}
+
+int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	(void)self, (void)argc, (void)argv;
+	struct storage *s;
+	int rc = cli_open(c, false, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	struct workspace_summary w;
+	if (storage_summary(s, cli_now(c), c->config.policy.expiring_soon_days, &w) < 0) {
+		rc = cli_fail("%s", storage_error(s));
+		storage_close(s);
+		return rc;
+	}
+	char hot[32], cold[32], users[32];
+	present_count(w.hot_events, hot, sizeof hot);
+	present_count(w.cold_events, cold, sizeof cold);
+	present_count(w.users, users, sizeof users);
+	printf("Workspace ");
+	print_sanitized(storage_path(s));
+	printf("\n  %lld objects (%lld campaigns, %lld Canvases), %s users\n"
+	       "  interaction data: %lld available, %lld expired, %lld restoring, %lld purged, %lld none\n"
+	       "  %lld expire within %d days, %lld kept by a retargeting filter\n"
+	       "  events: %s hot, %s cold; %lld restore jobs running or queued\n",
+	       (long long)w.objects, (long long)w.campaigns, (long long)w.canvases, users,
+	       (long long)w.by_state[IXD_AVAILABLE], (long long)w.by_state[IXD_EXPIRED],
+	       (long long)w.by_state[IXD_RESTORING], (long long)w.by_state[IXD_PURGED],
+	       (long long)w.by_state[IXD_NONE], (long long)w.expiring_soon,
+	       c->config.policy.expiring_soon_days, (long long)w.kept, hot, cold,
+	       (long long)w.jobs_active);
+	printf("\nThe interactive console is not built yet; try `thaw list --state expired`.\n");
+	storage_close(s);
+	return EXIT_OK;
+}

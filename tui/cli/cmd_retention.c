@@ -1,0 +1,511 @@
+/*
+ * cmd_retention.c — changing tiers: sweep, restore, cancel, jobs, worker,
+ * and reading the audit log.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "model.h"
+#include "present.h"
+#include "restore.h"
+#include "text.h"
+#include "worker.h"
+
+static void json_str(struct buf *b, const char *key, const char *value)
+{
+	buf_printf(b, "\"%s\":", key);
+	if (value)
+		text_json_string(b, value);
+	else
+		buf_adds(b, "null");
+}
+
+static void put_sanitized(const char *s)
+{
+	struct buf b = {0};
+	text_sanitize_terminal(&b, s ? s : "");
+	fputs(b.data ? b.data : "", stdout);
+	buf_free(&b);
+}
+
+/* ---- sweep ---- */
+
+int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	bool dry_run = false, json = false;
+	const struct option opts[] = {{"dry-run", false, &dry_run}, {"json", false, &json},
+				      {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (npos)
+		return cli_usage(self, "unexpected argument");
+	if (!dry_run && (rc = cli_require_write(c, "sweep")) != EXIT_OK)
+		return rc;
+	struct storage *s;
+	if ((rc = cli_open(c, !dry_run, &s)) != EXIT_OK)
+		return rc;
+	struct sweep_options o = {.now = cli_now(c), .months = c->config.policy.expire_after_months,
+				  .batch_rows = c->config.worker.batch_rows, .dry_run = dry_run,
+				  .actor = c->actor, .stop = c->stop};
+	/* a dry run must not write, not even the refreshed dates */
+	struct sweep_report r;
+	if (dry_run && !c->read_only) {
+		storage_close(s);
+		if ((rc = cli_open(c, true, &s)) != EXIT_OK)
+			return rc;
+	}
+	if (sweep_run(s, &o, &r) < 0) {
+		rc = cli_fail("sweep: %s", storage_error(s));
+		storage_close(s);
+		return rc;
+	}
+	struct buf b = {0};
+	if (json)
+		buf_printf(&b, "{\"dry_run\":%s,\"objects\":[", dry_run ? "true" : "false");
+	for (int i = 0; i < r.due_count; i++) {
+		struct object_row obj;
+		if (storage_object_get(s, r.due[i], &obj) <= 0)
+			continue;
+		char due[16];
+		present_date(obj.expires_at, due, sizeof due);
+		if (json) {
+			buf_adds(&b, i ? ",{" : "{");
+			json_str(&b, "api_id", obj.api_id);
+			buf_addc(&b, ',');
+			json_str(&b, "name", obj.name);
+			buf_printf(&b, ",\"due\":\"%s\",\"events\":%lld}", due,
+				   (long long)(obj.hot_events + obj.cold_events));
+		} else {
+			printf("%s ", dry_run ? "would expire" : "expired");
+			put_sanitized(obj.api_id);
+			printf(" (due %s, %lld events)  ", due, (long long)(obj.hot_events + obj.cold_events));
+			put_sanitized(obj.name);
+			printf("\n");
+		}
+		object_row_free(&obj);
+	}
+	if (json) {
+		buf_printf(&b, "],\"expired\":%d,\"events_moved\":%" PRId64 ",\"interrupted\":%s}\n",
+			   r.due_count, r.events_moved, r.stopped ? "true" : "false");
+		fwrite(b.data, 1, b.len, stdout);
+	} else {
+		printf("%s: %d object%s %s, %" PRId64 " events moved to cold%s\n", dry_run ? "dry run" : "sweep",
+		       r.due_count, r.due_count == 1 ? "" : "s", dry_run ? "due" : "expired", r.events_moved,
+		       r.stopped ? " (interrupted: run it again to finish)" : "");
+	}
+	buf_free(&b);
+	bool stopped = r.stopped;
+	sweep_report_free(&r);
+	storage_close(s);
+	return stopped ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* ---- jobs ---- */
+
+static void job_rate(const struct job_row *j, double *rate, int64_t *eta_s)
+{
+	int64_t end = j->finished_ms ? j->finished_ms : j->updated_ms;
+	int64_t ms = j->started_ms && end > j->started_ms ? end - j->started_ms : 0;
+	*rate = ms > 0 ? (double)j->events_done * 1000.0 / (double)ms : 0;
+	int64_t left = j->events_total - j->events_done;
+	*eta_s = *rate > 0 && left > 0 ? (int64_t)(left / *rate) : 0;
+}
+
+static void job_json(struct buf *b, struct storage *s, const struct job_row *j)
+{
+	double rate;
+	int64_t eta;
+	job_rate(j, &rate, &eta);
+	char created[32], finished[32];
+	clock_format(j->created_at, created, sizeof created);
+	clock_format(j->finished_at, finished, sizeof finished);
+	buf_printf(b, "{\"id\":%lld,\"state\":\"%s\",", (long long)j->id, job_state_name(j->state));
+	json_str(b, "requested_by", j->requested_by);
+	buf_addc(b, ',');
+	json_str(b, "requested_from", j->requested_from);
+	buf_addc(b, ',');
+	json_str(b, "request", j->request);
+	buf_printf(b, ",\"created_at\":\"%s\",\"finished_at\":%s%s%s,\"events_total\":%lld,"
+		      "\"events_done\":%lld,\"rate\":%.0f,\"eta_seconds\":%lld,",
+		   created, j->finished_at ? "\"" : "", j->finished_at ? finished : "null",
+		   j->finished_at ? "\"" : "", (long long)j->events_total, (long long)j->events_done, rate,
+		   (long long)eta);
+	json_str(b, "mail", j->mail_state);
+	buf_adds(b, ",\"items\":[");
+	struct job_item_row *items;
+	int n;
+	if (storage_job_items(s, j->id, &items, &n) == 0) {
+		for (int i = 0; i < n; i++) {
+			char exp[32];
+			clock_format(items[i].new_expires_at, exp, sizeof exp);
+			buf_adds(b, i ? ",{" : "{");
+			json_str(b, "api_id", items[i].api_id);
+			buf_addc(b, ',');
+			json_str(b, "name", items[i].name);
+			buf_printf(b, ",\"kind\":\"%s\",\"outcome\":\"%s\",\"events_total\":%lld,"
+				      "\"events_done\":%lld", object_kind_name(items[i].kind),
+				   item_outcome_name(items[i].outcome), (long long)items[i].events_total,
+				   (long long)items[i].events_done);
+			if (items[i].other_job)
+				buf_printf(b, ",\"other_job\":%lld", (long long)items[i].other_job);
+			if (items[i].new_expires_at)
+				buf_printf(b, ",\"new_expires_at\":\"%s\"", exp);
+			buf_addc(b, '}');
+		}
+		job_items_free(items, n);
+	}
+	buf_adds(b, "]}");
+}
+
+static void print_bar(int64_t done, int64_t total)
+{
+	int width = 20, filled = total > 0 ? (int)(done * width / total) : width;
+	printf("[");
+	for (int i = 0; i < width; i++)
+		printf("%s", i < filled ? "#" : ".");
+	printf("] %3d%%", total > 0 ? (int)(done * 100 / total) : 100);
+}
+
+static void job_text(struct storage *s, const struct job_row *j, bool with_items)
+{
+	double rate;
+	int64_t eta;
+	job_rate(j, &rate, &eta);
+	char done[32], total[32], when[32];
+	present_count(j->events_done, done, sizeof done);
+	present_count(j->events_total, total, sizeof total);
+	clock_format(j->created_at, when, sizeof when);
+	printf("job %-5lld %-9s ", (long long)j->id, job_state_name(j->state));
+	print_bar(j->events_done, j->events_total);
+	printf(" %s/%s events", done, total);
+	if (rate > 0)
+		printf(", %.0f/s", rate);
+	if (j->state == JOB_RUNNING && eta > 0)
+		printf(", ETA %llds", (long long)eta);
+	printf("\n          %s by ", when);
+	put_sanitized(j->requested_by);
+	if (j->requested_from) {
+		printf(" from ");
+		put_sanitized(j->requested_from);
+	}
+	printf(": ");
+	put_sanitized(j->request);
+	if (j->mail_state) {
+		printf("\n          mail: %s", j->mail_state);
+		if (j->mail_error) {
+			printf(" (");
+			put_sanitized(j->mail_error);
+			printf(")");
+		}
+	}
+	printf("\n");
+	if (!with_items)
+		return;
+	struct job_item_row *items;
+	int n;
+	if (storage_job_items(s, j->id, &items, &n) < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		const struct job_item_row *it = &items[i];
+		char count[32], exp[16];
+		present_count(it->outcome == ITEM_PENDING ? it->events_done : it->events_total, count, sizeof count);
+		printf("          - ");
+		put_sanitized(it->api_id);
+		printf(" %-8s ", object_kind_name(it->kind));
+		if (it->outcome == ITEM_RESTORED) {
+			present_date(it->new_expires_at, exp, sizeof exp);
+			printf("restored %s events, expires %s", count, exp);
+		} else if (it->outcome == ITEM_PENDING) {
+			printf("restoring (%s events so far)", count);
+		} else if (it->outcome == ITEM_SKIPPED_BUSY) {
+			printf("skipped: already being restored (job %lld)", (long long)it->other_job);
+		} else if (it->outcome == ITEM_CANCELLED) {
+			printf("cancelled: still expired");
+		} else {
+			printf("skipped: %s", item_outcome_name(it->outcome));
+		}
+		printf("  ");
+		put_sanitized(it->name);
+		printf("\n");
+	}
+	job_items_free(items, n);
+}
+
+static int print_jobs(struct cli *c, struct storage *s, int64_t only, bool json)
+{
+	(void)c;
+	struct job_row *jobs;
+	int n;
+	if (only) {
+		jobs = calloc(1, sizeof *jobs);
+		int found = storage_job_get(s, only, jobs);
+		if (found <= 0) {
+			free(jobs);
+			return found < 0 ? cli_fail("%s", storage_error(s)) : cli_fail("no job %lld", (long long)only);
+		}
+		n = 1;
+	} else if (storage_jobs_list(s, 50, &jobs, &n) < 0) {
+		return cli_fail("%s", storage_error(s));
+	}
+	struct buf b = {0};
+	if (json)
+		buf_addc(&b, '[');
+	for (int i = 0; i < n; i++) {
+		if (json) {
+			if (i)
+				buf_addc(&b, ',');
+			buf_adds(&b, "\n  ");
+			job_json(&b, s, &jobs[i]);
+		} else {
+			job_text(s, &jobs[i], only || jobs[i].state <= JOB_RUNNING || i < 5);
+		}
+	}
+	if (json) {
+		buf_adds(&b, "\n]\n");
+		fwrite(b.data, 1, b.len, stdout);
+	} else if (n == 0) {
+		printf("no restore jobs\n");
+	}
+	buf_free(&b);
+	job_rows_free(jobs, n);
+	fflush(stdout);
+	return EXIT_OK;
+}
+
+static int parse_job_id(const struct command *self, const char *text, int64_t *id)
+{
+	char *end;
+	*id = strtoll(text, &end, 10);
+	if (*end || *id <= 0)
+		return cli_usage(self, "'%s' is not a job number", text);
+	return EXIT_OK;
+}
+
+int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	bool watch = false, json = false;
+	const struct option opts[] = {{"watch", false, &watch}, {"json", false, &json}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	int64_t only = 0;
+	if (rc == 0 && npos > 1)
+		rc = cli_usage(self, "give at most one job number");
+	if (rc == 0 && npos == 1)
+		rc = parse_job_id(self, pos[0], &only);
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	do {
+		if (watch && isatty(STDOUT_FILENO))
+			printf("\033[H\033[2J");
+		rc = print_jobs(c, s, only, json);
+		if (watch)
+			for (int i = 0; i < 10 && !*c->stop; i++)
+				nanosleep(&(struct timespec){0, 100000000L}, NULL);
+	} while (watch && rc == EXIT_OK && !*c->stop);
+	storage_close(s);
+	return rc;
+}
+
+/* ---- restore, cancel, worker ---- */
+
+static void log_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
+static int run_worker(struct cli *c, struct storage *s, bool once, int64_t only_job, bool verbose)
+{
+	struct worker_options w = {.storage = s, .config = &c->config, .clock = &c->clock,
+				   .actor = c->actor, .once = once, .only_job = only_job,
+				   .stop = c->stop, .log = verbose ? log_line : NULL};
+	if (worker_run(&w) < 0)
+		return cli_fail("worker: %s", storage_error(s));
+	return EXIT_OK;
+}
+
+int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	const char *tag = NULL;
+	bool wait = false, json = false;
+	const struct option opts[] = {{"tag", true, &tag}, {"wait", false, &wait}, {"json", false, &json},
+				      {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	if (rc == 0 && !tag && npos == 0)
+		rc = cli_usage(self, "which objects? (api ids or names, or --tag T)");
+	if (rc == 0 && tag && npos)
+		rc = cli_usage(self, "give objects or --tag, not both");
+	if (rc == 0)
+		rc = cli_require_write(c, "restore");
+	struct storage *s = NULL;
+	if (rc == 0)
+		rc = cli_open(c, true, &s);
+	if (rc) {
+		free(pos);
+		return rc < 0 ? EXIT_OK : rc;
+	}
+	struct restore_request r = {.objects = (const char *const *)pos, .object_count = npos,
+				    .tag = tag, .actor = c->actor, .now = cli_now(c)};
+	struct diag d = {0};
+	int64_t job_id;
+	if (restore_request(s, &r, &job_id, &d) < 0) {
+		if (d.count)
+			diag_print(&d, stderr);
+		else
+			fprintf(stderr, "thaw: %s\n", storage_error(s));
+		fprintf(stderr, "thaw: restore not requested: nothing was changed\n");
+		rc = EXIT_RUNTIME;
+	} else {
+		if (!json)
+			printf("restore job %lld queued\n", (long long)job_id);
+		if (wait)
+			rc = run_worker(c, s, false, job_id, !json);
+		if (rc == EXIT_OK)
+			rc = print_jobs(c, s, job_id, json);
+	}
+	diag_clear(&d);
+	free(pos);
+	storage_close(s);
+	return rc;
+}
+
+int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, NULL, &pos, &npos);
+	int64_t id = 0;
+	if (rc == 0 && npos != 1)
+		rc = cli_usage(self, "give one job number");
+	if (rc == 0)
+		rc = parse_job_id(self, pos[0], &id);
+	free(pos);
+	if (rc == 0)
+		rc = cli_require_write(c, "cancel");
+	struct storage *s;
+	if (rc || (rc = cli_open(c, true, &s)) != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
+	int result = restore_cancel(s, id, &c->actor, cli_now(c));
+	if (result < 0)
+		rc = cli_fail("cancel: %s", storage_error(s));
+	else if (result == 2)
+		rc = cli_fail("no job %lld", (long long)id);
+	else if (result == 1)
+		rc = cli_fail("job %lld has already ended", (long long)id);
+	else
+		printf("job %lld cancelled: its unfinished objects stay expired\n", (long long)id);
+	/* rows that had come back before the cancel return to cold now */
+	if (rc == EXIT_OK)
+		rc = run_worker(c, s, true, 0, false);
+	storage_close(s);
+	return rc;
+}
+
+int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	bool once = false;
+	const struct option opts[] = {{"once", false, &once}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (npos)
+		return cli_usage(self, "unexpected argument");
+	if ((rc = cli_require_write(c, "worker")) != EXIT_OK)
+		return rc;
+	struct storage *s;
+	if ((rc = cli_open(c, true, &s)) != EXIT_OK)
+		return rc;
+	rc = run_worker(c, s, once, 0, true);
+	storage_close(s);
+	return rc;
+}
+
+/* ---- audit ---- */
+
+int cmd_audit(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	const char *since_text = NULL, *limit_text = NULL;
+	bool json = false;
+	const struct option opts[] = {{"since", true, &since_text}, {"limit", true, &limit_text},
+				      {"json", false, &json}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	int64_t since = 0, limit = 100;
+	if (since_text && !clock_parse(since_text, &since))
+		return cli_usage(self, "--since must be an ISO-8601 date or time, not '%s'", since_text);
+	if (limit_text && (limit = strtoll(limit_text, NULL, 10)) <= 0)
+		return cli_usage(self, "--limit must be a positive number, not '%s'", limit_text);
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	struct audit_row *rows;
+	int n;
+	if (storage_audit_list(s, since, limit, &rows, &n) < 0) {
+		rc = cli_fail("%s", storage_error(s));
+		storage_close(s);
+		return rc;
+	}
+	struct buf b = {0};
+	if (json)
+		buf_addc(&b, '[');
+	for (int i = 0; i < n; i++) {
+		const struct audit_row *a = &rows[i];
+		char when[32];
+		clock_format(a->at, when, sizeof when);
+		if (json) {
+			buf_printf(&b, "%s\n  {\"id\":%lld,\"at\":\"%s\",", i ? "," : "", (long long)a->id, when);
+			json_str(&b, "operator", a->operator_name);
+			buf_addc(&b, ',');
+			json_str(&b, "ssh_client", a->ssh_client);
+			buf_addc(&b, ',');
+			json_str(&b, "action", a->action);
+			buf_addc(&b, ',');
+			json_str(&b, "object", a->object_api_id);
+			buf_printf(&b, ",\"job\":%lld,", (long long)a->job_id);
+			json_str(&b, "details", a->details);
+			buf_addc(&b, '}');
+		} else {
+			printf("%s  ", when);
+			put_sanitized(a->operator_name);
+			if (a->ssh_client) {
+				printf("@");
+				put_sanitized(a->ssh_client);
+			}
+			printf("  %-16s ", a->action);
+			if (a->object_api_id) {
+				put_sanitized(a->object_api_id);
+				printf(" ");
+			}
+			if (a->job_id)
+				printf("job %lld ", (long long)a->job_id);
+			put_sanitized(a->details);
+			printf("\n");
+		}
+	}
+	if (json) {
+		buf_adds(&b, "\n]\n");
+		fwrite(b.data, 1, b.len, stdout);
+	}
+	buf_free(&b);
+	audit_rows_free(rows, n);
+	storage_close(s);
+	return EXIT_OK;
+}

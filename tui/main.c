@@ -1,0 +1,230 @@
+/*
+ * main.c — the thaw executable: global options, configuration, dispatch.
+ *
+ * `thaw` with no command opens the console (until it exists: prints a
+ * workspace summary).  Global options may appear anywhere before "--".
+ */
+#include <locale.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+static const struct command commands[] = {
+	{"list", cmd_list, "[--kind K] [--status S] [--state S] [--tag T] [--search TEXT] [--sort COL] [--desc] [--limit N] [--json|--csv]",
+	 "List campaigns and Canvases with status, IxD state, expiry and event counts.",
+	 "  --kind campaign|canvas\n"
+	 "  --status draft|active|idle|stopped|archived\n"
+	 "  --state available|expiring|kept|expired|restoring|purged|none\n"
+	 "  --tag TAG            objects carrying TAG\n"
+	 "  --search TEXT        case-insensitive name substring\n"
+	 "  --sort COL           name, kind, status, last_sent, state, expires, hot, cold, tags\n"
+	 "  --desc               reverse the order\n"
+	 "  --limit N            at most N rows\n"
+	 "  --json | --csv       machine-readable output\n"},
+	{"show", cmd_show, "OBJ [--json]",
+	 "Show one object (api id or exact name): state, expiry and why, setup, counts, restores.", ""},
+	{"import", cmd_import, "FILE... [--json]",
+	 "Import workspace files (YAML) and event files (CSV), each in one transaction.", ""},
+	{"demo", cmd_demo, "[--size small|medium|large] [--seed N] [--out FILE] [--force] [--open]",
+	 "Create a realistic demo workspace (reused if it already exists).",
+	 "  --size S     small (~300 objects, 200k events), medium (3,000 / 5M), large (100,000 / 100M)\n"
+	 "  --seed N     random seed (default 1)\n"
+	 "  --out FILE   where to write it (default: --db, else thaw-demo.db)\n"
+	 "  --force      replace an existing file\n"
+	 "  --open       open it afterwards\n"},
+	{"sweep", cmd_sweep, "[--dry-run] [--json]",
+	 "Expire every stopped object that is due (moves its events to cold).", ""},
+	{"restore", cmd_restore, "OBJ... | --tag T [--wait] [--json]",
+	 "Ask for a restore job: objects by api id or name, or every expired object with a tag.",
+	 "  --tag T      every expired object carrying tag T\n"
+	 "  --wait       run the job here and return when it has finished\n"},
+	{"cancel", cmd_cancel, "JOB", "Cancel a restore job between batches.", ""},
+	{"jobs", cmd_jobs, "[JOB] [--watch] [--json]",
+	 "Restore jobs with state, progress, rate, ETA and per-object outcome.",
+	 "  --watch      redraw every second until interrupted\n"},
+	{"worker", cmd_worker, "[--once]",
+	 "Run queued restore jobs and the daily sweep until stopped (SIGTERM/SIGINT).",
+	 "  --once       do what is pending, then exit\n"},
+	{"audit", cmd_audit, "[--since TIME] [--limit N] [--json]", "Show the audit log.", ""},
+};
+
+#define COMMAND_COUNT (int)(sizeof commands / sizeof commands[0])
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: thaw [--config FILE] [--db FILE] [--now TIME] [--read-only] [COMMAND [ARGS]]\n\n"
+		"thaw keeps messaging interaction data hot or cold and restores it on request.\n"
+		"With no command it opens the console.\n\nCommands:\n");
+	for (int i = 0; i < COMMAND_COUNT; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\nGlobal options:\n"
+		"  --config FILE   configuration file (else $THAW_CONFIG, ./config.yaml,\n"
+		"                  $XDG_CONFIG_HOME/thaw/config.yaml; none = defaults)\n"
+		"  --db FILE       workspace database (else config `database`, default thaw.db)\n"
+		"  --now TIME      fix the clock, ISO-8601 (also $THAW_NOW), for tests and demos\n"
+		"  --read-only     never change anything\n"
+		"  --version, --help\n\n"
+		"thaw COMMAND --help shows a command's options.\n");
+}
+
+struct globals {
+	const char *config, *db, *now;
+	bool read_only, help, version;
+};
+
+/* Takes the global options out of argv, wherever they are before "--". */
+static int take_globals(int *argc, char **argv, struct globals *g)
+{
+	int out = 1;
+	bool done = false;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		const char **target = NULL;
+		size_t len = 0;
+		if (!done && strcmp(a, "--") == 0)
+			done = true;
+		if (done) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		if (strcmp(a, "--read-only") == 0) {
+			g->read_only = true;
+			continue;
+		}
+		if (strcmp(a, "--version") == 0 && out == 1) {
+			g->version = true;
+			continue;
+		}
+		if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) && out == 1) {
+			g->help = true;
+			continue;
+		}
+		if (strncmp(a, "--config", len = 8) == 0)
+			target = &g->config;
+		else if (strncmp(a, "--db", len = 4) == 0)
+			target = &g->db;
+		else if (strncmp(a, "--now", len = 5) == 0)
+			target = &g->now;
+		if (target && (a[len] == '\0' || a[len] == '=')) {
+			if (a[len] == '=') {
+				*target = a + len + 1;
+			} else if (i + 1 < *argc) {
+				*target = argv[++i];
+			} else {
+				fprintf(stderr, "thaw: %s needs a value\n", a);
+				return EXIT_USAGE;
+			}
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return EXIT_OK;
+}
+
+static void find_operator(struct cli *c)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	snprintf(c->operator_name, sizeof c->operator_name, "%s", pw ? pw->pw_name : "unknown");
+	/* SSH_CLIENT is "address port port": the address is what the audit needs */
+	const char *ssh = getenv("SSH_CLIENT");
+	if (ssh && *ssh)
+		snprintf(c->ssh_client, sizeof c->ssh_client, "%.*s", (int)strcspn(ssh, " "), ssh);
+	c->actor.name = c->operator_name;
+	c->actor.ssh_client = c->ssh_client[0] ? c->ssh_client : NULL;
+}
+
+static int load_config(struct cli *c, const char *explicit_path)
+{
+	config_defaults(&c->config);
+	char *path = config_find(explicit_path);
+	if (!path)
+		return EXIT_OK;
+	struct diag d = {0};
+	bool ok = config_load(&c->config, path, NULL, &d);
+	if (!ok) {
+		diag_print(&d, stderr);
+		fprintf(stderr, "thaw: configuration rejected (%d problem%s)\n", d.count, d.count == 1 ? "" : "s");
+	}
+	diag_clear(&d);
+	free(path);
+	return ok ? EXIT_OK : EXIT_USAGE;
+}
+
+static int set_clock(struct cli *c, const char *now)
+{
+	if (!now || !*now)
+		now = getenv("THAW_NOW");
+	if (!now || !*now)
+		return EXIT_OK;
+	if (!clock_parse(now, &c->clock.fixed_now)) {
+		fprintf(stderr, "thaw: --now / THAW_NOW must be an ISO-8601 time like 2026-11-29T10:00:00Z, not '%s'\n", now);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	struct globals g = {0};
+	int rc = take_globals(&argc, argv, &g);
+	if (rc != EXIT_OK)
+		return rc;
+	if (g.version) {
+		printf("thaw %s (storage: %s)\n", THAW_VERSION, storage_engine_version());
+		return EXIT_OK;
+	}
+	if (g.help) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	struct cli c = {.read_only = g.read_only, .stop = &stop_requested};
+	find_operator(&c);
+	if ((rc = load_config(&c, g.config)) != EXIT_OK || (rc = set_clock(&c, g.now)) != EXIT_OK) {
+		config_free(&c.config);
+		return rc;
+	}
+	c.db_path = g.db ? g.db : c.config.database;
+	install_signals();
+	const struct command summary = {"", cmd_summary, "", "Workspace summary.", ""};
+	const struct command *cmd = argc < 2 ? &summary : NULL;
+	for (int i = 0; !cmd && i < COMMAND_COUNT; i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		fprintf(stderr, "thaw: unknown command '%s'\n\n", argv[1]);
+		print_usage(stderr);
+		config_free(&c.config);
+		return EXIT_USAGE;
+	}
+	rc = cmd->run(&c, cmd, argc < 2 ? 0 : argc - 2, argv + 2);
+	config_free(&c.config);
+	return rc;
+}

@@ -1,0 +1,29 @@
+/*
+ * present — how objects, states and numbers read for people.
+ *
+ * Shared by the command line and the console so both say the same thing:
+ * "expires in 12 d", "kept: used by campaign X", "EXPIRED", "restoring 45%",
+ * "deleted (legacy)", "—".
+ */
+#ifndef THAW_PRESENT_H
+#define THAW_PRESENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storage.h"
+#include "text.h"
+
+/* The IxD column: state and expiry in a few words. */
+void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t size);
+
+/* 1234567 -> "1,234,567" */
+void present_count(int64_t n, char *buf, size_t size);
+
+/* A date, or "—" for 0. */
+void present_date(int64_t t, char *buf, size_t size);
+
+/* Appends an object as a JSON object (all fields, sanitised strings). */
+void present_object_json(struct buf *out, const struct object_row *o, int64_t now);
+
+#endif
