@@ -77,18 +77,20 @@ static struct ynode *build_node(struct builder *b, yaml_event_t *ev, int depth)
 	}
 	switch (ev->type) {
 	case YAML_ALIAS_EVENT:
+		/* reported, and replaced by a null so the rest is still checked */
 		diag_add(b->d, b->file, (int)ev->start_mark.line + 1,
 			 (int)ev->start_mark.column + 1,
 			 "aliases (*%s) are not supported; write the value out",
 			 (const char *)ev->data.alias.anchor);
-		b->failed = true;
-		return NULL;
+		struct ynode *n = new_node(YNODE_SCALAR, ev);
+		n->value = strdup("");
+		n->plain = true;
+		return n;
 	case YAML_SCALAR_EVENT: {
 		if (ev->data.scalar.anchor) {
 			diag_add(b->d, b->file, (int)ev->start_mark.line + 1,
 				 (int)ev->start_mark.column + 1, "anchors (&%s) are not supported",
 				 (const char *)ev->data.scalar.anchor);
-			b->failed = true;
 		}
 		struct ynode *n = new_node(YNODE_SCALAR, ev);
 		n->value = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
@@ -104,7 +106,6 @@ static struct ynode *build_node(struct builder *b, yaml_event_t *ev, int depth)
 			diag_add(b->d, b->file, (int)ev->start_mark.line + 1,
 				 (int)ev->start_mark.column + 1, "anchors (&%s) are not supported",
 				 (const char *)anchor);
-			b->failed = true;
 		}
 		struct ynode *n = new_node(mapping ? YNODE_MAPPING : YNODE_SEQUENCE, ev);
 		yaml_event_type_t end = mapping ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;

@@ -32,13 +32,13 @@ void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t s
 		snprintf(buf, size, status_is_active(o->status) ? "active" : "available");
 		return;
 	}
-	int64_t days = clock_days_until(now, o->expires_at);
-	if (o->expires_at <= now)
+	int64_t left = o->expires_at - now;
+	if (left <= 0)
 		snprintf(buf, size, "due: next sweep");
-	else if (days == 0)
-		snprintf(buf, size, "expires today");
+	else if (left < 86400)
+		snprintf(buf, size, "expires in %lld h", (long long)(left + 3599) / 3600);
 	else
-		snprintf(buf, size, "expires in %lld d", (long long)days);
+		snprintf(buf, size, "expires in %lld d", (long long)clock_days_until(now, o->expires_at));
 }
 
 void present_count(int64_t n, char *buf, size_t size)
