@@ -30,7 +30,7 @@ static const struct key_spec key_specs[] = {
 	{"worker", "max_rows_per_second", T_INT, F(worker.max_rows_per_second), 0, 1000000000},
 	{"worker", "sweep_at", T_TIME_OF_DAY, F(worker.sweep_minute_of_day), 0, 0},
 	{"worker", "sweep", T_BOOL, F(worker.sweep_enabled), 0, 0},
-	{"worker", "lease_seconds", T_INT, F(worker.lease_seconds), 5, 3600},
+	{"worker", "lease_seconds", T_INT, F(worker.lease_seconds), 1, 3600},
 	{"worker", "poll_ms", T_INT, F(worker.poll_ms), 50, 60000},
 	{"smtp", "url", T_SMTP_URL, F(smtp.url), 0, 0},
 	{"smtp", "starttls", T_STARTTLS, F(smtp.starttls), 0, 0},

@@ -227,6 +227,22 @@ int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, 
 /* Integrity counters for tests and `thaw check`: counted, not the cached counts. */
 int storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);
 
+/* ---- checking -------------------------------------------------------- */
+
+struct check_report {
+	bool integrity_ok;        /* PRAGMA integrity_check */
+	char integrity[256];      /* its first message when not ok */
+	int64_t objects_checked;
+	int64_t count_mismatches; /* cached hot/cold counts differ from the rows */
+	int64_t damaged_chunks;   /* cold chunks that do not decode */
+	int64_t duplicates;       /* events stored both hot and cold */
+	int64_t state_mismatches; /* e.g. available with cold rows left */
+	char first_problem[256];
+};
+
+/* Verifies the invariants every move keeps (read-only). */
+int storage_check(struct storage *s, struct check_report *r);
+
 /* ---- retention ------------------------------------------------------ */
 
 /* What the policy needs to know about one object. */

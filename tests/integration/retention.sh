@@ -1,1 +1,130 @@
-exit 0
+# The retention rules through the command line, on the hand-built workspace
+# of tests/data with a fixed clock: states and dates for every rule, sweeps,
+# restores (one, several, by tag), repeats, skips, cancel, re-expiry.
+. "$TESTS/integration/lib.sh"
+
+NOW=2026-11-29T12:00:00Z
+t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null || fail "import"
+
+# --- states and dates after import -------------------------------------
+eq "$(state_of spring-sale)" available "spring-sale available before the sweep"
+eq "$(field_of spring-sale expires_at)" 2026-08-31T00:00:00Z "expiry = stop + 3 months"
+eq "$(field_of spring-sale expiry)" "due: next sweep" "spring-sale is due"
+eq "$(field_of summer-sale expires_at)" 2026-11-30T00:00:00Z "archived counts as stopped"
+eq "$(field_of welcome kept_by)" "campaign Win-back" "kept by an active campaign's step filter"
+eq "$(field_of cart kept_by)" "segment VIP buyers" "kept by a segment in use"
+eq "$(field_of summer-sale kept_by)" null "a segment not in use does not protect"
+eq "$(field_of idle-news expiry)" active "idle counts as active"
+eq "$(state_of old-promo)" purged "purged from import"
+eq "$(state_of draft-one)" none "draft has no data"
+out=$(t show old-promo)
+contains "$out" "deleted under the previous retention policy" "purged banner"
+
+# --- sweep -------------------------------------------------------------
+out=$(t sweep --dry-run)
+contains "$out" "would expire spring-sale" "dry run lists the due object"
+eq "$(echo "$out" | grep -c 'would expire')" 1 "only spring-sale is due"
+eq "$(state_of spring-sale)" available "a dry run changes nothing"
+
+out=$(t sweep --json)
+eq "$(echo "$out" | jq -r '.objects[0].api_id')" spring-sale "sweep expires spring-sale"
+eq "$(echo "$out" | jq -r .events_moved)" 6 "its 6 events moved"
+eq "$(state_of spring-sale)" expired "spring-sale expired"
+eq "$(field_of spring-sale hot_events)/$(field_of spring-sale cold_events)" 0/6 "rows in cold"
+eq "$(t sweep --json | jq -r .expired)" 0 "a second sweep has nothing to do"
+contains "$(t audit)" "sweep.expire" "the sweep is audited"
+check_ok
+
+# tag filters never protect; a summer day later the archived one is due
+out=$(THAW_NOW=2026-12-01T00:00:00Z t sweep)
+contains "$out" "expired summer-sale" "summer-sale expires at its date"
+not_contains "$out" "cart" "cart stays kept"
+
+# --- events for an expired object go to cold ----------------------------
+printf 'object,user,time,kind,step,variant,alias,label\nspring-sale,u9,2026-05-25T10:00:00Z,received_email,,spring-a,,\n' >late.csv
+out=$(t import late.csv)
+contains "$out" "0 new hot, 1 new cold" "late event goes to cold"
+eq "$(field_of spring-sale cold_events)" 7 "cold count includes the late event"
+out=$(t import late.csv)
+contains "$out" "1 already present" "late event not doubled"
+
+# --- a new filter naming an expired or purged object is refused ---------
+cat >newfilter.yaml <<'YAML'
+objects:
+  - api_id: retarget
+    kind: campaign
+    name: Retarget spring
+    status: active
+    filters:
+      - { kind: received_campaign, campaign: spring-sale }
+YAML
+exit_code 1 "filter on expired refused" t import newfilter.yaml
+contains "$(cat "$WORK/err")" "newfilter.yaml:7:9: 'spring-sale' has expired interaction data: restore its interaction data first" "refusal message"
+sed -i 's/spring-sale/old-promo/' newfilter.yaml
+exit_code 1 "filter on purged refused" t import newfilter.yaml
+contains "$(cat "$WORK/err")" "cannot be used in retargeting" "purged refusal message"
+eq "$(t show retarget --json 2>/dev/null | jq -r .api_id 2>/dev/null)" "" "nothing half-applied"
+
+# --- restore: queued, repeated, skipped, then run -----------------------
+export THAW_NOW=2026-12-01T00:00:00Z
+out=$(t restore spring-sale --json)
+job=$(echo "$out" | jq -r '.[0].id')
+eq "$(echo "$out" | jq -r '.[0].state')" queued "the job is persisted before anything moves"
+eq "$(state_of spring-sale)" restoring "the job holds the object"
+eq "$(t list --state restoring --json | jq length)" 1 "restoring shows in the list"
+out=$(t restore spring-sale summer-sale old-promo draft-one winback --json)
+items=$(echo "$out" | jq -r '.[0].items | map(.api_id + "=" + .outcome) | sort | join(" ")')
+eq "$items" "draft-one=no interaction data old-promo=deleted under the previous policy spring-sale=already being restored summer-sale=pending winback=not expired" "per-item outcomes"
+eq "$(echo "$out" | jq -r '.[0].items[] | select(.api_id=="spring-sale") | .other_job')" "$job" "names the job that holds it"
+exit_code 1 "unknown object refused" t restore no-such-thing
+contains "$(cat "$WORK/err")" "unknown object 'no-such-thing'" "unknown object message"
+t worker --once 2>/dev/null
+eq "$(state_of spring-sale)" available "restored"
+eq "$(field_of spring-sale hot_events)/$(field_of spring-sale cold_events)" 7/0 "all 7 events hot, late one included"
+eq "$(field_of spring-sale expires_at)" 2027-03-01T00:00:00Z "clock restarts at the restore"
+eq "$(field_of spring-sale last_restored_at)" 2026-12-01T00:00:00Z "last restore recorded"
+eq "$(t jobs $job --json | jq -r '.[0].items[0].outcome')" restored "job item outcome"
+eq "$(t jobs $job --json | jq -r '.[0].state')" done "job done"
+eq "$(state_of summer-sale)" available "second job restored summer-sale"
+check_ok
+
+# --- repeating a finished request does no work --------------------------
+out=$(t restore spring-sale --json)
+eq "$(echo "$out" | jq -r '.[0].items[0].outcome')" "not expired" "repeat after restore skips"
+eq "$(echo "$out" | jq -r '.[0].state')" done "nothing to run"
+
+# --- protection removed: expires at the next sweep, not 3 months later --
+sed 's/    status: active\n    channels: \[email\]\n    tags: \[lifecycle\]//' "$DATA/workspace.yaml" |
+	awk '/api_id: winback/{w=1} w&&/status: active/{sub("active","stopped");w=0} {print}' >stopped-owner.yaml
+t import stopped-owner.yaml >/dev/null || fail "re-import with the owner stopped"
+eq "$(field_of welcome kept_by)" null "an owner that is itself stopped does not protect"
+out=$(t sweep)
+contains "$out" "expired welcome (due 2026-04-15" "unprotected object expires at the next sweep with its old date"
+
+# --- restore by tag ------------------------------------------------------
+t sweep >/dev/null # nothing else is due yet
+out=$(THAW_NOW=2027-03-02T00:00:00Z t sweep)
+contains "$out" "expired spring-sale" "re-expiry three months after a restore"
+contains "$out" "expired summer-sale" "summer-sale re-expires too"
+export THAW_NOW=2027-03-02T00:00:00Z
+out=$(t restore --tag seasonal --wait --json)
+eq "$(echo "$out" | jq -r '.[0].items | map(.api_id) | sort | join(" ")')" "spring-sale summer-sale" "tag restores its expired objects only"
+eq "$(state_of spring-sale)/$(state_of summer-sale)/$(field_of cart kept_by)" "available/available/segment VIP buyers" "after tag restore"
+exit_code 1 "unknown tag" t restore --tag nosuchtag
+contains "$(cat "$WORK/err")" "no object carries the tag 'nosuchtag'" "unknown tag message"
+
+# --- cancel --------------------------------------------------------------
+t sweep >/dev/null
+THAW_NOW=2027-07-01T00:00:00Z t sweep >/dev/null
+eq "$(state_of spring-sale)" expired "expired again for the cancel test"
+job=$(t restore spring-sale welcome --json | jq -r '.[0].id')
+out=$(t cancel "$job")
+contains "$out" "job $job cancelled" "cancel confirms"
+eq "$(state_of spring-sale)/$(state_of welcome)" expired/expired "cancelled items end expired"
+eq "$(t jobs "$job" --json | jq -r '.[0].state + " " + (.[0].items | map(.outcome) | join(","))')" "cancelled cancelled,cancelled" "job and items cancelled"
+exit_code 1 "cancel twice" t cancel "$job"
+contains "$(cat "$WORK/err")" "already ended" "second cancel message"
+exit_code 2 "cancel needs a number" t cancel abc
+check_ok
+contains "$(t audit)" "restore.cancel" "cancel audited"
+finish

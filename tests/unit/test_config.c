@@ -123,7 +123,7 @@ static void test_each_error_kind(void **state)
 	expect_error("smtp:\n  starttls: sometimes\n", "2:13:", "off, try or required");
 	expect_error("smtp:\n  url: smtp://mail\n", "2:3:", "smtp.from is required");
 	expect_error("smtp:\n  password_env: A\n  password_file: /x\n", "2:3:", "not both");
-	expect_error("operators:\n  people:\n    bob: { role: god }\n", "3:19:", "viewer or admin");
+	expect_error("operators:\n  people:\n    bob: { role: god }\n", "3:18:", "viewer or admin");
 	expect_error("operators:\n  people:\n    bob: { mail: x }\n", "3:12:", "unknown key 'mail'");
 	expect_error("a: &x 1\nb: *x\n", "1:4:", "anchors");
 	expect_error("policy: &p {}\nworker: *p\n", "2:9:", "aliases");

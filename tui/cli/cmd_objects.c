@@ -324,3 +324,49 @@ int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv
 	storage_close(s);
 	return EXIT_OK;
 }
+
+int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	bool json = false;
+	const struct option opts[] = {{"json", false, &json}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (npos)
+		return cli_usage(self, "unexpected argument");
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	struct check_report r;
+	if (storage_check(s, &r) < 0) {
+		rc = cli_fail("check: %s", storage_error(s));
+		storage_close(s);
+		return rc;
+	}
+	bool ok = r.integrity_ok && !r.count_mismatches && !r.damaged_chunks && !r.duplicates &&
+		  !r.state_mismatches;
+	if (json) {
+		struct buf b = {0};
+		buf_printf(&b, "{\"ok\":%s,\"integrity\":", ok ? "true" : "false");
+		text_json_string(&b, r.integrity);
+		buf_printf(&b, ",\"objects\":%lld,\"count_mismatches\":%lld,\"damaged_chunks\":%lld,"
+			       "\"duplicates\":%lld,\"state_mismatches\":%lld,\"first_problem\":",
+			   (long long)r.objects_checked, (long long)r.count_mismatches,
+			   (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches);
+		text_json_string(&b, r.first_problem);
+		buf_adds(&b, "}\n");
+		fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+	} else {
+		printf("integrity: %s\n%lld objects: %lld count mismatches, %lld damaged cold chunks, "
+		       "%lld events in both tiers, %lld states not matching their rows\n%s%s",
+		       r.integrity, (long long)r.objects_checked, (long long)r.count_mismatches,
+		       (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches,
+		       r.first_problem, r.first_problem[0] ? "\n" : "");
+		printf("%s\n", ok ? "ok" : "PROBLEMS FOUND");
+	}
+	storage_close(s);
+	return ok ? EXIT_OK : EXIT_RUNTIME;
+}

@@ -1,0 +1,63 @@
+# Shared by the integration tests: a scratch directory, the thaw binary on
+# a workspace, and assertions that say what differed.
+set -u
+WORK=$(mktemp -d /tmp/thaw-it-XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+export THAW_NOW=${THAW_NOW:-2026-11-29T12:00:00Z}
+unset THAW_CONFIG
+FAILURES=0
+WS=$WORK/ws.db
+
+t() { "$THAW" --db "$WS" "$@"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	FAILURES=$((FAILURES + 1))
+}
+
+eq() { # eq ACTUAL EXPECTED WHAT
+	[ "$1" = "$2" ] || fail "$3: expected '$2', got '$1'"
+}
+
+contains() { # contains TEXT NEEDLE WHAT
+	case "$1" in *"$2"*) ;; *) fail "$3: '$2' not found in: $1" ;; esac
+}
+
+not_contains() {
+	case "$1" in *"$2"*) fail "$3: '$2' should not be in: $1" ;; esac
+}
+
+exit_code() { # exit_code EXPECTED WHAT CMD...
+	local want=$1 what=$2
+	shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err"
+	local got=$?
+	[ "$got" = "$want" ] || fail "$what: exit $got, expected $want; stderr: $(cat "$WORK/err")"
+}
+
+# The IxD state of one object, from the JSON the user would read.
+state_of() {
+	t show "$1" --json | jq -r .ixd_state
+}
+
+field_of() { # field_of OBJ FIELD
+	t show "$1" --json | jq -r ".$2"
+}
+
+check_ok() { # the invariants every move must keep
+	local out
+	out=$(t check --json)
+	[ "$(echo "$out" | jq -r .ok)" = true ] || fail "thaw check: $out"
+}
+
+finish() {
+	if [ "$FAILURES" -ne 0 ]; then
+		echo "$FAILURES failure(s)" >&2
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}
+
+commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
