@@ -89,11 +89,24 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 	return probe ? 0 : -1;
 }
 
+static int check_rows(struct storage *s, struct check_report *r);
+
 int storage_check(struct storage *s, struct check_report *r)
 {
 	memset(r, 0, sizeof *r);
-	if (check_integrity(s, r) < 0)
+	/* one snapshot, so a sweep or restore running meanwhile cannot make
+	 * the counts look inconsistent */
+	if (storage_begin_read(s) < 0)
 		return -1;
+	int rc = check_integrity(s, r);
+	if (rc == 0)
+		rc = check_rows(s, r);
+	storage_rollback(s);
+	return rc;
+}
+
+static int check_rows(struct storage *s, struct check_report *r)
+{
 	sqlite3_stmt *st = stmt(s, "SELECT o.id, o.ixd_state, o.hot_events, o.cold_events,"
 				   " (SELECT count(*) FROM events_hot h WHERE h.object_id=o.id)"
 				   " FROM objects o ORDER BY o.id");

@@ -203,7 +203,8 @@ int storage_event_append_cold(struct storage *s, int64_t object_id, struct event
 		free(existing.ev);
 		return -1;
 	}
-	qsort(existing.ev, existing.n, sizeof *existing.ev, event_compare);
+	if (existing.n)
+		qsort(existing.ev, existing.n, sizeof *existing.ev, event_compare);
 	size_t kept = 0;
 	int err = 0;
 	for (size_t i = 0; i < n && !err; i++) {

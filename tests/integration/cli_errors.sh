@@ -1,1 +1,88 @@
-exit 0
+# Usage errors exit 2, runtime errors exit 1 with one clear line, --help
+# and --version work everywhere, read-only mode refuses changes, bad
+# configuration names file:line:column, hostile names never reach the
+# terminal raw.
+. "$TESTS/integration/lib.sh"
+
+exit_code 0 "--version" "$THAW" --version
+contains "$(cat "$WORK/out")" "thaw 0." "version printed"
+exit_code 0 "--help" "$THAW" --help
+contains "$(cat "$WORK/out")" "Commands:" "global help lists commands"
+for cmd in list show import demo sweep restore cancel jobs worker check audit; do
+	exit_code 0 "$cmd --help" "$THAW" "$cmd" --help
+	contains "$(cat "$WORK/out")" "usage: thaw [GLOBAL OPTIONS] $cmd" "$cmd help"
+done
+
+exit_code 2 "unknown command" "$THAW" frobnicate
+contains "$(cat "$WORK/err")" "unknown command 'frobnicate'" "unknown command message"
+exit_code 2 "unknown option" t list --colour
+contains "$(cat "$WORK/err")" "unknown option '--colour'" "unknown option message"
+exit_code 2 "bad enum" t list --state frozen
+contains "$(cat "$WORK/err")" "--state must be" "bad state message"
+exit_code 2 "missing value" t list --tag
+exit_code 2 "bad --now" "$THAW" --now yesterday list
+contains "$(cat "$WORK/err")" "ISO-8601" "bad --now message"
+exit_code 2 "show needs an object" t show
+exit_code 2 "restore needs objects" t restore
+exit_code 2 "objects and tag" t restore a --tag b
+
+# no workspace yet: a runtime error with the reason, and nothing created
+exit_code 1 "missing workspace" t list
+contains "$(cat "$WORK/err")" "no such workspace" "missing workspace message"
+[ -e "$WS" ] && fail "a read must not create the workspace"
+
+t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null
+exit_code 1 "unknown object" t show nothing-here
+contains "$(cat "$WORK/err")" "no object with api id or unique name 'nothing-here'" "show unknown"
+exit_code 1 "import of a missing file" t import /nonexistent.csv
+contains "$(cat "$WORK/err")" "/nonexistent.csv: cannot open" "missing import file"
+
+# show and list accept an exact name too
+eq "$(t show 'Win-back' --json | jq -r .api_id)" winback "show by exact name"
+
+# read-only mode refuses every change and says why
+for args in "sweep" "restore spring-sale" "cancel 1" "import $DATA/events.csv" "worker --once"; do
+	exit_code 1 "read-only $args" t --read-only $args
+	contains "$(cat "$WORK/err")" "read-only mode" "read-only $args message"
+done
+exit_code 0 "read-only list" t --read-only list
+exit_code 0 "read-only dry run" t --read-only sweep --dry-run
+
+# configuration errors: every problem, file:line:column, exit 2
+printf 'policy:\n  expire_after_months: soon\nworker:\n  batch_rows: 1\n  unknown: 3\n' >bad.yaml
+exit_code 2 "bad config" t --config bad.yaml list
+err=$(cat "$WORK/err")
+contains "$err" "bad.yaml:2:24: policy.expire_after_months must be an integer" "config type error"
+contains "$err" "bad.yaml:4:15: worker.batch_rows must be between 100" "config range error"
+contains "$err" "bad.yaml:5:3: unknown key 'worker.unknown'" "config unknown key"
+THAW_CONFIG=bad.yaml exit_code 2 "THAW_CONFIG is read" t list
+cp bad.yaml config.yaml
+exit_code 2 "./config.yaml is read" t list
+rm config.yaml
+mkdir -p xdg/thaw && cp bad.yaml xdg/thaw/config.yaml
+XDG_CONFIG_HOME=$WORK/xdg exit_code 2 "XDG config is read" t list
+exit_code 0 "defaults without a config file" t list
+
+# a database written by a newer thaw is refused
+cp "$WS" newer.db
+sqlite3 newer.db 'PRAGMA user_version=42'
+exit_code 1 "newer schema" "$THAW" --db newer.db list
+contains "$(cat "$WORK/err")" "written by a newer thaw" "newer schema message"
+
+# hostile names: escape sequences and control characters never reach the terminal
+cat >evil.yaml <<'YAML'
+objects:
+  - api_id: evil
+    kind: campaign
+    name: "Sale \e]0;pwned\a\e[2J\r\nInjected: header"
+    status: active
+YAML
+t import evil.yaml >/dev/null || fail "import evil name"
+out=$(t list --search sale)
+case "$out" in *$'\e'*) fail "an escape character reached the terminal" ;; esac
+case "$out" in *$'\a'*) fail "a bell reached the terminal" ;; esac
+contains "$out" "^[]0;pwned^G^[[2J^M^JInjected" "controls shown as visible carets"
+eq "$(t show evil --json | jq -r .name | od -c | grep -c '033')" 1 "JSON keeps the real name, escaped"
+csv=$(t list --search sale --csv | /usr/bin/python3 -c 'import csv,sys; rows=list(csv.reader(sys.stdin)); print(rows[1][1][:4])')
+eq "$csv" "Sale" "CSV parses"
+finish
