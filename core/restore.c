@@ -170,6 +170,38 @@ static enum step_result finish_job(struct storage *s, int64_t job_id, const stru
 	return STEP_FINISHED;
 }
 
+/*
+ * Moves up to batch_rows events of the job's pending items, item after item,
+ * finishing each item whose cold rows are all back.  Small objects share a
+ * batch, so a job of many small objects costs few commits.
+ */
+static int move_batch(struct storage *s, int64_t job_id, const struct step_options *o,
+		      int64_t *moved, bool *job_empty)
+{
+	int64_t budget = o->batch_rows;
+	*job_empty = false;
+	while (budget > 0) {
+		int64_t object_id, step, hot, cold;
+		if (storage_job_next_item(s, job_id, &object_id) < 0)
+			return -1;
+		if (!object_id) {
+			*job_empty = true;
+			return 0;
+		}
+		if (storage_move_to_hot(s, object_id, budget, &step) < 0)
+			return -1;
+		if (step > 0 && storage_job_progress(s, job_id, object_id, step, clock_real_ms()) < 0)
+			return -1;
+		*moved += step;
+		budget -= step;
+		if (storage_object_counts(s, object_id, &hot, &cold) < 0)
+			return -1;
+		if (cold == 0 && finish_item(s, job_id, object_id, o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 enum step_result restore_job_step(struct storage *s, int64_t job_id, const struct step_options *o,
 				  int64_t *moved)
 {
@@ -181,23 +213,18 @@ enum step_result restore_job_step(struct storage *s, int64_t job_id, const struc
 		storage_rollback(s);
 		return lease < 0 ? STEP_ERROR : STEP_LOST;
 	}
-	int64_t object_id;
-	if (storage_job_next_item(s, job_id, &object_id) < 0)
-		goto error;
-	if (!object_id)
+	bool job_empty;
+	if (move_batch(s, job_id, o, moved, &job_empty) < 0) {
+		storage_rollback(s);
+		return STEP_ERROR;
+	}
+	if (job_empty)
 		return finish_job(s, job_id, o);
-	if (storage_move_to_hot(s, object_id, o->batch_rows, moved) < 0)
-		goto error;
-	if (*moved > 0 && storage_job_progress(s, job_id, object_id, *moved, clock_real_ms()) < 0)
-		goto error;
-	if (*moved == 0 && finish_item(s, job_id, object_id, o) < 0)
-		goto error;
-	if (storage_commit(s) < 0)
-		goto error;
+	if (storage_commit(s) < 0) {
+		storage_rollback(s);
+		return STEP_ERROR;
+	}
 	return STEP_PROGRESS;
-error:
-	storage_rollback(s);
-	return STEP_ERROR;
 }
 
 int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now)

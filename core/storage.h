@@ -213,6 +213,8 @@ int storage_event_insert_hot(struct storage *s, const struct event *e, bool *ins
  */
 int storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev,
 			      size_t n, int64_t *added);
+/* The cached per-object counts (cheap). */
+int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);
 /* Adds to the per-object counts. */
 int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold);
 

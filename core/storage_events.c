@@ -149,7 +149,7 @@ static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 	return 0;
 }
 
-static int cached_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
+int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
 {
 	sqlite3_stmt *st = stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?");
 	if (!st)
@@ -193,7 +193,7 @@ int storage_event_append_cold(struct storage *s, int64_t object_id, struct event
 		return 0;
 	qsort(ev, n, sizeof *ev, event_compare);
 	int64_t hot_count, cold_count;
-	if (cached_counts(s, object_id, &hot_count, &cold_count) < 0)
+	if (storage_object_counts(s, object_id, &hot_count, &cold_count) < 0)
 		return -1;
 	/* What is already stored must not be stored twice: decode the object's
 	 * cold chunks once (an import into an expired object is rare). */
@@ -303,11 +303,67 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 	return result;
 }
 
+/*
+ * Inserts events into the hot table, many rows per statement: binding and
+ * stepping one row at a time costs more than SQLite's own insert work.
+ */
+#define ROWS_PER_INSERT 64
+
+static const char *multi_row_insert(void)
+{
+	static char sql[64 + ROWS_PER_INSERT * 20];
+	if (!sql[0]) {
+		struct buf b = {0};
+		buf_adds(&b, "INSERT OR IGNORE INTO events_hot VALUES");
+		for (int i = 0; i < ROWS_PER_INSERT; i++)
+			buf_adds(&b, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
+		snprintf(sql, sizeof sql, "%s", b.data);
+		buf_free(&b);
+	}
+	return sql;
+}
+
+static void bind_event(sqlite3_stmt *st, int first, const struct event *e)
+{
+	sqlite3_bind_int64(st, first, e->object_id);
+	sqlite3_bind_int64(st, first + 1, e->user_id);
+	sqlite3_bind_int64(st, first + 2, e->ts);
+	sqlite3_bind_int(st, first + 3, e->kind);
+	sqlite3_bind_int64(st, first + 4, e->step_id);
+	sqlite3_bind_int64(st, first + 5, e->variant_id);
+	sqlite3_bind_int64(st, first + 6, e->alias_id);
+	sqlite3_bind_int(st, first + 7, e->label);
+}
+
+static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)
+{
+	*inserted = 0;
+	size_t at = 0;
+	sqlite3_stmt *many = n >= ROWS_PER_INSERT ? stmt(s, multi_row_insert()) : NULL;
+	for (; many && at + ROWS_PER_INSERT <= n; at += ROWS_PER_INSERT) {
+		for (int i = 0; i < ROWS_PER_INSERT; i++)
+			bind_event(many, 1 + i * 8, &ev[at + i]);
+		if (sqlite3_step(many) != SQLITE_DONE) {
+			sqlite3_reset(many);
+			return fail(s, "restoring events");
+		}
+		*inserted += sqlite3_changes(s->db);
+		sqlite3_reset(many);
+	}
+	for (; at < n; at++) {
+		bool fresh;
+		if (storage_event_insert_hot(s, &ev[at], &fresh) < 0)
+			return -1;
+		*inserted += fresh;
+	}
+	return 0;
+}
+
 int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
 {
 	*moved = 0;
 	struct event_array a = {0};
-	int64_t last_chunk, stored;
+	int64_t last_chunk, stored, inserted;
 	if (read_cold(s, object_id, max_rows, &a, &last_chunk, &stored) < 0) {
 		free(a.ev);
 		return -1;
@@ -316,16 +372,10 @@ int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, 
 		free(a.ev);
 		return 0;
 	}
-	int64_t inserted = 0;
-	for (size_t i = 0; i < a.n; i++) {
-		bool fresh;
-		if (storage_event_insert_hot(s, &a.ev[i], &fresh) < 0) {
-			free(a.ev);
-			return -1;
-		}
-		inserted += fresh;
-	}
+	int rc = insert_hot_many(s, a.ev, a.n, &inserted);
 	free(a.ev);
+	if (rc < 0)
+		return -1;
 	sqlite3_stmt *del = stmt(s, "DELETE FROM events_cold WHERE object_id=? AND chunk<=?");
 	if (!del)
 		return -1;
