@@ -264,7 +264,8 @@ static struct event *room(struct gen *g, size_t n, size_t extra)
 
 static int64_t object_events_target(struct gen *g, int with_data)
 {
-	double mean = (double)g->plan.events / (with_data ? with_data : 1);
+	/* recipients' stories come out a little shorter than planned */
+	double mean = 1.15 * (double)g->plan.events / (with_data ? with_data : 1);
 	/* skewed: a few big campaigns, many small ones */
 	int x = below(&g->rng, 100);
 	double factor = x < 50 ? 0.3 : x < 80 ? 1.0 : x < 95 ? 2.2 : 5.0;
