@@ -69,6 +69,11 @@ static void describe_request(const struct restore_request *r, struct buf *out)
 		buf_printf(out, "%s%s", i ? " " : "", r->objects[i]);
 }
 
+static int run_hook(struct storage *s, int64_t job_id, struct job_end_hook hook)
+{
+	return hook.fn ? hook.fn(s, job_id, hook.ctx) : 0;
+}
+
 static int add_items(struct storage *s, int64_t job_id, const int64_t *ids, int n, bool by_tag,
 		     int *pending)
 {
@@ -119,6 +124,8 @@ int restore_request(struct storage *s, const struct restore_request *r, int64_t 
 	}
 	if (rc == 0)
 		rc = storage_job_seal(s, *job_id, r->now, clock_real_ms());
+	if (rc == 0 && pending == 0)
+		rc = run_hook(s, *job_id, r->on_end);
 	if (rc == 0)
 		rc = storage_commit(s);
 	if (rc < 0) {
@@ -163,6 +170,7 @@ static enum step_result finish_job(struct storage *s, int64_t job_id, const stru
 {
 	if (storage_job_finish(s, job_id, JOB_DONE, o->now, clock_real_ms()) < 0 ||
 	    audit_job(s, o, "restore.finish", job_id, 0, "restore job finished") < 0 ||
+	    run_hook(s, job_id, o->on_end) < 0 ||
 	    storage_commit(s) < 0) {
 		storage_rollback(s);
 		return STEP_ERROR;
@@ -227,7 +235,8 @@ enum step_result restore_job_step(struct storage *s, int64_t job_id, const struc
 	return STEP_PROGRESS;
 }
 
-int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now)
+int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now,
+		   struct job_end_hook on_end)
 {
 	struct job_row job;
 	if (storage_begin(s) < 0)
@@ -254,6 +263,8 @@ int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor,
 					.job_id = job_id, .details = "restore job cancelled"};
 		rc = storage_audit(s, &a);
 	}
+	if (rc == 0)
+		rc = run_hook(s, job_id, on_end);
 	if (rc == 0)
 		rc = storage_commit(s);
 	if (rc < 0)

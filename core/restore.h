@@ -24,12 +24,22 @@
 #include "storage.h"
 #include "sweep.h"
 
+/*
+ * Called inside the transaction that ends a job (done or cancelled), so
+ * whatever it records (the completion mail) commits with the ending.
+ */
+struct job_end_hook {
+	int (*fn)(struct storage *s, int64_t job_id, void *ctx);
+	void *ctx;
+};
+
 struct restore_request {
 	const char *const *objects; /* api ids or exact names */
 	int object_count;
 	const char *tag;            /* or: every expired object with this tag */
 	struct actor actor;
 	int64_t now;
+	struct job_end_hook on_end; /* a job with nothing to restore ends at once */
 };
 
 /* Creates the job; *job_id = 0 when there was nothing to ask for. */
@@ -50,6 +60,7 @@ struct step_options {
 	int months;
 	int64_t now;
 	struct actor actor;
+	struct job_end_hook on_end;
 };
 
 /* *moved = events moved by this batch. */
@@ -61,6 +72,7 @@ enum step_result restore_job_step(struct storage *s, int64_t job_id, const struc
  * objects expired again (rows already moved back are settled to cold by the
  * caller or the next sweep).  Returns 1 if the job had already ended.
  */
-int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now);
+int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now,
+		   struct job_end_hook on_end);
 
 #endif

@@ -26,7 +26,7 @@
 
 #include "coldpack.h"
 
-#define STORAGE_SCHEMA_VERSION 1
+#define STORAGE_SCHEMA_VERSION 2
 
 struct storage;
 
@@ -284,6 +284,29 @@ struct audit_row {
 };
 int storage_audit_list(struct storage *s, int64_t since, int64_t limit, struct audit_row **rows, int *n);
 void audit_rows_free(struct audit_row *rows, int n);
+
+/* ---- mail outbox ---------------------------------------------------- */
+
+/*
+ * Outbox states: queued (waiting for its next attempt), sending (claimed by
+ * a worker until next_attempt_at), sent, failed.  A "sending" row whose
+ * claim lapsed is due again: delivery is at-least-once (see README).
+ */
+struct outbox_row {
+	int64_t id, job_id;
+	char *state, *recipients, *subject, *body, *last_error;
+	int attempts;
+	int64_t next_attempt_at, created_at, sent_at; /* real time, seconds */
+};
+
+int storage_outbox_add(struct storage *s, int64_t job_id, const char *state, const char *recipients,
+		       const char *subject, const char *body, const char *error, int64_t now);
+/* Claims the next due row (state becomes "sending" until now + claim_s).
+ * Returns 1 with *out filled, 0 when nothing is due. */
+int storage_outbox_claim(struct storage *s, int64_t now, int claim_s, struct outbox_row *out);
+int storage_outbox_update(struct storage *s, int64_t id, const char *state, int attempts,
+			  int64_t next_attempt_at, const char *error, int64_t sent_at);
+void outbox_row_free(struct outbox_row *r);
 
 /* ---- jobs ----------------------------------------------------------- */
 

@@ -435,9 +435,9 @@ int storage_summary(struct storage *s, int64_t now, int soon_days, struct worksp
 {
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = stmt(s, "SELECT kind, ixd_state, count(*), sum(hot_events), sum(cold_events),"
-				   " sum(kept_by IS NOT NULL AND ixd_state=1),"
-				   " sum(ixd_state=1 AND kept_by IS NULL AND expires_at < ?)"
-				   " FROM objects GROUP BY kind, ixd_state");
+				   " sum((kept_by IS NOT NULL) AND ixd_state=1),"
+				   " sum(ixd_state=1 AND (kept_by IS NOT NULL)=0 AND expires_at < ?)"
+				   " FROM objects INDEXED BY objects_summary GROUP BY kind, ixd_state");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, now + (int64_t)soon_days * 86400);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mail.h"
 #include "restore.h"
 
 struct worker {
@@ -124,7 +125,8 @@ static int run_job(struct worker *w, int64_t job_id)
 	const struct config *c = w->o->config;
 	struct step_options so = {.owner = w->owner, .lease_ms = c->worker.lease_seconds * 1000,
 				  .batch_rows = c->worker.batch_rows,
-				  .months = c->policy.expire_after_months, .actor = w->o->actor};
+				  .months = c->policy.expire_after_months, .actor = w->o->actor,
+				  .on_end = {mail_queue_job, (void *)c}};
 	say(w, "job %" PRId64 ": started", job_id);
 	int64_t total = 0;
 	while (!stopping(w)) {
@@ -166,6 +168,21 @@ static int claim(struct worker *w, int64_t *job_id)
 	return 0;
 }
 
+static int deliver_mail(struct worker *w, bool *did)
+{
+	struct mail_delivery d;
+	if (mail_deliver_due(w->o->storage, w->o->config, clock_real_ms() / 1000, &d) < 0)
+		return -1;
+	if (d.sent)
+		say(w, "mail: %d sent", d.sent);
+	if (d.retried)
+		say(w, "mail: %d will be retried", d.retried);
+	if (d.failed)
+		say(w, "mail: %d failed", d.failed);
+	*did |= d.sent > 0;
+	return 0;
+}
+
 static int only_job_ended(struct worker *w, bool *ended)
 {
 	struct job_row j;
@@ -184,6 +201,9 @@ int worker_run(const struct worker_options *o)
 	worker_owner_name(w.owner, sizeof w.owner);
 	while (!stopping(&w)) {
 		bool did = false;
+		/* mail first: a job that just ended gets its mail before we return */
+		if (deliver_mail(&w, &did) < 0)
+			return -1;
 		if (o->only_job) {
 			bool ended;
 			if (only_job_ended(&w, &ended) < 0)

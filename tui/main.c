@@ -50,6 +50,8 @@ static const struct command commands[] = {
 	{"worker", cmd_worker, "[--once]",
 	 "Run queued restore jobs and the daily sweep until stopped (SIGTERM/SIGINT).",
 	 "  --once       do what is pending, then exit\n"},
+	{"mail", cmd_mail, "test ADDRESS",
+	 "Send a test message with the configured SMTP settings and show the server's answer.", ""},
 	{"check", cmd_check, "[--json]",
 	 "Verify the workspace: integrity, counts, cold chunks, every event in one tier.", ""},
 	{"audit", cmd_audit, "[--since TIME] [--limit N] [--json]", "Show the audit log.", ""},

@@ -102,6 +102,33 @@ static void test_newer_schema_refused(void **state)
 	assert_non_null(strstr(err, "schema 99"));
 }
 
+static void test_older_schema_migrated(void **state)
+{
+	(void)state;
+	struct storage *s = open_fresh("older.db");
+	char path[512], err[600];
+	snprintf(path, sizeof path, "%s", storage_path(s));
+	storage_close(s);
+	/* make it look like a workspace written before migration 2 */
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX objects_summary; PRAGMA user_version=1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* read-only cannot migrate and says so */
+	assert_int_equal(storage_open(path, STORAGE_READ_ONLY, &s, err, sizeof err), -1);
+	assert_non_null(strstr(err, "needs its schema upgraded (1 -> 2)"));
+	assert_int_equal(storage_open(path, 0, &s, err, sizeof err), 0);
+	assert_int_equal(storage_schema_version(s), 2);
+	storage_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *st;
+	sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name='objects_summary'", -1, &st, NULL);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 static void test_read_only_missing_file(void **state)
 {
 	(void)state;
@@ -358,6 +385,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_database_is_private_and_migrated),
 		cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_older_schema_migrated),
 		cmocka_unit_test(test_read_only_missing_file),
 		cmocka_unit_test(test_import_and_repeat),
 		cmocka_unit_test(test_bad_events_roll_back),

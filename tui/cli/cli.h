@@ -80,6 +80,7 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_check(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_audit(struct cli *c, const struct command *self, int argc, char **argv);
 
 #endif

@@ -11,9 +11,11 @@
 
 #include "cli.h"
 #include "clock.h"
+#include "mail.h"
 #include "model.h"
 #include "present.h"
 #include "restore.h"
+#include "smtp.h"
 #include "text.h"
 #include "worker.h"
 
@@ -140,6 +142,8 @@ static void job_json(struct buf *b, struct storage *s, const struct job_row *j)
 		   j->finished_at ? "\"" : "", (long long)j->events_total, (long long)j->events_done, rate,
 		   (long long)eta);
 	json_str(b, "mail", j->mail_state);
+	buf_addc(b, ',');
+	json_str(b, "mail_error", j->mail_error);
 	buf_adds(b, ",\"items\":[");
 	struct job_item_row *items;
 	int n;
@@ -175,7 +179,7 @@ static void print_bar(int64_t done, int64_t total)
 	printf("] %3d%%", total > 0 ? (int)(done * 100 / total) : 100);
 }
 
-static void job_text(struct storage *s, const struct job_row *j, bool with_items)
+static void job_text(struct storage *s, const struct job_row *j, bool with_items, bool mail_enabled)
 {
 	double rate;
 	int64_t eta;
@@ -199,6 +203,8 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 	}
 	printf(": ");
 	put_sanitized(j->request);
+	if (!j->mail_state && j->state > JOB_RUNNING && !mail_enabled)
+		printf("\n          mail: disabled (smtp.url is not set)");
 	if (j->mail_state) {
 		printf("\n          mail: %s", j->mail_state);
 		if (j->mail_error) {
@@ -242,7 +248,6 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 
 static int print_jobs(struct cli *c, struct storage *s, int64_t only, bool json)
 {
-	(void)c;
 	struct job_row *jobs;
 	int n;
 	if (only) {
@@ -266,7 +271,8 @@ static int print_jobs(struct cli *c, struct storage *s, int64_t only, bool json)
 			buf_adds(&b, "\n  ");
 			job_json(&b, s, &jobs[i]);
 		} else {
-			job_text(s, &jobs[i], only || jobs[i].state <= JOB_RUNNING || i < 5);
+			job_text(s, &jobs[i], only || jobs[i].state <= JOB_RUNNING || i < 5,
+				 smtp_configured(&c->config));
 		}
 	}
 	if (json) {
@@ -359,7 +365,8 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	struct restore_request r = {.objects = (const char *const *)pos, .object_count = npos,
-				    .tag = tag, .actor = c->actor, .now = cli_now(c)};
+				    .tag = tag, .actor = c->actor, .now = cli_now(c),
+				    .on_end = {mail_queue_job, &c->config}};
 	struct diag d = {0};
 	int64_t job_id;
 	if (restore_request(s, &r, &job_id, &d) < 0) {
@@ -398,7 +405,8 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 	struct storage *s;
 	if (rc || (rc = cli_open(c, true, &s)) != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
-	int result = restore_cancel(s, id, &c->actor, cli_now(c));
+	int result = restore_cancel(s, id, &c->actor, cli_now(c),
+				    (struct job_end_hook){mail_queue_job, &c->config});
 	if (result < 0)
 		rc = cli_fail("cancel: %s", storage_error(s));
 	else if (result == 2)
@@ -507,5 +515,39 @@ int cmd_audit(struct cli *c, const struct command *self, int argc, char **argv)
 	buf_free(&b);
 	audit_rows_free(rows, n);
 	storage_close(s);
+	return EXIT_OK;
+}
+
+/* ---- mail ---- */
+
+int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, NULL, &pos, &npos);
+	const char *verb = npos >= 1 ? pos[0] : NULL, *address = npos == 2 ? pos[1] : NULL;
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!verb || strcmp(verb, "test") != 0 || !address)
+		return cli_usage(self, "say: thaw mail test ADDRESS");
+	if (!config_valid_email(address))
+		return cli_usage(self, "'%s' is not an e-mail address", address);
+	if (!smtp_configured(&c->config)) {
+		printf("mail is disabled: smtp.url is not set in the configuration\n");
+		return EXIT_OK;
+	}
+	struct buf message = {0};
+	char id[128];
+	snprintf(id, sizeof id, "thaw-test-%lld@thaw.invalid", (long long)clock_real_ms());
+	mail_format(&message, &c->config, address, "thaw mail test",
+		    "This is a test message from thaw.\nIf you can read it, completion mails will reach you.\n",
+		    id, clock_real_ms() / 1000);
+	struct smtp_result r;
+	const char *to[] = {address};
+	bool ok = smtp_send(&c->config, to, 1, message.data, message.len, &r);
+	buf_free(&message);
+	if (!ok)
+		return cli_fail("mail test to %s failed: %s", address, r.error);
+	printf("sent to %s; the server said: %s\n", address, r.reply[0] ? r.reply : "(nothing)");
 	return EXIT_OK;
 }
