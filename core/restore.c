@@ -35,6 +35,14 @@ static int resolve_objects(struct storage *s, const struct restore_request *r, i
 		}
 		return storage_objects_with_tag(s, r->tag, ids, n);
 	}
+	if (r->object_ids) {
+		*ids = malloc((r->object_id_count + 1) * sizeof **ids);
+		if (!*ids)
+			abort();
+		memcpy(*ids, r->object_ids, r->object_id_count * sizeof **ids);
+		*n = r->object_id_count;
+		return 0;
+	}
 	*ids = calloc(r->object_count + 1, sizeof **ids);
 	if (!*ids)
 		abort();
@@ -63,6 +71,10 @@ static void describe_request(const struct restore_request *r, struct buf *out)
 {
 	if (r->tag) {
 		buf_printf(out, "tag:%s", r->tag);
+		return;
+	}
+	if (r->object_ids) {
+		buf_printf(out, "%d selected object%s", r->object_id_count, r->object_id_count == 1 ? "" : "s");
 		return;
 	}
 	for (int i = 0; i < r->object_count; i++)

@@ -37,6 +37,8 @@ struct restore_request {
 	const char *const *objects; /* api ids or exact names */
 	int object_count;
 	const char *tag;            /* or: every expired object with this tag */
+	const int64_t *object_ids;  /* or: these objects (the console's selection) */
+	int object_id_count;
 	struct actor actor;
 	int64_t now;
 	struct job_end_hook on_end; /* a job with nothing to restore ends at once */

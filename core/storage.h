@@ -95,7 +95,19 @@ enum object_sort {
 /* Pseudo-states for filtering: expiring (due within the soon window) and kept. */
 enum { STATE_FILTER_EXPIRING = 100, STATE_FILTER_KEPT = 101 };
 
+/* One term of the console's filter ("tag:xmas", "!state:expired", "sale"). */
+enum term_field { TERM_NAME, TERM_TAG, TERM_STATUS, TERM_STATE, TERM_KIND };
+struct query_term {
+	int field;
+	bool negate;
+	const char *text; /* name substring or tag */
+	int value;        /* status, state (or STATE_FILTER_*), kind */
+};
+#define QUERY_MAX_TERMS 8
+
 struct object_query {
+	const struct query_term *terms; /* all must hold (AND), besides the fields below */
+	int term_count;
 	int kind;   /* -1 = any */
 	int status; /* -1 = any */
 	int state;  /* -1 = any, an ixd_state or a STATE_FILTER_* */
@@ -127,6 +139,19 @@ int storage_list_objects(struct storage *s, const struct object_query *q, struct
 int storage_count_objects(struct storage *s, const struct object_query *q, int64_t *count);
 void object_row_free(struct object_row *r);
 void object_list_free(struct object_list *l);
+
+/* Every id the query matches, in its order (select all, invert). */
+int storage_list_ids(struct storage *s, const struct object_query *q, int64_t **ids, int *n);
+
+/* What a restore of these objects would touch, for the confirmation. */
+struct selection_summary {
+	int64_t objects, restorable, campaigns, canvases, events;
+	int64_t not_expired, busy, purged, no_data;
+	char first_names[5][128]; /* restorable ones, in name order */
+	int names;
+};
+int storage_selection_summary(struct storage *s, const int64_t *ids, int n,
+			      struct selection_summary *out);
 
 /* Objects carrying a tag, in name order. */
 int storage_objects_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n);

@@ -16,6 +16,7 @@ void buf_reserve(struct buf *b, size_t extra)
 		abort(); /* no sensible recovery from a failed small allocation */
 	b->data = grown;
 	b->cap = cap;
+	b->data[b->len] = '\0'; /* a reserved buffer is already a valid string */
 }
 
 void buf_add(struct buf *b, const void *data, size_t len)

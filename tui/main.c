@@ -62,7 +62,7 @@ static const struct command commands[] = {
 static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: thaw [--config FILE] [--db FILE] [--now TIME] [--read-only] [COMMAND [ARGS]]\n\n"
+		"usage: thaw [--config FILE] [--db FILE] [--now TIME] [--read-only] [--theme NAME] [COMMAND [ARGS]]\n\n"
 		"thaw keeps messaging interaction data hot or cold and restores it on request.\n"
 		"With no command it opens the console.\n\nCommands:\n");
 	for (int i = 0; i < COMMAND_COUNT; i++)
@@ -74,12 +74,13 @@ static void print_usage(FILE *out)
 		"  --db FILE       workspace database (else config `database`, default thaw.db)\n"
 		"  --now TIME      fix the clock, ISO-8601 (also $THAW_NOW), for tests and demos\n"
 		"  --read-only     never change anything\n"
+		"  --theme NAME    console theme from themes/ (default, light, high-contrast, monochrome)\n"
 		"  --version, --help\n\n"
 		"thaw COMMAND --help shows a command's options.\n");
 }
 
 struct globals {
-	const char *config, *db, *now;
+	const char *config, *db, *now, *theme;
 	bool read_only, help, version;
 };
 
@@ -116,6 +117,8 @@ static int take_globals(int *argc, char **argv, struct globals *g)
 			target = &g->db;
 		else if (strncmp(a, "--now", len = 5) == 0)
 			target = &g->now;
+		else if (strncmp(a, "--theme", len = 7) == 0)
+			target = &g->theme;
 		if (target && (a[len] == '\0' || a[len] == '=')) {
 			if (a[len] == '=') {
 				*target = a + len + 1;
@@ -209,7 +212,7 @@ int main(int argc, char **argv)
 		print_usage(stdout);
 		return EXIT_OK;
 	}
-	struct cli c = {.read_only = g.read_only, .stop = &stop_requested};
+	struct cli c = {.read_only = g.read_only, .theme = g.theme, .stop = &stop_requested};
 	find_operator(&c);
 	if ((rc = load_config(&c, g.config)) != EXIT_OK || (rc = set_clock(&c, g.now)) != EXIT_OK) {
 		config_free(&c.config);
@@ -217,8 +220,8 @@ int main(int argc, char **argv)
 	}
 	c.db_path = g.db ? g.db : c.config.database;
 	install_signals();
-	const struct command summary = {"", cmd_summary, "", "Workspace summary.", ""};
-	const struct command *cmd = argc < 2 ? &summary : NULL;
+	const struct command console = {"", cmd_console, "", "The console (a summary when not on a terminal).", ""};
+	const struct command *cmd = argc < 2 ? &console : NULL;
 	for (int i = 0; !cmd && i < COMMAND_COUNT; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			cmd = &commands[i];

@@ -23,6 +23,7 @@ struct cli {
 	struct config config;
 	struct clock clock;
 	const char *db_path;
+	const char *theme; /* --theme, else console.theme */
 	bool read_only;
 	struct actor actor;
 	char operator_name[64];
@@ -71,6 +72,7 @@ int64_t cli_now(const struct cli *c);
 /* The commands. */
 int cmd_list(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_show(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_console(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_import(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv);

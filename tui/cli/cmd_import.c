@@ -136,13 +136,19 @@ int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv)
 	} else {
 		if ((rc = cli_require_write(c, "demo")) != EXIT_OK)
 			return rc;
-		if (force && exists)
+		if (force && exists) {
+			char side[4200];
 			unlink(out);
+			snprintf(side, sizeof side, "%s-wal", out);
+			unlink(side);
+			snprintf(side, sizeof side, "%s-shm", out);
+			unlink(side);
+		}
 		if ((rc = write_demo(c, out, size, seed)) != EXIT_OK)
 			return rc;
 	}
 	if (!open)
 		return EXIT_OK;
 	c->db_path = out;
-	return cmd_summary(c, self, 0, NULL);
+	return cmd_console(c, self, 0, NULL);
 }

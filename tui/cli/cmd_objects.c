@@ -320,7 +320,6 @@ int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv
 	       (long long)w.by_state[IXD_NONE], (long long)w.expiring_soon,
 	       c->config.policy.expiring_soon_days, (long long)w.kept, hot, cold,
 	       (long long)w.jobs_active);
-	printf("\nThe interactive console is not built yet; try `thaw list --state expired`.\n");
 	storage_close(s);
 	return EXIT_OK;
 }

@@ -1,0 +1,208 @@
+# The console, driven in tmux like an operator would: start-up, filters,
+# selection, restore with confirmation until the job is done and the banners
+# are gone, restore by tag, cancel, detail, help, resize, read-only,
+# NO_COLOR and themes, hostile names, wide characters.
+. "$TESTS/tui/lib.sh"
+
+cat >config.yaml <<'YAML'
+worker:
+  sweep: false
+  poll_ms: 100
+console:
+  refresh_ms: 300
+YAML
+t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null
+t sweep >/dev/null   # spring-sale expires
+
+# --- start-up -----------------------------------------------------------
+start 80 24
+wait_for "8 of 8"
+on_screen "1 expired · 1 expire within 14 days" "summary banner"
+on_screen "Interaction data" "column headers"
+on_screen "Spring sale — último aviso" "UTF-8 name"
+screen | grep -F "Spring sale" | grep -qF "EXPIRED" || fail "expired row shows EXPIRED"
+screen | grep -F "Spring sale" | grep -q '^ !' || fail "expired row has its ! marker"
+on_screen "kept: used by" "kept state"
+on_screen "deleted (legacy)" "purged state"
+on_screen "? help" "key hints"
+
+# --- filter as you type ---------------------------------------------------
+keys /
+type_text "sale"
+wait_for "2 of 8"
+on_screen "/sale_" "the filter line shows what is typed"
+keys Escape
+wait_for "8 of 8"
+keys /
+type_text "tag:seasonal !state:expired"
+keys Enter
+wait_for "2 of 8"
+not_on_screen "Spring sale" "negated state"
+keys Escape
+wait_for "8 of 8"
+keys /
+type_text "tag:sea"
+keys Tab
+wait_for "/tag:seasonal"
+keys Enter
+wait_for "3 of 8"
+keys Escape
+keys /
+type_text "WILLKOMMEN"
+wait_for "1 of 8"
+keys Enter Escape
+
+# --- multi-select ---------------------------------------------------------
+wait_for "8 of 8"
+keys Space Space
+wait_for "2 selected"
+keys u
+wait_for "0 selected"
+keys / && type_text "sale" && keys Enter
+keys a
+wait_for "2 selected"
+keys Escape
+wait_for "8 of 8"
+on_screen "2 selected" "the selection survives the filter change"
+keys i
+wait_for "6 selected"
+keys u
+keys g v j j v
+wait_for "3 selected"
+keys u
+
+# --- detail view ----------------------------------------------------------
+keys / && type_text "spring" && keys Enter
+wait_for "1 of 8"
+keys Enter
+wait_for "Interaction data expired on 2026-11-29"
+on_screen "Press R to restore it." "the banner names the key"
+on_screen "Variant A" "variants"
+on_screen "[control group]" "control group marked"
+on_screen "cta" "link aliases"
+keys Escape
+wait_for "1 of 8"
+
+# --- restore with confirmation --------------------------------------------
+keys R
+wait_for "Restore interaction data"
+on_screen "1 object: 1 campaign, 0 Canvases — 6 events" "the confirmation counts"
+on_screen "[> Cancel <]" "Cancel has the focus"
+keys Enter   # Cancel: nothing happens
+wait_gone "Restore interaction data"
+screen | grep -F "Spring sale" | grep -qF "EXPIRED" || fail "cancelled confirmation changed nothing"
+keys R
+wait_for "[> Cancel <]"
+keys Tab
+wait_for "[> Restore <]"
+keys Enter
+wait_for "Restore job 1 finished" 10
+wait_for "expires in 91 d"
+not_on_screen "EXPIRED" "the expired banner is gone from the row"
+on_screen "0 expired" "the summary banner follows"
+eq "$(state_of spring-sale)" available "restored in the database"
+keys Escape
+
+# --- restore by tag -------------------------------------------------------
+THAW_NOW=2027-04-01T00:00:00Z t sweep >/dev/null # spring and summer expire again
+tm kill-server
+THAW_NOW=2027-04-01T00:00:00Z
+start 80 24
+wait_for "2 expired"
+keys T
+wait_for "Restore every expired object with the tag"
+type_text "seas"
+keys Tab
+wait_for "> seasonal_"
+keys Enter
+wait_for "Restore interaction data tagged 'seasonal'"
+on_screen "2 objects: 2 campaigns, 0 Canvases" "tag confirmation"
+keys y
+wait_for "finished" 10
+wait_for "0 expired"
+eq "$(state_of summer-sale)" available "tag restore done"
+
+# --- help -----------------------------------------------------------------
+keys '?'
+wait_for "Keys (live bindings"
+on_screen "restore_tag" "help lists actions"
+keys Escape
+wait_gone "Keys (live bindings"
+
+# --- jobs panel -----------------------------------------------------------
+keys J
+wait_for "Restore jobs (newest first)"
+on_screen "done" "job state"
+on_screen "100%" "progress"
+keys Escape
+
+# --- resize ---------------------------------------------------------------
+tm resize-window -t t -x 200 -y 60
+wait_for "Last sent"
+on_screen "Tags" "wide layout adds columns"
+tm resize-window -t t -x 60 -y 20
+wait_for "Terminal too small: 60x20"
+tm resize-window -t t -x 80 -y 24
+wait_for "8 of 8"
+not_on_screen "Last sent" "narrow layout"
+
+# --- redraw ---------------------------------------------------------------
+keys C-l
+wait_for "8 of 8"
+keys q
+sleep 0.3
+tm has-session -t t 2>/dev/null && fail "q quits"
+
+# --- read-only ------------------------------------------------------------
+start 80 24 -- --read-only
+wait_for "[READ-ONLY]"
+keys R
+wait_for "restore is not available"
+tm kill-server
+
+# --- colours: default theme has them, NO_COLOR and monochrome do not -----
+start 80 24
+wait_for "8 of 8"
+screen_escapes | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*38;5' || fail "the default theme uses colour"
+start 80 24 NO_COLOR=1
+wait_for "8 of 8"
+screen_escapes | grep -q $'\e\\[[0-9;]*3[0-7]m\|\e\\[[0-9;]*4[0-7]m' && fail "NO_COLOR: no colour"
+start 80 24 -- --theme monochrome
+wait_for "8 of 8"
+screen_escapes | grep -q $'\e\\[[0-9;]*3[0-7]m' && fail "monochrome theme: no colour"
+mkdir -p badthemes && printf 'styles:\n  title: { fg: purplish }\n' >badthemes/default.yaml
+start 80 24 THAW_THEMES="$WORK/badthemes"
+wait_for "8 of 8"
+wait_for "default.yaml:2:16: 'purplish'"
+tm kill-server
+
+# --- hostile names, wide characters -------------------------------------
+cat >more.yaml <<'YAML'
+objects:
+  - api_id: evil
+    kind: campaign
+    name: "Evil \e]2;pwned\a\e[2J\e[31mred"
+    status: active
+  - api_id: wide
+    kind: canvas
+    name: "新春セール 双十一 Летняя"
+    status: active
+YAML
+t import more.yaml >/dev/null
+start 80 24
+wait_for "10 of 10"
+on_screen "Evil ^[]2;pwned^G^[[2J" "escape sequences shown as text"
+[ "$(tm display -p -t t '#{pane_title}')" = pwned ] && fail "a name changed the terminal title"
+# columns stay aligned with wide characters: the kind column starts at the
+# same display column on every row
+/usr/bin/python3 - "$(screen)" <<'PY' || fail "wide characters break the column alignment"
+import sys, unicodedata
+cols = set()
+for line in sys.argv[1].splitlines()[4:]:
+    for word in (" campaign ", " canvas "):
+        i = line.find(word)
+        if i >= 0:
+            cols.add(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line[:i]))
+sys.exit(0 if len(cols) == 1 else 1)
+PY
+finish

@@ -1,0 +1,30 @@
+/*
+ * cmd_console.c — `thaw` with no command: the console on a terminal, the
+ * workspace summary when output goes to a pipe or a file.
+ */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "console.h"
+
+int cmd_console(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cmd_summary(c, self, argc, argv);
+	if (access(c->db_path, F_OK) != 0)
+		return cli_fail("%s: no such workspace (create one with `thaw demo` or `thaw import`)", c->db_path);
+	const struct operator_entry *op = config_operator(&c->config, c->operator_name);
+	int role = op ? op->role : c->config.operators.default_role;
+	struct console_options o = {
+		.db_path = c->db_path,
+		.config = &c->config,
+		.clock = &c->clock,
+		.actor = c->actor,
+		.role_name = role == ROLE_ADMIN ? "admin" : "viewer",
+		.read_only = c->read_only,
+		.why_read_only = "the console was started with --read-only",
+		.theme = c->theme,
+	};
+	return console_run(&o);
+}

@@ -1,0 +1,467 @@
+#include "console.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "present.h"
+#include "text.h"
+#include "view.h"
+#include "worker.h"
+
+#define MIN_ROWS 24
+#define MIN_COLS 80
+#define PROGRESS_MS 100 /* repaint progress at most ten times a second */
+
+static const struct view_ops *const views[VIEW__COUNT] = {&list_view, &detail_view, &jobs_view};
+
+int64_t console_now(const struct console *c)
+{
+	return clock_now(c->o->clock);
+}
+
+void console_flash(struct console *c, int style, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->flash, sizeof c->flash, fmt, ap);
+	va_end(ap);
+	c->flash_style = style;
+	c->flash_until = clock_mono_ms() + (style == ST_ERROR ? 8000 : 4000);
+	c->dirty = true;
+}
+
+void console_reload_soon(struct console *c)
+{
+	c->next_refresh = 0;
+	c->dirty = true;
+}
+
+const struct object_row *console_cursor_row(const struct console *c)
+{
+	int64_t i = c->cursor - c->page_offset;
+	return i >= 0 && i < c->page.count ? &c->page.rows[i] : NULL;
+}
+
+int console_state_style(const struct object_row *o, int64_t now, int soon_days)
+{
+	switch (o->state) {
+	case IXD_EXPIRED: return ST_EXPIRED;
+	case IXD_RESTORING: return ST_RESTORING;
+	case IXD_PURGED: return ST_PURGED;
+	case IXD_NONE: return ST_NONE;
+	}
+	if (o->kept_by)
+		return ST_KEPT;
+	if (o->expires_at && o->expires_at < now + (int64_t)soon_days * 86400)
+		return ST_EXPIRING;
+	return ST_AVAILABLE;
+}
+
+/* ---- the embedded worker ---- */
+
+static void *worker_main(void *arg)
+{
+	struct console *c = arg;
+	struct storage *s;
+	char err[256];
+	if (storage_open(c->o->db_path, STORAGE_MUST_EXIST, &s, err, sizeof err) < 0) {
+		pthread_mutex_lock(&c->worker_lock);
+		snprintf(c->worker_error, sizeof c->worker_error, "worker: %s", err);
+		pthread_mutex_unlock(&c->worker_lock);
+		return NULL;
+	}
+	struct worker_options w = {.storage = s, .config = c->o->config, .clock = c->o->clock,
+				   .actor = c->o->actor, .stop = &c->worker_stop};
+	if (worker_run(&w) < 0) {
+		pthread_mutex_lock(&c->worker_lock);
+		snprintf(c->worker_error, sizeof c->worker_error, "worker stopped: %s", storage_error(s));
+		pthread_mutex_unlock(&c->worker_lock);
+	}
+	storage_close(s);
+	return NULL;
+}
+
+static void start_worker(struct console *c)
+{
+	pthread_mutex_init(&c->worker_lock, NULL);
+	if (c->o->read_only)
+		return;
+	c->worker_started = pthread_create(&c->worker, NULL, worker_main, c) == 0;
+}
+
+static void stop_worker(struct console *c)
+{
+	if (c->worker_started) {
+		c->worker_stop = 1;
+		pthread_join(c->worker, NULL);
+	}
+	pthread_mutex_destroy(&c->worker_lock);
+}
+
+static void check_worker(struct console *c)
+{
+	pthread_mutex_lock(&c->worker_lock);
+	if (c->worker_error[0]) {
+		console_flash(c, ST_ERROR, "%s", c->worker_error);
+		c->worker_error[0] = '\0';
+	}
+	pthread_mutex_unlock(&c->worker_lock);
+}
+
+/* ---- data ---- */
+
+/* Says so when a job that was running at the last refresh has ended. */
+static void notice_finished_jobs(struct console *c)
+{
+	struct job_row *jobs;
+	int n;
+	if (storage_jobs_list(c->s, 20, &jobs, &n) < 0)
+		return;
+	int64_t *active = malloc((n + 1) * sizeof *active);
+	int count = 0;
+	for (int i = 0; i < n; i++) {
+		const struct job_row *j = &jobs[i];
+		if (j->state == JOB_QUEUED || j->state == JOB_RUNNING) {
+			active[count++] = j->id;
+			continue;
+		}
+		for (int k = 0; k < c->active_job_count; k++)
+			if (c->active_jobs[k] == j->id) {
+				char done[32];
+				format_count(j->events_done, done, sizeof done);
+				if (j->state == JOB_DONE)
+					console_flash(c, ST_INFO, "Restore job %lld finished: %s events back; the data is"
+						      " available again", (long long)j->id, done);
+				else
+					console_flash(c, ST_WARNING, "Job %lld %s; its unfinished objects stay expired",
+						      (long long)j->id, job_state_name(j->state));
+			}
+	}
+	free(c->active_jobs);
+	c->active_jobs = active;
+	c->active_job_count = count;
+	c->jobs_active = count > 0;
+	job_rows_free(jobs, n);
+}
+
+static void reload(struct console *c)
+{
+	int64_t now = clock_mono_ms();
+	if (storage_summary(c->s, console_now(c), c->o->config->policy.expiring_soon_days, &c->summary) < 0)
+		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
+	notice_finished_jobs(c);
+	views[c->view]->reload(c);
+	check_worker(c);
+	c->last_refresh = now;
+	int interval = c->jobs_active ? PROGRESS_MS * 5 : c->o->config->console.refresh_ms;
+	c->next_refresh = now + interval;
+	c->dirty = true;
+}
+
+/* ---- frame ---- */
+
+static void draw_title(struct console *c)
+{
+	struct screen *sc = &c->screen;
+	char when[32], line[512];
+	clock_format(console_now(c), when, sizeof when);
+	when[16] = '\0'; /* "2026-11-29T12:00" */
+	when[10] = ' ';
+	struct buf path = {0};
+	text_sanitize_terminal(&path, c->o->db_path);
+	snprintf(line, sizeof line, " thaw%s  %s   %s UTC   %s (%s)", c->o->read_only ? " [READ-ONLY]" : "",
+		 path.data ? path.data : "", when, c->o->actor.name, c->o->role_name);
+	buf_free(&path);
+	screen_text(sc, 0, 0, sc->cols, ST_TITLE, true, line);
+}
+
+static void draw_banner(struct console *c)
+{
+	const struct workspace_summary *w = &c->summary;
+	char line[256];
+	int64_t expired = w->by_state[IXD_EXPIRED];
+	snprintf(line, sizeof line, " %s %lld expired · %lld expire within %d days · %lld restoring · %lld job%s running",
+		 expired ? "!" : " ", (long long)expired, (long long)w->expiring_soon,
+		 c->o->config->policy.expiring_soon_days, (long long)w->by_state[IXD_RESTORING],
+		 (long long)w->jobs_active, w->jobs_active == 1 ? "" : "s");
+	screen_text(&c->screen, 1, 0, c->screen.cols, expired ? ST_ALERT : ST_BANNER, true, line);
+}
+
+static void draw_status(struct console *c)
+{
+	struct screen *sc = &c->screen;
+	int y = sc->rows - 1;
+	if (c->flash[0] && clock_mono_ms() < c->flash_until) {
+		screen_text(sc, y, 0, sc->cols, c->flash_style, true, c->flash);
+		return;
+	}
+	c->flash[0] = '\0';
+	screen_fill(sc, y, 0, sc->cols, ST_STATUS);
+	int x = 0;
+	const int *hints = c->mode == MODE_HELP ? (const int[]){ACT_BACK, -1} : views[c->view]->hints;
+	for (int i = 0; hints[i] >= 0 && x < sc->cols - 12; i++) {
+		char keys[32], label[64];
+		keymap_keys_text(&c->keys, hints[i], keys, sizeof keys);
+		char *comma = strchr(keys, ',');
+		if (comma)
+			*comma = '\0';
+		x += screen_text(sc, y, x, sc->cols - x, ST_KEY, false, keys);
+		snprintf(label, sizeof label, " %s  ", action_name(hints[i]));
+		x += screen_text(sc, y, x, sc->cols - x, ST_STATUS, false, label);
+	}
+}
+
+static void draw_too_small(struct console *c)
+{
+	struct screen *sc = &c->screen;
+	char line[128];
+	snprintf(line, sizeof line, "Terminal too small: %dx%d. thaw needs at least %dx%d.", sc->cols,
+		 sc->rows, MIN_COLS, MIN_ROWS);
+	screen_text(sc, sc->rows / 2, 0, sc->cols, ST_ALERT, true, line);
+	screen_text(sc, sc->rows / 2 + 1, 0, sc->cols, ST_NORMAL, true, "Enlarge the window, or press q to quit.");
+}
+
+static void draw(struct console *c)
+{
+	struct screen *sc = &c->screen;
+	screen_begin_frame(sc, c->full_repaint);
+	c->full_repaint = false;
+	if (sc->rows < MIN_ROWS || sc->cols < MIN_COLS) {
+		draw_too_small(c);
+	} else {
+		draw_title(c);
+		draw_banner(c);
+		views[c->view]->draw(c, 2, sc->rows - 3);
+		if (c->mode == MODE_HELP)
+			help_draw(c, 2, sc->rows - 3);
+		if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT)
+			dialog_draw(c);
+		draw_status(c);
+	}
+	screen_end_frame(sc);
+	c->dirty = false;
+	if (!c->first_frame_done) {
+		c->first_frame_done = true;
+		if (c->trace)
+			fprintf(c->trace, "first_frame_ms %lld\n", (long long)(clock_mono_ms() - c->started_ms));
+	}
+}
+
+/* ---- keys ---- */
+
+static void global_action(struct console *c, int action)
+{
+	switch (action) {
+	case ACT_QUIT:
+		if (c->view != VIEW_LIST)
+			c->view = VIEW_LIST, console_reload_soon(c);
+		else
+			c->running = false;
+		break;
+	case ACT_HELP:
+		c->mode = MODE_HELP;
+		break;
+	case ACT_REDRAW:
+		c->full_repaint = true;
+		console_reload_soon(c);
+		break;
+	case ACT_JOBS:
+		c->view = VIEW_JOBS;
+		console_reload_soon(c);
+		break;
+	case ACT_BACK:
+		if (c->view != VIEW_LIST) {
+			c->view = VIEW_LIST;
+			console_reload_soon(c);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+/* The filter line edits text; other keys behave as usual once it closes. */
+static void filter_key(struct console *c, int key)
+{
+	size_t len = strlen(c->filter_input);
+	if (key == K_ENTER) {
+		c->mode = MODE_NORMAL;
+	} else if (key == K_ESC) {
+		c->filter_input[0] = '\0';
+		c->mode = MODE_NORMAL;
+	} else if (key == K_BACKSPACE) {
+		while (len > 0 && (c->filter_input[len - 1] & 0xC0) == 0x80)
+			len--; /* a whole UTF-8 character */
+		if (len > 0)
+			c->filter_input[len - 1] = '\0';
+	} else if (key == K_TAB) {
+		filter_complete_tag(c->filter_input, sizeof c->filter_input, c->tags, c->tag_count, false);
+	} else if (key >= ' ' && key < 0x110000 && key != 0x7F) {
+		char mb[8];
+		mbstate_t st = {0};
+		size_t n = wcrtomb(mb, (wchar_t)key, &st);
+		if (n != (size_t)-1 && len + n < sizeof c->filter_input) {
+			memcpy(c->filter_input + len, mb, n);
+			c->filter_input[len + n] = '\0';
+		}
+	} else {
+		return;
+	}
+	filter_parse(&c->filter, c->filter_input);
+	c->cursor = c->page_offset = 0;
+	/* filtering is the one query run per keystroke: do it now */
+	reload(c);
+}
+
+static void handle_key(struct console *c, int key)
+{
+	if (key == K_RESIZE) {
+		screen_resized(&c->screen);
+		console_reload_soon(c);
+		return;
+	}
+	c->dirty = true;
+	if (c->mode == MODE_FILTER) {
+		filter_key(c, key);
+		return;
+	}
+	if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT) {
+		dialog_key(c, key);
+		return;
+	}
+	int action = keymap_action(&c->keys, key);
+	if (c->mode == MODE_HELP) {
+		if (action == ACT_BACK || action == ACT_HELP || action == ACT_QUIT)
+			c->mode = MODE_NORMAL;
+		return;
+	}
+	if (c->screen.rows < MIN_ROWS || c->screen.cols < MIN_COLS) {
+		if (action == ACT_QUIT)
+			c->running = false;
+		return;
+	}
+	if (action >= 0 && !views[c->view]->handle(c, action))
+		global_action(c, action);
+}
+
+/* ---- the loop ---- */
+
+static int wait_ms(const struct console *c)
+{
+	int64_t now = clock_mono_ms(), wait = c->next_refresh - now;
+	if (c->flash[0] && c->flash_until > now && c->flash_until - now < wait)
+		wait = c->flash_until - now;
+	return wait < 0 ? 0 : wait > 1000 ? 1000 : (int)wait;
+}
+
+static void run_loop(struct console *c)
+{
+	while (c->running) {
+		if (clock_mono_ms() >= c->next_refresh)
+			reload(c);
+		if (c->flash[0] && clock_mono_ms() >= c->flash_until)
+			c->dirty = true;
+		if (c->dirty)
+			draw(c);
+		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+		int rc = poll(&p, 1, wait_ms(c));
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (p.revents & (POLLHUP | POLLERR))
+			break; /* the terminal went away: the worker's jobs go on elsewhere */
+		int key, handled = 0;
+		int64_t start = clock_mono_ms();
+		while (c->running && screen_read_key(&c->screen, &key)) {
+			if (key >= 0)
+				handle_key(c, key);
+			handled++;
+		}
+		if (handled && c->dirty)
+			draw(c);
+		if (handled && c->trace)
+			fprintf(c->trace, "keys %d frame_ms %lld\n", handled, (long long)(clock_mono_ms() - start));
+	}
+}
+
+static bool load_theme(struct console *c)
+{
+	const char *name = c->o->theme ? c->o->theme : c->o->config->console.theme;
+	char dir[1024];
+	theme_directory(dir, sizeof dir);
+	struct diag d = {0};
+	if (!theme_load(&c->theme, dir, name, &d)) {
+		char first[600];
+		diag_first(&d, first, sizeof first);
+		console_flash(c, ST_ERROR, "theme: %s (using the default)", first);
+		diag_print(&d, stderr);
+	}
+	diag_clear(&d);
+	const char *no_color = getenv("NO_COLOR");
+	if (no_color && *no_color)
+		theme_strip_colours(&c->theme);
+	return true;
+}
+
+int console_run(const struct console_options *o)
+{
+	struct console *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->o = o;
+	c->started_ms = clock_mono_ms();
+	c->tab = -1;
+	const char *trace = getenv("THAW_CONSOLE_TRACE");
+	if (trace && *trace)
+		c->trace = fopen(trace, "a");
+	char err[600];
+	int flags = o->read_only ? STORAGE_READ_ONLY : STORAGE_MUST_EXIST;
+	if (storage_open(o->db_path, flags, &c->s, err, sizeof err) < 0) {
+		fprintf(stderr, "thaw: %s\n", err);
+		free(c);
+		return 1;
+	}
+	struct diag keys = {0};
+	keymap_load(&c->keys, o->config, &keys);
+	load_theme(c);
+	if (keys.count) {
+		char first[600];
+		diag_first(&keys, first, sizeof first);
+		console_flash(c, ST_WARNING, "keys: %s", first);
+	}
+	diag_clear(&keys);
+	storage_tag_names(c->s, &c->tags, &c->tag_count);
+	if (!screen_start(&c->screen, &c->theme, o->config->console.mouse)) {
+		storage_close(c->s);
+		free(c);
+		return 1;
+	}
+	start_worker(c);
+	c->running = true;
+	reload(c);
+	run_loop(c);
+	stop_worker(c);
+	screen_stop(&c->screen);
+	storage_close(c->s);
+	object_list_free(&c->page);
+	object_row_free(&c->detail);
+	object_detail_free(&c->detail_parts);
+	job_rows_free(c->detail_restores, c->detail_restore_count);
+	job_rows_free(c->jobs, c->job_count);
+	job_items_free(c->job_items, c->job_item_count);
+	selection_free(&c->selection);
+	for (int i = 0; i < c->tag_count; i++)
+		free(c->tags[i]);
+	free(c->tags);
+	free(c->active_jobs);
+	free(c->confirm_ids);
+	if (c->trace)
+		fclose(c->trace);
+	free(c);
+	return 0;
+}

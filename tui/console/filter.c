@@ -1,0 +1,102 @@
+#include "filter.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+
+static int parse_state_word(const char *s)
+{
+	if (strcmp(s, "expiring") == 0)
+		return STATE_FILTER_EXPIRING;
+	if (strcmp(s, "kept") == 0)
+		return STATE_FILTER_KEPT;
+	return ixd_state_parse(s);
+}
+
+static bool parse_term(struct filter *f, char *word)
+{
+	struct query_term *t = &f->terms[f->count];
+	memset(t, 0, sizeof *t);
+	if (word[0] == '!' && word[1]) {
+		t->negate = true;
+		word++;
+	}
+	char *colon = strchr(word, ':');
+	if (!colon) {
+		t->field = TERM_NAME;
+		t->text = word;
+		f->count++;
+		return true;
+	}
+	*colon = '\0';
+	const char *value = colon + 1;
+	static const struct {
+		const char *name;
+		int field;
+		int (*parse)(const char *);
+		const char *expected;
+	} fields[] = {
+		{"tag", TERM_TAG, NULL, NULL},
+		{"status", TERM_STATUS, object_status_parse, "draft, active, idle, stopped, archived"},
+		{"state", TERM_STATE, parse_state_word, "available, expiring, kept, expired, restoring, purged, none"},
+		{"kind", TERM_KIND, object_kind_parse, "campaign, canvas"},
+	};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		if (strcmp(word, fields[i].name) != 0)
+			continue;
+		t->field = fields[i].field;
+		t->text = value;
+		if (!*value)
+			return false; /* still being typed: not an error yet */
+		if (fields[i].parse && (t->value = fields[i].parse(value)) < 0) {
+			snprintf(f->error, sizeof f->error, "%s: '%s'? (%s)", word, value, fields[i].expected);
+			return false;
+		}
+		f->count++;
+		return true;
+	}
+	snprintf(f->error, sizeof f->error, "'%s:' is not a field (tag, status, state, kind)", word);
+	return false;
+}
+
+bool filter_parse(struct filter *f, const char *input)
+{
+	memset(f, 0, sizeof *f);
+	snprintf(f->text, sizeof f->text, "%s", input);
+	char *save = NULL;
+	for (char *w = strtok_r(f->text, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (f->count == QUERY_MAX_TERMS) {
+			snprintf(f->error, sizeof f->error, "at most %d terms", QUERY_MAX_TERMS);
+			return false;
+		}
+		parse_term(f, w);
+	}
+	return f->error[0] == '\0';
+}
+
+bool filter_complete_tag(char *input, size_t size, char *const *tags, int n, bool bare_tags)
+{
+	size_t len = strlen(input);
+	char *word = strrchr(input, ' ');
+	word = word ? word + 1 : input;
+	char *prefix = NULL;
+	if (strncmp(word, "tag:", 4) == 0 || strncmp(word, "!tag:", 5) == 0)
+		prefix = strchr(word, ':') + 1;
+	else if (bare_tags)
+		prefix = word;
+	if (!prefix)
+		return false;
+	size_t plen = strlen(prefix);
+	for (int i = 0; i < n; i++) {
+		/* the next tag after an exact match, so Tab cycles */
+		if (strncmp(tags[i], prefix, plen) == 0 && strlen(tags[i]) > plen) {
+			size_t at = (size_t)(prefix - input);
+			if (at + strlen(tags[i]) + 1 > size)
+				return false;
+			snprintf(prefix, size - at, "%s", tags[i]);
+			return strlen(input) != len;
+		}
+	}
+	return false;
+}

@@ -1,0 +1,34 @@
+/*
+ * filter — the console's filter line: "sale tag:xmas !state:expired".
+ *
+ * Words are ANDed.  A bare word matches a name substring (case-insensitive,
+ * UTF-8); tag:, status:, state: and kind: match those fields; "!" negates a
+ * term.  state: takes available, expiring, kept, expired, restoring, purged
+ * or none.
+ */
+#ifndef THAW_FILTER_H
+#define THAW_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "storage.h"
+
+struct filter {
+	char text[256];     /* a copy the terms point into */
+	struct query_term terms[QUERY_MAX_TERMS];
+	int count;
+	char error[128];    /* set when a term is not understood */
+};
+
+/* Parses `input`; on error the terms parsed so far are kept. */
+bool filter_parse(struct filter *f, const char *input);
+
+/*
+ * Tab completion of the last word when it is "tag:<prefix>" (or, with
+ * bare_tags, the whole input is a tag prefix): replaces it with the first
+ * tag starting with the prefix.  Returns true when something changed.
+ */
+bool filter_complete_tag(char *input, size_t size, char *const *tags, int n, bool bare_tags);
+
+#endif

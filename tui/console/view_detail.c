@@ -1,0 +1,184 @@
+/*
+ * view_detail.c — one object: a banner when its data is not available,
+ * then its state, expiry and why, dates, setup, counts and restore history.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "policy.h"
+#include "present.h"
+#include "text.h"
+#include "view.h"
+
+static void detail_reload(struct console *c)
+{
+	int64_t id = c->detail.id;
+	struct object_row row;
+	int found = storage_object_get(c->s, id, &row);
+	if (found <= 0) {
+		console_flash(c, ST_WARNING, "that object is gone");
+		c->view = VIEW_LIST;
+		return;
+	}
+	object_row_free(&c->detail);
+	c->detail = row;
+	object_detail_free(&c->detail_parts);
+	storage_object_detail(c->s, id, &c->detail_parts);
+	job_rows_free(c->detail_restores, c->detail_restore_count);
+	storage_object_restores(c->s, id, &c->detail_restores, &c->detail_restore_count);
+}
+
+/* Lines are built first, then the visible part is drawn, so scrolling is
+ * just an offset. */
+struct lines {
+	char text[160][256];
+	int style[160];
+	int count;
+};
+
+static void add(struct lines *l, int style, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add(struct lines *l, int style, const char *fmt, ...)
+{
+	if (l->count == 160)
+		return;
+	char raw[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	struct buf safe = {0};
+	text_sanitize_terminal(&safe, raw);
+	snprintf(l->text[l->count], sizeof l->text[0], "%s", safe.data ? safe.data : "");
+	buf_free(&safe);
+	l->style[l->count++] = style;
+}
+
+static void banner(struct console *c, struct lines *l)
+{
+	const struct object_row *o = &c->detail;
+	char date[16], keys[32];
+	keymap_keys_text(&c->keys, ACT_RESTORE, keys, sizeof keys);
+	if (o->state == IXD_EXPIRED) {
+		present_date(o->expired_at, date, sizeof date);
+		add(l, ST_ALERT, " ! Interaction data expired on %s. Retargeting filters, user profiles", date);
+		add(l, ST_ALERT, "   and exports leave it out. Press %s to restore it.", keys);
+	} else if (o->state == IXD_RESTORING) {
+		int pct = o->restore_total ? (int)(o->restore_done * 100 / o->restore_total) : 0;
+		add(l, ST_BANNER, " ~ Being restored by job %lld: %d%% (%lld of %lld events).",
+		    (long long)o->restore_job, pct, (long long)o->restore_done, (long long)o->restore_total);
+		add(l, ST_BANNER, "   Filters, profiles and exports see it once the restore is done.");
+	} else if (o->state == IXD_PURGED) {
+		add(l, ST_ALERT, " x Interaction data deleted under the previous retention policy (nothing sent for 25");
+		add(l, ST_ALERT, "   months, no active retargeting use). It cannot be restored or used in new filters.");
+	}
+}
+
+static void parts(struct lines *l, const char *title, const struct named_item *items, int n, bool variants)
+{
+	if (n == 0)
+		return;
+	add(l, ST_LABEL, "%s", title);
+	for (int i = 0; i < n; i++)
+		add(l, ST_NORMAL, "  %s%s%s%s%s", items[i].name, items[i].api_id[0] ? "  (" : "",
+		    items[i].api_id, items[i].api_id[0] ? ")" : "", variants && items[i].flag ? "  [control group]" : "");
+}
+
+static void build(struct console *c, struct lines *l)
+{
+	const struct object_row *o = &c->detail;
+	int64_t now = console_now(c);
+	int months = c->o->config->policy.expire_after_months;
+	char expiry[256], why[512], d[5][16], hot[32], cold[32];
+	banner(c, l);
+	add(l, ST_LABEL, "%s", o->name);
+	present_expiry(o, now, expiry, sizeof expiry);
+	struct policy_facts f = {.status = o->status, .state = o->state, .stopped_at = o->stopped_at,
+				 .last_restored_at = o->last_restored_at,
+				 .has_data = o->hot_events + o->cold_events > 0,
+				 .protected_by_filter = o->kept_by != NULL};
+	struct policy_verdict v = policy_evaluate(&f, now, months);
+	policy_explain(&v, o->kept_by, months, o->last_restored_at, why, sizeof why);
+	add(l, ST_NORMAL, "  api id       %s", o->api_id);
+	add(l, ST_NORMAL, "  kind         %s        status  %s", object_kind_name(o->kind), object_status_name(o->status));
+	add(l, console_state_style(o, now, c->o->config->policy.expiring_soon_days),
+	    "  data         %s (%s)", ixd_state_name(o->state), expiry);
+	add(l, ST_NORMAL, "  why          %s", why);
+	present_date(o->created_at, d[0], sizeof d[0]);
+	present_date(o->first_sent_at, d[1], sizeof d[1]);
+	present_date(o->last_sent_at, d[2], sizeof d[2]);
+	present_date(o->stopped_at, d[3], sizeof d[3]);
+	present_date(o->last_restored_at, d[4], sizeof d[4]);
+	add(l, ST_NORMAL, "  created      %s   first sent %s   last sent %s", d[0], d[1], d[2]);
+	add(l, ST_NORMAL, "  stopped      %s   last restore %s", d[3], d[4]);
+	present_count(o->hot_events, hot, sizeof hot);
+	present_count(o->cold_events, cold, sizeof cold);
+	add(l, ST_NORMAL, "  events       %s hot, %s cold", hot, cold);
+	add(l, ST_NORMAL, "  tags         %s", o->tags && *o->tags ? o->tags : "—");
+	add(l, ST_NORMAL, "  channels     %s", o->channels && *o->channels ? o->channels : "—");
+	parts(l, "Steps", c->detail_parts.steps, c->detail_parts.step_count, false);
+	parts(l, "Variants", c->detail_parts.variants, c->detail_parts.variant_count, true);
+	parts(l, "Link aliases", c->detail_parts.aliases, c->detail_parts.alias_count, false);
+	if (c->detail_parts.ref_count)
+		add(l, ST_LABEL, "Retargeting filters naming it");
+	for (int i = 0; i < c->detail_parts.ref_count; i++) {
+		const struct named_item *r = &c->detail_parts.refs[i];
+		add(l, r->flag ? ST_KEPT : ST_DIM, "  %-26s by %s %s  %s", filter_kind_name(atoi(r->extra)),
+		    strchr(r->extra, ':') + 1, r->name, r->flag ? "(active: keeps it)" : "(owner not active)");
+	}
+	if (c->detail_restore_count)
+		add(l, ST_LABEL, "Restore history");
+	for (int i = 0; i < c->detail_restore_count; i++) {
+		const struct job_row *j = &c->detail_restores[i];
+		present_date(j->finished_at ? j->finished_at : j->created_at, d[0], sizeof d[0]);
+		add(l, ST_NORMAL, "  job %lld  %-9s %s  by %s", (long long)j->id, job_state_name(j->state), d[0],
+		    j->requested_by);
+	}
+}
+
+static void detail_draw(struct console *c, int top, int height)
+{
+	static struct lines l; /* large; one console per process */
+	l.count = 0;
+	build(c, &l);
+	if (c->detail_scroll > l.count - height)
+		c->detail_scroll = l.count - height > 0 ? l.count - height : 0;
+	for (int i = 0; i < height && c->detail_scroll + i < l.count; i++) {
+		int k = c->detail_scroll + i;
+		screen_text(&c->screen, top + i, 0, c->screen.cols, l.style[k], true, l.text[k]);
+	}
+}
+
+static bool detail_handle(struct console *c, int action)
+{
+	switch (action) {
+	case ACT_UP: if (c->detail_scroll > 0) c->detail_scroll--; return true;
+	case ACT_DOWN: c->detail_scroll++; return true;
+	case ACT_PAGE_UP: c->detail_scroll = c->detail_scroll > 10 ? c->detail_scroll - 10 : 0; return true;
+	case ACT_PAGE_DOWN: c->detail_scroll += 10; return true;
+	case ACT_HOME: c->detail_scroll = 0; return true;
+	case ACT_RESTORE: {
+		if (c->o->read_only) {
+			console_flash(c, ST_WARNING, "restore is not available: %s", c->o->why_read_only);
+			return true;
+		}
+		int64_t *ids = malloc(sizeof *ids);
+		ids[0] = c->detail.id;
+		console_confirm_restore(c, ids, 1, NULL);
+		return true;
+	}
+	default: return false;
+	}
+}
+
+static const int detail_hints[] = {ACT_BACK, ACT_RESTORE, ACT_UP, ACT_DOWN, ACT_JOBS, ACT_HELP, -1};
+
+const struct view_ops detail_view = {
+	.title = "detail",
+	.reload = detail_reload,
+	.draw = detail_draw,
+	.handle = detail_handle,
+	.hints = detail_hints,
+};
