@@ -156,6 +156,8 @@ static void reload(struct console *c)
 	if (storage_summary(c->s, console_now(c), c->o->config->policy.expiring_soon_days, &c->summary) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 	notice_finished_jobs(c);
+	struct object_query all = {.kind = c->tab, .status = -1, .state = -1};
+	storage_count_objects(c->s, &all, &c->total);
 	views[c->view]->reload(c);
 	check_worker(c);
 	c->last_refresh = now;
@@ -315,8 +317,9 @@ static void filter_key(struct console *c, int key)
 	}
 	filter_parse(&c->filter, c->filter_input);
 	c->cursor = c->page_offset = 0;
-	/* filtering is the one query run per keystroke: do it now */
-	reload(c);
+	/* the one query run per keystroke: only the list, at once; the
+	 * summary and jobs follow at the next timed refresh */
+	list_view.reload(c);
 }
 
 static void handle_key(struct console *c, int key)
@@ -417,8 +420,8 @@ int console_run(const struct console_options *o)
 	c->started_ms = clock_mono_ms();
 	c->tab = -1;
 	const char *trace = getenv("THAW_CONSOLE_TRACE");
-	if (trace && *trace)
-		c->trace = fopen(trace, "a");
+	if (trace && *trace && (c->trace = fopen(trace, "a")))
+		setvbuf(c->trace, NULL, _IOLBF, 0);
 	char err[600];
 	int flags = o->read_only ? STORAGE_READ_ONLY : STORAGE_MUST_EXIST;
 	if (storage_open(o->db_path, flags, &c->s, err, sizeof err) < 0) {

@@ -29,8 +29,6 @@ static void list_reload(struct console *c)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 		return;
 	}
-	struct object_query all = {.kind = c->tab, .status = -1, .state = -1};
-	storage_count_objects(c->s, &all, &c->total);
 	int height = c->list_height > 0 ? c->list_height : 20;
 	if (c->cursor >= c->matching)
 		c->cursor = c->matching > 0 ? c->matching - 1 : 0;
@@ -121,12 +119,17 @@ void format_count(int64_t n, char *buf, size_t size)
 		snprintf(buf, size, "%.1fM", (double)n / 1e6);
 }
 
+/*
+ * The cursor highlights the mark and the name, not the whole row: the
+ * state keeps its colour under the cursor, and a cursor move rewrites two
+ * short spans instead of two full lines (bytes matter over SSH).
+ */
 static void draw_row(struct console *c, int y, const struct object_row *o, bool is_cursor,
 		     const struct columns *col)
 {
 	struct screen *sc = &c->screen;
 	int64_t now = console_now(c);
-	int base = is_cursor ? ST_CURSOR : ST_NORMAL;
+	int cursor = is_cursor ? ST_CURSOR : ST_NORMAL;
 	bool selected = selection_has(&c->selection, o->id);
 	char mark[8], expiry[256], hot[16], cold[16], last[16];
 	struct buf name = {0}, tags = {0};
@@ -138,28 +141,27 @@ static void draw_row(struct console *c, int y, const struct object_row *o, bool 
 	format_count(o->hot_events, hot, sizeof hot);
 	format_count(o->cold_events, cold, sizeof cold);
 	present_date(o->last_sent_at, last, sizeof last);
-	screen_fill(sc, y, 0, sc->cols, base);
 	int x = 0;
-	screen_text(sc, y, x, col->mark, is_cursor ? base : ST_MARK, true, mark);
+	screen_text(sc, y, x, col->mark, is_cursor ? ST_CURSOR : ST_MARK, true, mark);
 	x += col->mark;
-	screen_text(sc, y, x, col->name, base, true, name.data ? name.data : "");
+	screen_text(sc, y, x, col->name, cursor, true, name.data ? name.data : "");
 	x += col->name + 1;
-	screen_text(sc, y, x, col->kind, base, true, object_kind_name(o->kind));
+	screen_text(sc, y, x, col->kind, ST_NORMAL, true, object_kind_name(o->kind));
 	x += col->kind + 1;
-	screen_text(sc, y, x, col->status, base, true, object_status_name(o->status));
+	screen_text(sc, y, x, col->status, ST_NORMAL, true, object_status_name(o->status));
 	x += col->status + 1;
 	if (col->wide) {
-		screen_text(sc, y, x, col->tags, base, true, tags.data ? tags.data : "");
+		screen_text(sc, y, x, col->tags, ST_NORMAL, true, tags.data ? tags.data : "");
 		x += col->tags + 1;
-		screen_text(sc, y, x, col->last_sent, base, true, last);
+		screen_text(sc, y, x, col->last_sent, ST_NORMAL, true, last);
 		x += col->last_sent + 1;
 	}
-	int state_style = is_cursor ? base : console_state_style(o, now, c->o->config->policy.expiring_soon_days);
-	screen_text(sc, y, x, col->ixd, state_style, true, expiry);
+	screen_text(sc, y, x, col->ixd, console_state_style(o, now, c->o->config->policy.expiring_soon_days),
+		    true, expiry);
 	x += col->ixd + 1;
-	screen_text(sc, y, x + col->hot - (int)strlen(hot), (int)strlen(hot), base, false, hot);
+	screen_text(sc, y, x + col->hot - (int)strlen(hot), (int)strlen(hot), ST_NORMAL, false, hot);
 	x += col->hot + 1;
-	screen_text(sc, y, x + col->cold - (int)strlen(cold), (int)strlen(cold), base, false, cold);
+	screen_text(sc, y, x + col->cold - (int)strlen(cold), (int)strlen(cold), ST_NORMAL, false, cold);
 	buf_free(&name);
 	buf_free(&tags);
 }
