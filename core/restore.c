@@ -160,18 +160,17 @@ static int audit_job(struct storage *s, const struct step_options *o, const char
 
 /* The item's object has no cold rows left: it is available, clock restarted. */
 static int finish_item(struct storage *s, int64_t job_id, int64_t object_id,
-		       const struct step_options *o)
+		       const struct step_options *o, int64_t hot_events)
 {
-	struct object_row obj;
-	if (storage_object_get(s, object_id, &obj) <= 0)
+	int status;
+	int64_t stopped_at;
+	if (storage_object_status(s, object_id, &status, &stopped_at) < 0)
 		return -1;
-	struct policy_facts f = {.status = obj.status, .state = IXD_AVAILABLE,
-				 .stopped_at = obj.stopped_at, .last_restored_at = o->now,
-				 .has_data = true};
+	struct policy_facts f = {.status = status, .state = IXD_AVAILABLE, .stopped_at = stopped_at,
+				 .last_restored_at = o->now, .has_data = true};
 	struct policy_verdict v = policy_evaluate(&f, o->now, o->months);
 	char details[128];
-	snprintf(details, sizeof details, "restored %lld events", (long long)obj.hot_events);
-	object_row_free(&obj);
+	snprintf(details, sizeof details, "restored %lld events", (long long)hot_events);
 	if (storage_restore_complete(s, object_id, o->now, v.expires_at) < 0 ||
 	    storage_job_item_finish(s, job_id, object_id, ITEM_RESTORED, v.expires_at) < 0)
 		return -1;
@@ -216,7 +215,7 @@ static int move_batch(struct storage *s, int64_t job_id, const struct step_optio
 		budget -= step;
 		if (storage_object_counts(s, object_id, &hot, &cold) < 0)
 			return -1;
-		if (cold == 0 && finish_item(s, job_id, object_id, o) < 0)
+		if (cold == 0 && finish_item(s, job_id, object_id, o, hot) < 0)
 			return -1;
 	}
 	return 0;

@@ -415,12 +415,7 @@ int storage_audit_list(struct storage *s, int64_t since, int64_t limit, struct a
 	*n = 0;
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*rows = realloc(*rows, cap * sizeof **rows);
-			if (!*rows)
-				abort();
-		}
+		*rows = array_grow(*rows, *n, &cap, sizeof **rows);
 		struct audit_row *r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->at = sqlite3_column_int64(st, 1);

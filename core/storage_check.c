@@ -71,14 +71,7 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 	for (size_t i = 0; probe && i < n_all; i++) {
 		const struct event *e = &all[i];
 		sqlite3_reset(probe);
-		sqlite3_bind_int64(probe, 1, e->object_id);
-		sqlite3_bind_int64(probe, 2, e->user_id);
-		sqlite3_bind_int64(probe, 3, e->ts);
-		sqlite3_bind_int(probe, 4, e->kind);
-		sqlite3_bind_int64(probe, 5, e->step_id);
-		sqlite3_bind_int64(probe, 6, e->variant_id);
-		sqlite3_bind_int64(probe, 7, e->alias_id);
-		sqlite3_bind_int(probe, 8, e->label);
+		bind_event(probe, 1, e);
 		if (sqlite3_step(probe) == SQLITE_ROW)
 			note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)",
 			     (long long)object_id, (long long)i);
@@ -113,15 +106,10 @@ static int check_rows(struct storage *s, struct check_report *r)
 	if (!st)
 		return -1;
 	struct row { int64_t id, hot_cached, cold_cached, hot_rows; int state; } *rows = NULL;
-	size_t n = 0, cap = 0;
+	int n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			rows = realloc(rows, cap * sizeof *rows);
-			if (!rows)
-				abort();
-		}
+		rows = array_grow(rows, n, &cap, sizeof *rows);
 		rows[n++] = (struct row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
 					 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
 					 sqlite3_column_int(st, 1)};
@@ -131,7 +119,7 @@ static int check_rows(struct storage *s, struct check_report *r)
 		free(rows);
 		return fail(s, "reading objects");
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (int i = 0; i < n; i++) {
 		const struct row *o = &rows[i];
 		int64_t cold_rows;
 		if (check_cold(s, o->id, o->hot_rows, r, &cold_rows) < 0) {

@@ -11,19 +11,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+void bind_event(sqlite3_stmt *st, int first, const struct event *e)
+{
+	sqlite3_bind_int64(st, first, e->object_id);
+	sqlite3_bind_int64(st, first + 1, e->user_id);
+	sqlite3_bind_int64(st, first + 2, e->ts);
+	sqlite3_bind_int(st, first + 3, e->kind);
+	sqlite3_bind_int64(st, first + 4, e->step_id);
+	sqlite3_bind_int64(st, first + 5, e->variant_id);
+	sqlite3_bind_int64(st, first + 6, e->alias_id);
+	sqlite3_bind_int(st, first + 7, e->label);
+}
+
 int storage_event_insert_hot(struct storage *s, const struct event *e, bool *inserted)
 {
 	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO events_hot VALUES(?,?,?,?,?,?,?,?)");
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, e->object_id);
-	sqlite3_bind_int64(st, 2, e->user_id);
-	sqlite3_bind_int64(st, 3, e->ts);
-	sqlite3_bind_int(st, 4, e->kind);
-	sqlite3_bind_int64(st, 5, e->step_id);
-	sqlite3_bind_int64(st, 6, e->variant_id);
-	sqlite3_bind_int64(st, 7, e->alias_id);
-	sqlite3_bind_int(st, 8, e->label);
+	bind_event(st, 1, e);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		fail(s, "storing an event");
 		sqlite3_reset(st);
@@ -149,17 +154,33 @@ static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 	return 0;
 }
 
-int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
+/* One row of two integers about an object. */
+static int object_pair(struct storage *s, sqlite3_stmt *st, int64_t object_id, int64_t *a, int64_t *b,
+		       const char *context)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
 	int rc = sqlite3_step(st);
-	*hot = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*cold = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	*a = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*b = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading event counts");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, context);
+}
+
+int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
+{
+	int64_t v;
+	int rc = object_pair(s, stmt(s, "SELECT status, coalesce(stopped_at, 0) FROM objects WHERE id=?"),
+			     object_id, &v, stopped_at, "reading an object's status");
+	*status = (int)v;
+	return rc;
+}
+
+int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
+{
+	return object_pair(s, stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?"), object_id,
+			   hot, cold, "reading event counts");
 }
 
 static bool hot_has(struct storage *s, const struct event *e, int *err)
@@ -170,14 +191,7 @@ static bool hot_has(struct storage *s, const struct event *e, int *err)
 		*err = -1;
 		return false;
 	}
-	sqlite3_bind_int64(st, 1, e->object_id);
-	sqlite3_bind_int64(st, 2, e->user_id);
-	sqlite3_bind_int64(st, 3, e->ts);
-	sqlite3_bind_int(st, 4, e->kind);
-	sqlite3_bind_int64(st, 5, e->step_id);
-	sqlite3_bind_int64(st, 6, e->variant_id);
-	sqlite3_bind_int64(st, 7, e->alias_id);
-	sqlite3_bind_int(st, 8, e->label);
+	bind_event(st, 1, e);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -321,18 +335,6 @@ static const char *multi_row_insert(void)
 		buf_free(&b);
 	}
 	return sql;
-}
-
-static void bind_event(sqlite3_stmt *st, int first, const struct event *e)
-{
-	sqlite3_bind_int64(st, first, e->object_id);
-	sqlite3_bind_int64(st, first + 1, e->user_id);
-	sqlite3_bind_int64(st, first + 2, e->ts);
-	sqlite3_bind_int(st, first + 3, e->kind);
-	sqlite3_bind_int64(st, first + 4, e->step_id);
-	sqlite3_bind_int64(st, first + 5, e->variant_id);
-	sqlite3_bind_int64(st, first + 6, e->alias_id);
-	sqlite3_bind_int(st, first + 7, e->label);
 }
 
 static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)

@@ -38,4 +38,7 @@ int exec_stmt(struct storage *s, sqlite3_stmt *st, const char *context);
 void bind_opt(sqlite3_stmt *st, int i, int64_t v);
 char *column_strdup(sqlite3_stmt *st, int i);
 
+/* Binds an event's eight key columns from parameter `first` on. */
+void bind_event(sqlite3_stmt *st, int first, const struct event *e);
+
 #endif

@@ -143,12 +143,7 @@ static int collect_jobs(struct storage *s, sqlite3_stmt *st, struct job_row **ro
 		return -1;
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*rows = realloc(*rows, cap * sizeof **rows);
-			if (!*rows)
-				abort();
-		}
+		*rows = array_grow(*rows, *n, &cap, sizeof **rows);
 		read_job(st, &(*rows)[(*n)++]);
 	}
 	sqlite3_reset(st);
@@ -200,12 +195,7 @@ int storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **i
 	sqlite3_bind_int64(st, 1, job_id);
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*items = realloc(*items, cap * sizeof **items);
-			if (!*items)
-				abort();
-		}
+		*items = array_grow(*items, *n, &cap, sizeof **items);
 		struct job_item_row *it = &(*items)[(*n)++];
 		it->object_id = sqlite3_column_int64(st, 0);
 		it->api_id = column_strdup(st, 1);

@@ -384,12 +384,7 @@ int storage_list_objects(struct storage *s, const struct object_query *q, struct
 	sqlite3_stmt *st = prepare_object_query(s, q, OBJECT_COLUMNS, true, &folds);
 	int cap = 0, rc = SQLITE_ERROR;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->count == cap) {
-			cap = cap ? cap * 2 : 64;
-			out->rows = realloc(out->rows, cap * sizeof *out->rows);
-			if (!out->rows)
-				abort();
-		}
+		out->rows = array_grow(out->rows, out->count, &cap, sizeof *out->rows);
 		read_object_row(st, &out->rows[out->count++]);
 	}
 	if (st && rc != SQLITE_DONE)
@@ -420,12 +415,7 @@ int storage_list_ids(struct storage *s, const struct object_query *q, int64_t **
 	*n = 0;
 	int cap = 0, rc = SQLITE_ERROR;
 	while (st && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 1024;
-			*ids = realloc(*ids, cap * sizeof **ids);
-			if (!*ids)
-				abort();
-		}
+		*ids = array_grow(*ids, *n, &cap, sizeof **ids);
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	if (st && rc != SQLITE_DONE)
@@ -495,12 +485,7 @@ static int collect_ids(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *
 		return -1;
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*ids = realloc(*ids, cap * sizeof **ids);
-			if (!*ids)
-				abort();
-		}
+		*ids = array_grow(*ids, *n, &cap, sizeof **ids);
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	sqlite3_reset(st);
@@ -531,12 +516,7 @@ int storage_tag_names(struct storage *s, char ***names, int *n)
 		return -1;
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*names = realloc(*names, cap * sizeof **names);
-			if (!*names)
-				abort();
-		}
+		*names = array_grow(*names, *n, &cap, sizeof **names);
 		(*names)[(*n)++] = column_strdup(st, 0);
 	}
 	sqlite3_reset(st);
@@ -608,6 +588,25 @@ static int upsert_returning(struct storage *s, sqlite3_stmt *st, int64_t *id, co
 	return rc == SQLITE_ROW ? 0 : fail(s, ctx);
 }
 
+/* Runs a bound "... RETURNING id, object_id" upsert of a step or variant and
+ * refuses one whose api id already belongs to another object. */
+static int upsert_part(struct storage *s, sqlite3_stmt *st, int64_t object_id, const char *api_id,
+		       const char *what, int64_t *id)
+{
+	int rc = sqlite3_step(st);
+	int64_t owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW)
+		return fail(s, what);
+	if (owner != object_id) {
+		snprintf(s->error, sizeof s->error, "%s: '%s' already belongs to another object", what, api_id);
+		return -1;
+	}
+	return 0;
+}
+
 int storage_step_upsert(struct storage *s, int64_t object_id, const char *api_id, const char *name,
 			int position, int64_t *id)
 {
@@ -620,18 +619,7 @@ int storage_step_upsert(struct storage *s, int64_t object_id, const char *api_id
 	sqlite3_bind_text(st, 2, api_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, position);
-	int rc = sqlite3_step(st);
-	int64_t owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return fail(s, "saving a Canvas step");
-	if (owner != object_id) {
-		snprintf(s->error, sizeof s->error, "step '%s' already belongs to another Canvas", api_id);
-		return -1;
-	}
-	return 0;
+	return upsert_part(s, st, object_id, api_id, "saving a Canvas step", id);
 }
 
 int storage_variant_upsert(struct storage *s, int64_t object_id, const char *api_id,
@@ -647,18 +635,7 @@ int storage_variant_upsert(struct storage *s, int64_t object_id, const char *api
 	sqlite3_bind_text(st, 2, api_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, is_control);
-	int rc = sqlite3_step(st);
-	int64_t owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	if (rc == SQLITE_ROW)
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return fail(s, "saving a variant");
-	if (owner != object_id) {
-		snprintf(s->error, sizeof s->error, "variant '%s' already belongs to another object", api_id);
-		return -1;
-	}
-	return 0;
+	return upsert_part(s, st, object_id, api_id, "saving a variant", id);
 }
 
 int storage_alias_upsert(struct storage *s, int64_t object_id, const char *name, int64_t *id)
@@ -781,12 +758,7 @@ static int collect_items(struct storage *s, sqlite3_stmt *st, struct named_item 
 		return -1;
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*items = realloc(*items, cap * sizeof **items);
-			if (!*items)
-				abort();
-		}
+		*items = array_grow(*items, *n, &cap, sizeof **items);
 		struct named_item *it = &(*items)[(*n)++];
 		it->api_id = column_strdup(st, 0);
 		it->name = column_strdup(st, 1);
@@ -956,12 +928,7 @@ int storage_policy_rows(struct storage *s, struct policy_row **rows, int *n)
 		return -1;
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*rows = realloc(*rows, cap * sizeof **rows);
-			if (!*rows)
-				abort();
-		}
+		*rows = array_grow(*rows, *n, &cap, sizeof **rows);
 		struct policy_row *r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(st, 0);
 		r->status = sqlite3_column_int(st, 1);

@@ -19,6 +19,18 @@ void buf_reserve(struct buf *b, size_t extra)
 	b->data[b->len] = '\0'; /* a reserved buffer is already a valid string */
 }
 
+void *array_grow(void *array, int count, int *capacity, size_t size)
+{
+	if (count < *capacity)
+		return array;
+	int cap = *capacity ? *capacity * 2 : 16;
+	void *grown = realloc(array, (size_t)cap * size);
+	if (!grown)
+		abort(); /* as in buf_reserve */
+	*capacity = cap;
+	return grown;
+}
+
 void buf_add(struct buf *b, const void *data, size_t len)
 {
 	buf_reserve(b, len);

@@ -19,6 +19,12 @@ struct buf {
 	size_t cap;
 };
 
+/*
+ * Makes room for one more element in a malloc'd array holding `count`
+ * elements of `size` bytes in *capacity slots; returns the (moved) array.
+ */
+void *array_grow(void *array, int count, int *capacity, size_t size);
+
 void buf_reserve(struct buf *b, size_t extra);
 void buf_add(struct buf *b, const void *data, size_t len);
 void buf_adds(struct buf *b, const char *s);

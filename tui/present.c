@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "model.h"
+#include "policy.h"
 
 void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t size)
 {
@@ -39,6 +40,16 @@ void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t s
 		snprintf(buf, size, "expires in %lld h", (long long)(left + 3599) / 3600);
 	else
 		snprintf(buf, size, "expires in %lld d", (long long)clock_days_until(now, o->expires_at));
+}
+
+void present_why(const struct object_row *o, int64_t now, int months, char *buf, size_t size)
+{
+	struct policy_facts f = {.status = o->status, .state = o->state, .stopped_at = o->stopped_at,
+				 .last_restored_at = o->last_restored_at,
+				 .has_data = o->hot_events + o->cold_events > 0,
+				 .protected_by_filter = o->kept_by != NULL};
+	struct policy_verdict v = policy_evaluate(&f, now, months);
+	policy_explain(&v, o->kept_by, months, o->last_restored_at, buf, size);
 }
 
 void present_count(int64_t n, char *buf, size_t size)

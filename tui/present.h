@@ -17,6 +17,9 @@
 /* The IxD column: state and expiry in a few words. */
 void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t size);
 
+/* Why the object's data is where it is, per the policy (SPEC §2). */
+void present_why(const struct object_row *o, int64_t now, int months, char *buf, size_t size);
+
 /* 1234567 -> "1,234,567" */
 void present_count(int64_t n, char *buf, size_t size);
 

@@ -86,6 +86,17 @@ int cli_parse(const struct command *cmd, int argc, char **argv, const struct opt
 	return 0;
 }
 
+int cli_parse_options(const struct command *cmd, int argc, char **argv, const struct option *opts)
+{
+	char **pos;
+	int npos, rc = cli_parse(cmd, argc, argv, opts, &pos, &npos);
+	const char *extra = npos ? pos[0] : NULL;
+	free(pos);
+	if (rc == 0 && extra)
+		return cli_usage(cmd, "unexpected argument '%s'", extra);
+	return rc;
+}
+
 int cli_open(struct cli *c, bool writes, struct storage **s)
 {
 	char err[600];

@@ -54,6 +54,10 @@ struct option {
 int cli_parse(const struct command *cmd, int argc, char **argv, const struct option *opts,
 	      char ***positional, int *npos);
 
+/* For commands without positional arguments: EXIT_OK, EXIT_USAGE, or -1
+ * when --help was printed. */
+int cli_parse_options(const struct command *cmd, int argc, char **argv, const struct option *opts);
+
 void cli_print_help(const struct command *cmd);
 
 /* Prints "thaw CMD: message" to stderr and returns EXIT_USAGE. */

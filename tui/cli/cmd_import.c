@@ -113,13 +113,9 @@ int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv)
 	const struct option opts[] = {
 		{"size", true, &size_name}, {"seed", true, &seed_text}, {"out", true, &out},
 		{"force", false, &force}, {"open", false, &open}, {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	free(pos);
+	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (npos)
-		return cli_usage(self, "unexpected argument");
 	int size = demo_size_parse(size_name);
 	if (size < 0)
 		return cli_usage(self, "--size must be small, medium or large, not '%s'", size_name);

@@ -8,7 +8,6 @@
 
 #include "cli.h"
 #include "model.h"
-#include "policy.h"
 #include "present.h"
 #include "text.h"
 
@@ -105,13 +104,9 @@ int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 		{"tag", true, &tag}, {"search", true, &search}, {"sort", true, &sort},
 		{"limit", true, &limit}, {"desc", false, &desc}, {"json", false, &json},
 		{"csv", false, &csv}, {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	free(pos);
+	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (npos)
-		return cli_usage(self, "unexpected argument '%s'", argv[argc - 1]);
 	struct object_query q = {.kind = -1, .status = -1, .state = -1, .tag = tag, .search = search,
 				 .sort = SORT_NAME, .descending = desc, .now = cli_now(c),
 				 .soon_days = c->config.policy.expiring_soon_days};
@@ -221,12 +216,7 @@ static void show_text(struct storage *s, const struct cli *c, const struct objec
 	print_sanitized(o->api_id);
 	printf("\n  kind        %s\n  status      %s\n  IxD         %s (%s)\n",
 	       object_kind_name(o->kind), object_status_name(o->status), ixd_state_name(o->state), expiry);
-	struct policy_facts f = {.status = o->status, .state = o->state, .stopped_at = o->stopped_at,
-				 .last_restored_at = o->last_restored_at,
-				 .has_data = o->hot_events + o->cold_events > 0,
-				 .protected_by_filter = o->kept_by != NULL};
-	struct policy_verdict v = policy_evaluate(&f, now, months);
-	policy_explain(&v, o->kept_by, months, o->last_restored_at, why, sizeof why);
+	present_why(o, now, months, why, sizeof why);
 	printf("  why         ");
 	print_sanitized(why);
 	present_date(o->created_at, dates[0], sizeof dates[0]);
@@ -328,13 +318,9 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	bool json = false;
 	const struct option opts[] = {{"json", false, &json}, {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	free(pos);
+	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (npos)
-		return cli_usage(self, "unexpected argument");
 	struct storage *s;
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;

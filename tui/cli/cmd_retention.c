@@ -43,13 +43,9 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 	bool dry_run = false, json = false;
 	const struct option opts[] = {{"dry-run", false, &dry_run}, {"json", false, &json},
 				      {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	free(pos);
+	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (npos)
-		return cli_usage(self, "unexpected argument");
 	if (!dry_run && (rc = cli_require_write(c, "sweep")) != EXIT_OK)
 		return rc;
 	struct storage *s;
@@ -426,13 +422,9 @@ int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	bool once = false;
 	const struct option opts[] = {{"once", false, &once}, {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	free(pos);
+	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (npos)
-		return cli_usage(self, "unexpected argument");
 	if ((rc = cli_require_write(c, "worker")) != EXIT_OK)
 		return rc;
 	struct storage *s;

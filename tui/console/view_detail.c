@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "model.h"
-#include "policy.h"
 #include "present.h"
 #include "text.h"
 #include "view.h"
@@ -95,12 +94,7 @@ static void build(struct console *c, struct lines *l)
 	banner(c, l);
 	add(l, ST_LABEL, "%s", o->name);
 	present_expiry(o, now, expiry, sizeof expiry);
-	struct policy_facts f = {.status = o->status, .state = o->state, .stopped_at = o->stopped_at,
-				 .last_restored_at = o->last_restored_at,
-				 .has_data = o->hot_events + o->cold_events > 0,
-				 .protected_by_filter = o->kept_by != NULL};
-	struct policy_verdict v = policy_evaluate(&f, now, months);
-	policy_explain(&v, o->kept_by, months, o->last_restored_at, why, sizeof why);
+	present_why(o, now, months, why, sizeof why);
 	add(l, ST_NORMAL, "  api id       %s", o->api_id);
 	add(l, ST_NORMAL, "  kind         %s        status  %s", object_kind_name(o->kind), object_status_name(o->status));
 	add(l, console_state_style(o, now, c->o->config->policy.expiring_soon_days),

@@ -221,6 +221,17 @@ static void list_draw(struct console *c, int top, int height)
 
 /* ---- actions ---- */
 
+/* Every id the current filter shows, in list order. */
+static int filtered_ids(struct console *c, int64_t **ids, int *n)
+{
+	struct object_query q;
+	build_query(c, &q);
+	if (storage_list_ids(c->s, &q, ids, n) == 0)
+		return 0;
+	console_flash(c, ST_ERROR, "%s", storage_error(c->s));
+	return -1;
+}
+
 static void select_range(struct console *c)
 {
 	const struct object_row *row = console_cursor_row(c);
@@ -233,11 +244,9 @@ static void select_range(struct console *c)
 		return;
 	}
 	/* select every filtered row between the anchor and the cursor */
-	struct object_query q;
-	build_query(c, &q);
 	int64_t *ids;
 	int n;
-	if (storage_list_ids(c->s, &q, &ids, &n) < 0)
+	if (filtered_ids(c, &ids, &n) < 0)
 		return;
 	int from = -1, to = -1;
 	for (int i = 0; i < n; i++) {
@@ -261,11 +270,9 @@ static void select_range(struct console *c)
 
 static void select_filtered(struct console *c, bool invert)
 {
-	struct object_query q;
-	build_query(c, &q);
 	int64_t *ids;
 	int n;
-	if (storage_list_ids(c->s, &q, &ids, &n) < 0)
+	if (filtered_ids(c, &ids, &n) < 0)
 		return;
 	for (int i = 0; i < n; i++) {
 		if (invert)
