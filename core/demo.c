@@ -348,6 +348,10 @@ static int write_events(struct gen *g, struct planned *p, size_t n)
 	for (size_t i = 0; i < n; i++) /* a recipient's story may repeat a key */
 		if (kept == 0 || event_compare(&g->ev[i], &g->ev[kept - 1]) != 0)
 			g->ev[kept++] = g->ev[i];
+	for (size_t i = 0; i < kept; i++)
+		if ((i == 0 || g->ev[i].user_id != g->ev[i - 1].user_id) &&
+		    storage_user_object_add(g->s, g->ev[i].user_id, p->id) < 0)
+			return -1;
 	if (p->state == IXD_EXPIRED) {
 		int64_t added;
 		int64_t due = clock_add_months(p->stopped_at, g->o->months);

@@ -51,6 +51,7 @@ struct ev_import {
 	struct import_report *r;
 	int columns[COL__COUNT]; /* field index of each column, -1 if absent */
 	struct strmap object_index, user_index, part_ids;
+	struct strmap pairs; /* (user, object) already written to user_objects */
 	struct seen_object *objects;
 	size_t object_count, object_cap;
 	struct seen_user *users;
@@ -289,6 +290,14 @@ static void import_row(struct ev_import *im, const struct csv_reader *csv)
 		return;
 	im->r->events_read++;
 	note_summary(su, e.kind, e.ts);
+	int64_t pair[2] = {e.user_id, e.object_id}, seen;
+	if (!strmap_get(&im->pairs, (const char *)pair, sizeof pair, &seen)) {
+		strmap_put(&im->pairs, (const char *)pair, sizeof pair, 1);
+		if (storage_user_object_add(im->s, e.user_id, e.object_id) < 0) {
+			problem(im, obj, "%s", storage_error(im->s));
+			return;
+		}
+	}
 	if (so->state == IXD_EXPIRED || so->state == IXD_RESTORING) {
 		queue_cold(so, &e);
 		return;
@@ -333,6 +342,7 @@ static void release(struct ev_import *im)
 	strmap_free(&im->object_index);
 	strmap_free(&im->user_index);
 	strmap_free(&im->part_ids);
+	strmap_free(&im->pairs);
 }
 
 int import_events_csv(struct storage *s, const char *path, const struct import_options *o,

@@ -20,8 +20,15 @@
  * object first in its key one object's events are contiguous, which is what
  * makes moves run near a million rows a second (reference/sqlite_limits.md).
  */
-static const char *const migrations[] = {
-	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+static int backfill_user_objects(struct storage *s);
+
+struct migration {
+	const char *sql;
+	int (*then)(struct storage *s); /* a step SQL alone cannot do, or NULL */
+};
+
+static const struct migration migrations[] = {
+	{"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
 
 	"CREATE TABLE objects("
 	"  id INTEGER PRIMARY KEY,"
@@ -121,16 +128,50 @@ static const char *const migrations[] = {
 	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
 	"  operator TEXT NOT NULL, ssh_client TEXT, action TEXT NOT NULL,"
 	"  object_id INTEGER, job_id INTEGER, details TEXT);"
-	"CREATE INDEX audit_at ON audit(at);",
+	"CREATE INDEX audit_at ON audit(at);", NULL},
 
 	/* 2: the summary banner reads only this index, not 100,000 wide rows */
-	"CREATE INDEX objects_summary ON objects(kind, ixd_state, expires_at, hot_events,"
-	" cold_events, kept_by IS NOT NULL);",
+	{"CREATE INDEX objects_summary ON objects(kind, ixd_state, expires_at, hot_events,"
+	 " cold_events, kept_by IS NOT NULL);", NULL},
+
+	/* 3: which objects each user has events for, in either tier, so a
+	 * profile or an export finds a user's objects without scanning every
+	 * event.  Readers still show only available objects. */
+	{"CREATE TABLE user_objects(user_id INTEGER NOT NULL, object_id INTEGER NOT NULL,"
+	 " PRIMARY KEY(user_id, object_id)) WITHOUT ROWID;"
+	 "INSERT OR IGNORE INTO user_objects SELECT DISTINCT user_id, object_id FROM events_hot;",
+	 backfill_user_objects},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 
 _Static_assert(MIGRATION_COUNT == STORAGE_SCHEMA_VERSION, "one migration per schema version");
+
+/* Migration 3: the cold tier's users, decoded chunk by chunk. */
+static int backfill_user_objects(struct storage *s)
+{
+	sqlite3_stmt *read = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT object_id, n, data FROM events_cold", -1, &read, NULL) != SQLITE_OK)
+		return fail(s, "reading cold events");
+	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
+	int rc;
+	while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+		int64_t object_id = sqlite3_column_int64(read, 0);
+		int n = coldpack_decode(sqlite3_column_blob(read, 2), (size_t)sqlite3_column_bytes(read, 2),
+					object_id, ev);
+		for (int i = 0; i < n; i++)
+			if ((i == 0 || ev[i].user_id != ev[i - 1].user_id) &&
+			    storage_user_object_add(s, ev[i].user_id, object_id) < 0) {
+				rc = SQLITE_ERROR;
+				break;
+			}
+		if (rc == SQLITE_ERROR)
+			break;
+	}
+	free(ev);
+	sqlite3_finalize(read);
+	return rc == SQLITE_DONE ? 0 : fail(s, "indexing cold events by user");
+}
 
 sqlite3_stmt *stmt(struct storage *s, const char *sql)
 {
@@ -245,7 +286,8 @@ static int migrate(struct storage *s)
 		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
 		if (storage_begin(s) < 0)
 			return -1;
-		if (exec_sql(s, migrations[v], "migrating the schema") < 0 ||
+		if (exec_sql(s, migrations[v].sql, "migrating the schema") < 0 ||
+		    (migrations[v].then && migrations[v].then(s) < 0) ||
 		    exec_sql(s, pragma, "recording the schema version") < 0) {
 			char keep[sizeof s->error];
 			memcpy(keep, s->error, sizeof keep);

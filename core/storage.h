@@ -26,7 +26,7 @@
 
 #include "coldpack.h"
 
-#define STORAGE_SCHEMA_VERSION 2
+#define STORAGE_SCHEMA_VERSION 3
 
 struct storage;
 
@@ -207,6 +207,10 @@ struct named_item {
 struct object_detail {
 	struct named_item *steps, *variants, *aliases, *refs;
 	int step_count, variant_count, alias_count, ref_count;
+	/* the filters this object uses: target api id (or tag), target name,
+	 * flag = the target's IxD state (-1 for a tag), extra = filter kind */
+	struct named_item *filters;
+	int filter_count;
 };
 int storage_object_detail(struct storage *s, int64_t id, struct object_detail *out);
 void object_detail_free(struct object_detail *d);
@@ -242,6 +246,8 @@ int storage_event_append_cold(struct storage *s, int64_t object_id, struct event
 int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at);
 /* The cached per-object counts (cheap). */
 int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);
+/* Records that a user has events of an object (either tier). */
+int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id);
 /* Adds to the per-object counts. */
 int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold);
 
@@ -292,6 +298,73 @@ int storage_object_expire(struct storage *s, int64_t id, int64_t when);
 /* Expired objects that still have hot rows (a sweep that was interrupted,
  * or a cancelled restore). */
 int storage_objects_unsettled(struct storage *s, int64_t **ids, int *n);
+
+/* ---- readers of interaction data (SPEC §4) --------------------------- */
+
+/* Every reader sees only objects whose data is available. */
+
+struct event_match {
+	int64_t object_id;
+	uint32_t kinds; /* one bit per enum event_kind */
+	int64_t step_id, variant_id, alias_id; /* 0 = any */
+};
+
+struct user_time {
+	int64_t user_id;
+	int64_t ts;
+};
+
+/*
+ * Users with a matching event in [after, before); with `latest`, users whose
+ * latest matching event falls in the window, with its time.  Ascending by
+ * user.  Nothing when the object's data is not available.
+ */
+int storage_event_users(struct storage *s, const struct event_match *m, int64_t after, int64_t before,
+			bool latest, struct user_time **out, int *n);
+/* The available objects carrying a tag (tag filters count only those). */
+int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n);
+
+/* Non-IxD user fields (they never expire). */
+enum user_field {
+	UF_HARD_BOUNCED, UF_MARKED_SPAM, UF_INVALID_PHONE, UF_LAST_RECEIVED_ANY,
+	UF_LAST_RECEIVED_EMAIL, UF_LAST_RECEIVED_PUSH, UF_LAST_RECEIVED_SMS,
+	UF_LAST_RECEIVED_WEBHOOK, UF_LAST_RECEIVED_WHATSAPP, UF_LAST_ENGAGED,
+	UF_LAST_IN_APP_IMPRESSION, UF_LAST_CONTROL_ENROLLED, UF__COUNT
+};
+/* Flags: users with it set; times: users whose time is in [after, before). */
+int storage_users_by_field(struct storage *s, int field, int64_t after, int64_t before,
+			   int64_t **ids, int *n);
+int storage_all_user_ids(struct storage *s, int64_t **ids, int *n);
+
+struct user_row {
+	int64_t id;
+	char *external_id, *email, *phone;
+	struct user_summary summary;
+};
+int storage_user_find(struct storage *s, const char *external_id, struct user_row *out); /* 1 found */
+int storage_user_get(struct storage *s, int64_t id, struct user_row *out);
+void user_row_free(struct user_row *u);
+
+/* The available objects a user has events for, by kind then name. */
+int storage_user_available_objects(struct storage *s, int64_t user_id, int64_t **ids, int *n);
+/* One user's hot events of one object (a key-prefix lookup). */
+int storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
+			       struct event **ev, int *n);
+/* Every hot event of an object in key order (users ascending), streamed. */
+int storage_object_events_each(struct storage *s, int64_t object_id,
+			       int (*fn)(void *ctx, const struct event *e), void *ctx);
+/* Names of a step or variant: api id and name into the buffers. */
+int storage_part_names(struct storage *s, bool step, int64_t id, char *api_id, size_t api_size,
+		       char *name, size_t name_size);
+
+/* A stored segment's filters (by api id or exact name). 1 found. */
+struct stored_filter {
+	int kind;
+	int64_t object_id, step_id, variant_id, alias_id;
+	char *tag;
+};
+int storage_segment_filters(struct storage *s, const char *key, struct stored_filter **f, int *n);
+void stored_filters_free(struct stored_filter *f, int n);
 
 /* ---- audit ---------------------------------------------------------- */
 

@@ -39,6 +39,16 @@ int storage_event_insert_hot(struct storage *s, const struct event *e, bool *ins
 	return 0;
 }
 
+int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, object_id);
+	return exec_stmt(s, st, "indexing a user's objects");
+}
+
 int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
 {
 	if (hot == 0 && cold == 0)

@@ -799,7 +799,15 @@ int storage_object_detail(struct storage *s, int64_t id, struct object_detail *d
 		     " WHERE f.target_object_id=? AND f.kind < 14 ORDER BY 3 DESC, 2");
 	if (st)
 		sqlite3_bind_int64(st, 1, id);
-	return collect_items(s, st, &d->refs, &d->ref_count);
+	if (collect_items(s, st, &d->refs, &d->ref_count) < 0)
+		return -1;
+	st = stmt(s, "SELECT coalesce(t.api_id, g.name), coalesce(t.name, g.name),"
+		     " coalesce(t.ixd_state, -1), f.kind FROM filters f"
+		     " LEFT JOIN objects t ON t.id=f.target_object_id LEFT JOIN tags g ON g.id=f.target_tag_id"
+		     " WHERE f.owner_object_id=? ORDER BY f.id");
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return collect_items(s, st, &d->filters, &d->filter_count);
 }
 
 static void free_items(struct named_item *items, int n)
@@ -818,6 +826,7 @@ void object_detail_free(struct object_detail *d)
 	free_items(d->variants, d->variant_count);
 	free_items(d->aliases, d->alias_count);
 	free_items(d->refs, d->ref_count);
+	free_items(d->filters, d->filter_count);
 	memset(d, 0, sizeof *d);
 }
 
@@ -846,15 +855,15 @@ int storage_user_upsert(struct storage *s, const char *external_id, const char *
 		" marked_spam, invalid_phone) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 		" ON CONFLICT(external_id) DO UPDATE SET email=coalesce(excluded.email, email),"
 		" phone=coalesce(excluded.phone, phone),"
-		" last_received_any=max(coalesce(excluded.last_received_any,0), coalesce(last_received_any,0)),"
-		" last_received_email=max(coalesce(excluded.last_received_email,0), coalesce(last_received_email,0)),"
-		" last_received_push=max(coalesce(excluded.last_received_push,0), coalesce(last_received_push,0)),"
-		" last_received_sms=max(coalesce(excluded.last_received_sms,0), coalesce(last_received_sms,0)),"
-		" last_received_webhook=max(coalesce(excluded.last_received_webhook,0), coalesce(last_received_webhook,0)),"
-		" last_received_whatsapp=max(coalesce(excluded.last_received_whatsapp,0), coalesce(last_received_whatsapp,0)),"
-		" last_engaged=max(coalesce(excluded.last_engaged,0), coalesce(last_engaged,0)),"
-		" last_in_app_impression=max(coalesce(excluded.last_in_app_impression,0), coalesce(last_in_app_impression,0)),"
-		" last_control_enrolled=max(coalesce(excluded.last_control_enrolled,0), coalesce(last_control_enrolled,0)),"
+		" last_received_any=nullif(max(coalesce(excluded.last_received_any,0), coalesce(last_received_any,0)), 0),"
+		" last_received_email=nullif(max(coalesce(excluded.last_received_email,0), coalesce(last_received_email,0)), 0),"
+		" last_received_push=nullif(max(coalesce(excluded.last_received_push,0), coalesce(last_received_push,0)), 0),"
+		" last_received_sms=nullif(max(coalesce(excluded.last_received_sms,0), coalesce(last_received_sms,0)), 0),"
+		" last_received_webhook=nullif(max(coalesce(excluded.last_received_webhook,0), coalesce(last_received_webhook,0)), 0),"
+		" last_received_whatsapp=nullif(max(coalesce(excluded.last_received_whatsapp,0), coalesce(last_received_whatsapp,0)), 0),"
+		" last_engaged=nullif(max(coalesce(excluded.last_engaged,0), coalesce(last_engaged,0)), 0),"
+		" last_in_app_impression=nullif(max(coalesce(excluded.last_in_app_impression,0), coalesce(last_in_app_impression,0)), 0),"
+		" last_control_enrolled=nullif(max(coalesce(excluded.last_control_enrolled,0), coalesce(last_control_enrolled,0)), 0),"
 		" hard_bounced=excluded.hard_bounced OR hard_bounced,"
 		" marked_spam=excluded.marked_spam OR marked_spam,"
 		" invalid_phone=excluded.invalid_phone OR invalid_phone, learned=0"
@@ -887,15 +896,15 @@ int storage_user_merge_summary(struct storage *s, int64_t id, const struct user_
 {
 	sqlite3_stmt *st = stmt(s,
 		"UPDATE users SET"
-		" last_received_any=max(coalesce(?1,0), coalesce(last_received_any,0)),"
-		" last_received_email=max(coalesce(?2,0), coalesce(last_received_email,0)),"
-		" last_received_push=max(coalesce(?3,0), coalesce(last_received_push,0)),"
-		" last_received_sms=max(coalesce(?4,0), coalesce(last_received_sms,0)),"
-		" last_received_webhook=max(coalesce(?5,0), coalesce(last_received_webhook,0)),"
-		" last_received_whatsapp=max(coalesce(?6,0), coalesce(last_received_whatsapp,0)),"
-		" last_engaged=max(coalesce(?7,0), coalesce(last_engaged,0)),"
-		" last_in_app_impression=max(coalesce(?8,0), coalesce(last_in_app_impression,0)),"
-		" last_control_enrolled=max(coalesce(?9,0), coalesce(last_control_enrolled,0)),"
+		" last_received_any=nullif(max(coalesce(?1,0), coalesce(last_received_any,0)), 0),"
+		" last_received_email=nullif(max(coalesce(?2,0), coalesce(last_received_email,0)), 0),"
+		" last_received_push=nullif(max(coalesce(?3,0), coalesce(last_received_push,0)), 0),"
+		" last_received_sms=nullif(max(coalesce(?4,0), coalesce(last_received_sms,0)), 0),"
+		" last_received_webhook=nullif(max(coalesce(?5,0), coalesce(last_received_webhook,0)), 0),"
+		" last_received_whatsapp=nullif(max(coalesce(?6,0), coalesce(last_received_whatsapp,0)), 0),"
+		" last_engaged=nullif(max(coalesce(?7,0), coalesce(last_engaged,0)), 0),"
+		" last_in_app_impression=nullif(max(coalesce(?8,0), coalesce(last_in_app_impression,0)), 0),"
+		" last_control_enrolled=nullif(max(coalesce(?9,0), coalesce(last_control_enrolled,0)), 0),"
 		" hard_bounced=?10 OR hard_bounced, marked_spam=?11 OR marked_spam,"
 		" invalid_phone=?12 OR invalid_phone WHERE id=?13");
 	if (!st)

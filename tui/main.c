@@ -50,6 +50,17 @@ static const struct command commands[] = {
 	{"worker", cmd_worker, "[--once]",
 	 "Run queued restore jobs and the daily sweep until stopped (SIGTERM/SIGINT).",
 	 "  --once       do what is pending, then exit\n"},
+	{"segment", cmd_segment, "EXPR | --stored NAME [--count|--users] [--json]",
+	 "Which users a segment expression (or a stored segment) matches; see README.",
+	 "  --stored NAME  a segment of the workspace, by api id or name\n"
+	 "  --count        only the number (the default shows it too)\n"
+	 "  --users        list the users' external ids\n"},
+	{"user", cmd_user, "ID [--json]",
+	 "One user's campaigns and Canvas messages received (available data only).", ""},
+	{"export", cmd_export, "users --ids ID... | --segment EXPR | --stored NAME [--out FILE]\n"
+	 "       thaw export csv OBJ [--out FILE]",
+	 "Export users as JSON Lines (/users/export shape), or one object's recipients as CSV.",
+	 "  --out FILE     write there (mode 0600, complete or not at all) instead of stdout\n"},
 	{"mail", cmd_mail, "test ADDRESS",
 	 "Send a test message with the configured SMTP settings and show the server's answer.", ""},
 	{"check", cmd_check, "[--json]",

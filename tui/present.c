@@ -52,6 +52,17 @@ void present_why(const struct object_row *o, int64_t now, int months, char *buf,
 	policy_explain(&v, o->kept_by, months, o->last_restored_at, buf, size);
 }
 
+const char *present_filter_target(int target_state)
+{
+	switch (target_state) {
+	case IXD_EXPIRED: return "names expired data: matches nobody until it is restored";
+	case IXD_RESTORING: return "names data being restored: matches nobody until the job ends";
+	case IXD_PURGED: return "names data deleted under the previous policy: matches nobody";
+	case IXD_NONE: return "names an object without data: matches nobody";
+	default: return "";
+	}
+}
+
 void present_count(int64_t n, char *buf, size_t size)
 {
 	char digits[32];

@@ -20,6 +20,10 @@ void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t s
 /* Why the object's data is where it is, per the policy (SPEC §2). */
 void present_why(const struct object_row *o, int64_t now, int months, char *buf, size_t size);
 
+/* How a filter's target reads: "" when its data is available, else why it
+ * matches nobody ("names expired data: matches nobody until restored"). */
+const char *present_filter_target(int target_state);
+
 /* 1234567 -> "1,234,567" */
 void present_count(int64_t n, char *buf, size_t size);
 

@@ -180,6 +180,21 @@ static void show_refs(const struct object_detail *d)
 	}
 }
 
+static void show_filters(const struct object_detail *d)
+{
+	if (d->filter_count == 0)
+		return;
+	printf("Its retargeting filters:\n");
+	for (int i = 0; i < d->filter_count; i++) {
+		const struct named_item *f = &d->filters[i];
+		const char *stale = present_filter_target(f->flag);
+		printf("  %-26s ", filter_kind_name(atoi(f->extra)));
+		print_sanitized(f->flag < 0 ? "tag " : "");
+		print_sanitized(f->api_id);
+		printf("%s%s\n", *stale ? "  !! " : "", stale);
+	}
+}
+
 static void show_restores(struct storage *s, int64_t id)
 {
 	struct job_row *jobs;
@@ -239,6 +254,7 @@ static void show_text(struct storage *s, const struct cli *c, const struct objec
 		show_items("Variants", d.variants, d.variant_count, true);
 		show_items("Link aliases", d.aliases, d.alias_count, false);
 		show_refs(&d);
+		show_filters(&d);
 		object_detail_free(&d);
 	}
 	show_restores(s, o->id);

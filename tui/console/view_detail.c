@@ -122,6 +122,14 @@ static void build(struct console *c, struct lines *l)
 		add(l, r->flag ? ST_KEPT : ST_DIM, "  %-26s by %s %s  %s", filter_kind_name(atoi(r->extra)),
 		    strchr(r->extra, ':') + 1, r->name, r->flag ? "(active: keeps it)" : "(owner not active)");
 	}
+	if (c->detail_parts.filter_count)
+		add(l, ST_LABEL, "Its retargeting filters");
+	for (int i = 0; i < c->detail_parts.filter_count; i++) {
+		const struct named_item *f = &c->detail_parts.filters[i];
+		const char *stale = present_filter_target(f->flag);
+		add(l, *stale ? ST_WARNING : ST_NORMAL, "  %-26s %s%s%s%s", filter_kind_name(atoi(f->extra)),
+		    f->flag < 0 ? "tag " : "", f->api_id, *stale ? "  ! " : "", stale);
+	}
 	if (c->detail_restore_count)
 		add(l, ST_LABEL, "Restore history");
 	for (int i = 0; i < c->detail_restore_count; i++) {

@@ -1,0 +1,110 @@
+# Readers of interaction data on the hand-built workspace: every filter of
+# SPEC §4.1 with known members, before expiry, after expiry and after a
+# restore; non-IxD filters unchanged by expiry; profile, users export (JSON
+# Lines read by a real parser) and the object CSV (read by Python's csv).
+. "$TESTS/integration/lib.sh"
+PY=/usr/bin/python3
+
+t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null
+cat >stale.yaml <<'YAML'
+objects:
+  - api_id: old-retarget
+    kind: campaign
+    name: Old retarget
+    status: stopped
+    stopped: 2026-11-01
+    filters:
+      - { kind: received_campaign, campaign: spring-sale }
+YAML
+t import stale.yaml >/dev/null
+
+members() { t segment "$1" --users --json | jq -r '.users | join(",")'; }
+
+check_all() { # check_all PHASE: every filter's members in this phase
+	local phase=$1 spring=$2 spring_click=$3 tag_click=$4
+	eq "$(members 'received_campaign(spring-sale)')" "$spring" "$phase: received_campaign"
+	eq "$(members 'received_campaign_variant(spring-a)')" "$spring" "$phase: received_campaign_variant"
+	eq "$(members 'received_canvas_step(welcome-s1)')" "u1" "$phase: received_canvas_step"
+	eq "$(members 'last_received_campaign(spring-sale, before=2026-05-21)')" "$spring" "$phase: last_received_campaign before"
+	eq "$(members 'last_received_campaign(spring-sale, after=2026-05-21)')" "" "$phase: last_received_campaign after"
+	eq "$(members 'last_received_canvas_step(welcome-s2, less_than_days=400)')" "u1" "$phase: last_received_canvas_step"
+	eq "$(members 'last_received_canvas_step(welcome-s2, more_than_days=400)')" "" "$phase: last_received_canvas_step more than"
+	eq "$(members 'clicked_opened_campaign(spring-sale)')" "$spring_click" "$phase: clicked_opened_campaign"
+	eq "$(members 'clicked_opened_campaign(summer-sale, interaction=opened_push)')" "u2" "$phase: clicked_opened interaction"
+	eq "$(members 'clicked_opened_campaign(summer-sale, interaction=clicked_email)')" "" "$phase: other interaction"
+	eq "$(members 'clicked_opened_step(welcome-s1)')" "" "$phase: clicked_opened_step"
+	eq "$(members 'clicked_alias_campaign(spring-sale, cta)')" "$spring_click" "$phase: clicked_alias_campaign"
+	eq "$(members 'clicked_alias_step(welcome-s1, start)')" "" "$phase: clicked_alias_step"
+	eq "$(members 'converted_campaign(spring-sale)')" "$spring_click" "$phase: converted_campaign"
+	eq "$(members 'converted_canvas(welcome)')" "" "$phase: converted_canvas"
+	eq "$(members 'in_campaign_control(spring-sale)')" "$([ -n "$spring" ] && echo u3)" "$phase: in_campaign_control"
+	eq "$(members 'in_canvas_control(welcome)')" "" "$phase: in_canvas_control"
+	eq "$(members 'entered_canvas_variation(welcome-v1)')" "u1" "$phase: entered_canvas_variation"
+	eq "$(members 'received_tag(seasonal)')" "u1,u2,u3" "$phase: received_tag"
+	eq "$(members 'clicked_opened_tag(seasonal)')" "$tag_click" "$phase: clicked_opened_tag"
+	eq "$(members 'last_received_tag(seasonal, before=2026-07-01)')" "u3" "$phase: last_received_tag"
+	# not interaction data: unchanged by expiry
+	eq "$(members 'hard_bounced')" "u2" "$phase: hard_bounced"
+	eq "$(members 'invalid_phone')" "u3" "$phase: invalid_phone"
+	eq "$(members 'marked_spam')" "" "$phase: marked_spam"
+	eq "$(members 'last_received_email(before=2026-06-01)')" "u1" "$phase: last_received_email"
+	eq "$(members 'last_engaged(after=2026-11-01)')" "u2" "$phase: last_engaged"
+	eq "$(members 'last_enrolled_control(before=2026-06-01)')" "u3" "$phase: last_enrolled_control"
+	# combinations
+	eq "$(members 'received_tag(seasonal) and not hard_bounced')" "u1,u3" "$phase: and not"
+	eq "$(members '(hard_bounced or invalid_phone) and received_campaign(cart)')" "u2,u3" "$phase: or, parentheses"
+	eq "$(members 'segment("Retired segment")')" "u1,u2" "$phase: stored segment by name"
+	eq "$(t segment --stored vip --count --json | jq .count)" 0 "$phase: stored segment by api id"
+}
+
+check_all "before expiry" "u1,u2" "u1" "u1,u2"
+profile=$(t user u1 --json)
+eq "$(echo "$profile" | jq -r '[.campaigns_received[].api_campaign_id] | sort | join(",")')" "cart,spring-sale,summer-sale" "profile before expiry"
+eq "$(echo "$profile" | jq -r '.campaigns_received[] | select(.api_campaign_id=="spring-sale") | .engaged.clicked_email')" true "engaged"
+eq "$(echo "$profile" | jq -r '.campaigns_received[] | select(.api_campaign_id=="spring-sale") | .multiple_converted["Conversion Event A"]')" true "conversion label"
+eq "$(echo "$profile" | jq -r '.canvases_received[0].steps_received | map(.api_canvas_step_id) | sort | join(",")')" "welcome-s1,welcome-s2" "Canvas steps received"
+eq "$(echo "$profile" | jq -r '.canvases_received[0].last_exited')" "2026-01-06T08:00:00Z" "last exited"
+eq "$(t user u3 --json | jq -r '.campaigns_received[] | select(.api_campaign_id=="spring-sale") | "\(.in_control) \(.variation_api_id)"')" "true spring-ctl" "control group"
+
+t export csv spring-sale --out spring.csv 2>/dev/null || fail "csv export"
+eq "$(stat -c %a spring.csv)" 600 "exports are private"
+$PY - spring.csv <<'PY' || fail "CSV read by Python"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert [r["external_id"] for r in rows] == ["u1", "u2", "u3"], rows
+assert rows[2]["phone"] == "'+34600000003", rows[2]  # formula injection neutralised
+assert rows[2]["in_control"] == "true" and rows[2]["variation_api_id"] == "spring-ctl", rows[2]
+assert rows[0]["variation_name"] == "Variant A"
+PY
+
+t export users --segment 'received_tag(seasonal)' --out users.jsonl 2>/dev/null || fail "users export"
+eq "$(wc -l <users.jsonl)" 3 "one line per user"
+$PY -c 'import json,sys; [json.loads(l) for l in open("users.jsonl")]' || fail "every line is JSON"
+eq "$(t export users --ids u2 u3 | jq -r .external_id | tr '\n' ,)" "u2,u3," "export by ids"
+exit_code 1 "export of an unknown user" t export users --ids nobody
+
+# --- after expiry ----------------------------------------------------------
+t sweep >/dev/null
+eq "$(state_of spring-sale)" expired "spring-sale expired"
+check_all "after expiry" "" "" "u2"
+eq "$(t user u1 --json | jq -r '[.campaigns_received[].api_campaign_id] | sort | join(",")')" "cart,summer-sale" "profile leaves out expired data"
+exit_code 1 "csv export refused when expired" t export csv spring-sale
+contains "$(cat "$WORK/err")" "has expired: restore it first" "csv refusal reason"
+contains "$(t show old-retarget)" "!! names expired data: matches nobody" "a stale filter is flagged"
+
+# --- after restore -----------------------------------------------------------
+t restore spring-sale --wait >/dev/null 2>&1
+check_all "after restore" "u1,u2" "u1" "u1,u2"
+eq "$(t user u1 --json | jq -r '[.campaigns_received[].api_campaign_id] | sort | join(",")')" "cart,spring-sale,summer-sale" "profile after restore"
+
+# --- the expression language's errors ----------------------------------------
+exit_code 2 "syntax error" t segment 'received_campaign(spring-sale'
+contains "$(cat "$WORK/err")" "column 30: expected ',' or ')'" "error names the column"
+exit_code 2 "unknown filter" t segment 'recieved_campaign(x)'
+contains "$(cat "$WORK/err")" "column 1: unknown filter 'recieved_campaign'" "unknown filter"
+exit_code 2 "bad date" t segment 'last_received_any(before=yesterday)'
+contains "$(cat "$WORK/err")" "is not a date" "bad date"
+exit_code 1 "unknown campaign" t segment 'received_campaign(nope)'
+contains "$(cat "$WORK/err")" "unknown campaign or Canvas 'nope'" "unknown campaign"
+exit_code 1 "kind mismatch" t segment 'converted_canvas(spring-sale)'
+finish

@@ -1,0 +1,281 @@
+/*
+ * cmd_readers.c — reading interaction data: segment, user, export.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "profile.h"
+#include "segment.h"
+#include "text.h"
+
+/* Joins the positional arguments with spaces: the shell splits expressions. */
+static char *joined(char **pos, int n)
+{
+	struct buf b = {0};
+	buf_adds(&b, "");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%s%s", i ? " " : "", pos[i]);
+	return b.data;
+}
+
+/* Evaluates an expression, or a stored segment when `stored` is set. */
+static int evaluate(struct cli *c, struct storage *s, const struct command *self, const char *expr,
+		    bool stored, int64_t **ids, int *n)
+{
+	char err[512];
+	if (stored) {
+		if (segment_eval_stored(s, expr, cli_now(c), ids, n, err, sizeof err) < 0)
+			return cli_fail("%s", err);
+		return EXIT_OK;
+	}
+	struct segment_expr *e = segment_parse(expr, cli_now(c), err, sizeof err);
+	if (!e) {
+		int column = atoi(err + 7); /* "column N: ..." */
+		fprintf(stderr, "thaw %s: %s\n  %s\n  %*s^\n", self->name, err, expr, column > 0 ? column - 1 : 0, "");
+		return EXIT_USAGE;
+	}
+	int rc = segment_eval(s, e, cli_now(c), ids, n, err, sizeof err);
+	segment_free(e);
+	return rc < 0 ? cli_fail("%s", err) : EXIT_OK;
+}
+
+int cmd_segment(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	bool count = false, users = false, json = false;
+	const char *stored = NULL;
+	const struct option opts[] = {{"count", false, &count}, {"users", false, &users},
+				      {"json", false, &json}, {"stored", true, &stored}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	char *expr = rc == 0 ? joined(pos, npos) : NULL;
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!stored && !*expr) {
+		free(expr);
+		return cli_usage(self, "give an expression or --stored NAME");
+	}
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK) {
+		free(expr);
+		return rc;
+	}
+	int64_t *ids = NULL;
+	int n = 0;
+	rc = evaluate(c, s, self, stored ? stored : expr, stored != NULL, &ids, &n);
+	if (rc == EXIT_OK) {
+		struct buf b = {0};
+		if (json)
+			buf_printf(&b, "{\"count\":%d%s", n, users ? ",\"users\":[" : "}\n");
+		else if (!users || count)
+			buf_printf(&b, "%d user%s\n", n, n == 1 ? "" : "s");
+		for (int i = 0; users && !count && i < n; i++) {
+			struct user_row u;
+			if (storage_user_get(s, ids[i], &u) <= 0)
+				continue;
+			if (json) {
+				if (i)
+					buf_addc(&b, ',');
+				text_json_string(&b, u.external_id);
+			} else {
+				text_sanitize_terminal(&b, u.external_id);
+				buf_addc(&b, '\n');
+			}
+			user_row_free(&u);
+		}
+		if (json && users)
+			buf_adds(&b, "]}\n");
+		if (b.data)
+			fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+	}
+	free(ids);
+	free(expr);
+	storage_close(s);
+	return rc;
+}
+
+static int find_user(struct cli *c, struct storage *s, const char *external_id, int64_t *id)
+{
+	(void)c;
+	struct user_row u;
+	int found = storage_user_find(s, external_id, &u);
+	if (found <= 0)
+		return found < 0 ? cli_fail("%s", storage_error(s)) : cli_fail("no user '%s'", external_id);
+	*id = u.id;
+	user_row_free(&u);
+	return EXIT_OK;
+}
+
+int cmd_user(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	bool json = false;
+	const struct option opts[] = {{"json", false, &json}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	const char *key = npos == 1 ? pos[0] : NULL;
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!key)
+		return cli_usage(self, "give one external user id");
+	struct storage *s;
+	int64_t id;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	if ((rc = find_user(c, s, key, &id)) == EXIT_OK) {
+		struct buf b = {0};
+		if ((json ? profile_json(s, id, &b) : profile_text(s, id, &b)) < 0)
+			rc = cli_fail("%s", storage_error(s));
+		else {
+			if (json)
+				buf_addc(&b, '\n');
+			fwrite(b.data, 1, b.len, stdout);
+		}
+		buf_free(&b);
+	}
+	storage_close(s);
+	return rc;
+}
+
+/* Exports go to a temporary file renamed into place: never half a file.
+ * They hold personal data, so the file is private (0600). */
+struct output {
+	FILE *fp;
+	char tmp[4200];
+	const char *path;
+};
+
+static int output_open(struct output *o, const char *path)
+{
+	o->path = path;
+	if (!path) {
+		o->fp = stdout;
+		return EXIT_OK;
+	}
+	snprintf(o->tmp, sizeof o->tmp, "%s.partial", path);
+	int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || !(o->fp = fdopen(fd, "w")))
+		return cli_fail("cannot write %s: %s", o->tmp, strerror(errno));
+	return EXIT_OK;
+}
+
+static int output_close(struct output *o, bool ok)
+{
+	if (!o->path) {
+		fflush(stdout);
+		return ok ? EXIT_OK : EXIT_RUNTIME;
+	}
+	bool written = fclose(o->fp) == 0;
+	if (ok && written && rename(o->tmp, o->path) == 0)
+		return EXIT_OK;
+	int saved = errno;
+	unlink(o->tmp);
+	return ok ? cli_fail("cannot write %s: %s", o->path, strerror(saved)) : EXIT_RUNTIME;
+}
+
+static int export_users(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	const char *segment = NULL, *stored = NULL, *out = NULL;
+	bool ids_given = false;
+	const struct option opts[] = {{"segment", true, &segment}, {"stored", true, &stored},
+				      {"ids", false, &ids_given}, {"out", true, &out}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	if (rc == 0 && (ids_given != (npos > 0) || (ids_given + !!segment + !!stored) != 1))
+		rc = cli_usage(self, "export users takes --ids ID... or --segment EXPR or --stored NAME");
+	struct storage *s = NULL;
+	if (rc == 0)
+		rc = cli_open(c, false, &s);
+	int64_t *ids = NULL;
+	int n = 0;
+	if (rc == 0 && ids_given) {
+		ids = malloc((size_t)(npos + 1) * sizeof *ids);
+		for (int i = 0; i < npos && rc == 0; i++)
+			rc = find_user(c, s, pos[i], &ids[n++]);
+	} else if (rc == 0) {
+		rc = evaluate(c, s, self, segment ? segment : stored, stored != NULL, &ids, &n);
+	}
+	free(pos);
+	struct output o = {0};
+	if (rc == 0)
+		rc = output_open(&o, out);
+	if (rc == 0) {
+		/* one user at a time: memory does not grow with the export */
+		struct buf line = {0};
+		bool ok = true;
+		for (int i = 0; i < n && ok; i++) {
+			buf_reset(&line);
+			ok = profile_json(s, ids[i], &line) == 0;
+			buf_addc(&line, '\n');
+			ok = ok && fwrite(line.data, 1, line.len, o.fp) == line.len;
+		}
+		buf_free(&line);
+		if (!ok)
+			fprintf(stderr, "thaw: export stopped: %s\n", storage_error(s));
+		rc = output_close(&o, ok);
+		if (rc == EXIT_OK && out)
+			fprintf(stderr, "%d users written to %s\n", n, out);
+	}
+	free(ids);
+	storage_close(s);
+	return rc < 0 ? EXIT_OK : rc;
+}
+
+static int export_csv(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	const char *out = NULL;
+	const struct option opts[] = {{"out", true, &out}, {NULL, false, NULL}};
+	char **pos;
+	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+	const char *key = npos == 1 ? pos[0] : NULL;
+	free(pos);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!key)
+		return cli_usage(self, "export csv takes one object");
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	struct object_row obj;
+	int found = storage_object_find(s, key, &obj);
+	if (found <= 0) {
+		storage_close(s);
+		return found < 0 ? cli_fail("%s", storage_error(s)) : cli_fail("no object '%s'", key);
+	}
+	struct output o = {0};
+	char err[256];
+	int64_t rows;
+	if (obj.state != 1 /* available */) {
+		profile_object_csv(s, &obj, NULL, &rows, err, sizeof err);
+		rc = cli_fail("cannot export %s: %s", obj.api_id, err);
+	} else if ((rc = output_open(&o, out)) == EXIT_OK) {
+		bool ok = profile_object_csv(s, &obj, o.fp, &rows, err, sizeof err) == 0;
+		if (!ok)
+			fprintf(stderr, "thaw: %s\n", err);
+		rc = output_close(&o, ok);
+		if (rc == EXIT_OK && out)
+			fprintf(stderr, "%lld recipients written to %s\n", (long long)rows, out);
+	}
+	object_row_free(&obj);
+	storage_close(s);
+	return rc;
+}
+
+int cmd_export(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	if (argc >= 1 && strcmp(argv[0], "users") == 0)
+		return export_users(c, self, argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "csv") == 0)
+		return export_csv(c, self, argc - 1, argv + 1);
+	if (argc >= 1 && (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)) {
+		cli_print_help(self);
+		return EXIT_OK;
+	}
+	return cli_usage(self, "say export users ... or export csv OBJ");
+}
