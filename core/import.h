@@ -26,6 +26,7 @@ struct import_options {
 struct import_report {
 	const char *format; /* "workspace" or "events" */
 	int64_t objects, segments, filters, users;
+	int64_t objects_learned; /* created from ids and names in event files */
 	int64_t events_read, events_hot, events_cold, events_duplicate;
 };
 
