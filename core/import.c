@@ -15,6 +15,19 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Avro Object Container Files start with "Obj" and version 1. */
+static bool looks_like_avro(const char *path)
+{
+	if (ends_with(path, ".avro"))
+		return true;
+	FILE *fp = fopen(path, "rb");
+	char magic[4] = "";
+	bool avro = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, "Obj\x01", 4) == 0;
+	if (fp)
+		fclose(fp);
+	return avro;
+}
+
 /* CSV event files start with a header naming the object column. */
 static bool looks_like_csv(const char *path)
 {
@@ -42,14 +55,15 @@ int import_file(struct storage *s, const char *path, const struct import_options
 		return -1;
 	}
 	fclose(probe);
-	bool csv = looks_like_csv(path);
-	r->format = csv ? "events" : "workspace";
+	bool avro = looks_like_avro(path), csv = !avro && looks_like_csv(path);
+	r->format = avro ? "avro" : csv ? "events" : "workspace";
 	int errors_before = d->count;
 	if (storage_begin(s) < 0) {
 		diag_add(d, path, 0, 0, "%s", storage_error(s));
 		return -1;
 	}
-	int rc = csv ? import_events_csv(s, path, o, r, d) : import_workspace(s, path, o, r, d);
+	int rc = avro ? import_avro(s, path, o, r, d)
+		 : csv ? import_events_csv(s, path, o, r, d) : import_workspace(s, path, o, r, d);
 	int changed;
 	if (rc == 0 && d->count == errors_before)
 		rc = sweep_refresh(s, o->now, o->months, &changed);

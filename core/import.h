@@ -28,6 +28,10 @@ struct import_report {
 	int64_t objects, segments, filters, users;
 	int64_t objects_learned; /* created from ids and names in event files */
 	int64_t events_read, events_hot, events_cold, events_duplicate;
+	/* Avro: the file's event type, and what became of its records */
+	char event_type[128];
+	int64_t records, records_skipped, user_facts;
+	const char *skip_reason;
 };
 
 int import_file(struct storage *s, const char *path, const struct import_options *o,

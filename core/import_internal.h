@@ -9,6 +9,8 @@
 /* Both return 0, or -1 after adding diagnostics (d) or a storage error. */
 int import_workspace(struct storage *s, const char *path, const struct import_options *o,
 		     struct import_report *r, struct diag *d);
+int import_avro(struct storage *s, const char *path, const struct import_options *o,
+		struct import_report *r, struct diag *d);
 int import_events_csv(struct storage *s, const char *path, const struct import_options *o,
 		      struct import_report *r, struct diag *d);
 

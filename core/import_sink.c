@@ -167,6 +167,22 @@ static void note_summary(struct seen_user *u, int kind, int64_t ts)
 		raise_to(&s->last_engaged, ts);
 }
 
+void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, int64_t ts)
+{
+	struct user_summary *s = &u->summary;
+	(void)k;
+	u->touched = true;
+	switch (user_field) {
+	case UF_HARD_BOUNCED: s->hard_bounced = true; break;
+	case UF_MARKED_SPAM: s->marked_spam = true; break;
+	case UF_INVALID_PHONE: s->invalid_phone = true; break;
+	case UF_LAST_RECEIVED_EMAIL: raise_to(&s->last_received_email, ts), raise_to(&s->last_received_any, ts); break;
+	case UF_LAST_RECEIVED_SMS: raise_to(&s->last_received_sms, ts), raise_to(&s->last_received_any, ts); break;
+	case UF_LAST_RECEIVED_WHATSAPP: raise_to(&s->last_received_whatsapp, ts), raise_to(&s->last_received_any, ts); break;
+	default: break;
+	}
+}
+
 int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, struct event *e)
 {
 	if (o->state == IXD_PURGED) {

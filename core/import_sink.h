@@ -66,6 +66,9 @@ int64_t sink_alias(struct event_sink *k, struct seen_object *o, const char *name
 /* Adds one event (object_id and user_id are filled in here). */
 int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, struct event *e);
 
+/* A fact about a user that is not interaction data (a bounce, a delivery). */
+void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, int64_t ts);
+
 /* Writes cold events, counts and user summaries. */
 int sink_flush(struct event_sink *k);
 

@@ -37,3 +37,16 @@ awk -v n="$EVENTS" -v a="$start" -v b="$end" -v c="$pstart" -v d="$pend" -v byte
 	printf "sqlite3 .import:  %.2f s  %9.0f rows/s (plain rowid table, no lookups)\n", d - c, n / (d - c)
 	printf "ratio thaw/plain: %.2f\n", (b - a) / (d - c)
 }'
+
+# Avro: 1,000,000 email sends written with avro-c, imported into a fresh workspace
+if [ -n "${MAKE_AVRO:-}" ]; then
+	mkdir avro
+	"$MAKE_AVRO" "$SCHEMAS" avro "$EVENTS" >/dev/null
+	rm -f avro/behaviors.* # only the big file matters here
+	astart=$(date +%s.%N)
+	"$THAW" --db avro.db import avro/messages.email.Send.avro >/dev/null
+	aend=$(date +%s.%N)
+	awk -v n="$EVENTS" -v a="$astart" -v b="$aend" -v bytes="$(stat -c %s avro/messages.email.Send.avro)" 'BEGIN {
+		printf "Avro: %d email sends, %.1f MB\nthaw import:      %.2f s  %9.0f events/s\n", n, bytes / 1e6, b - a, n / (b - a)
+	}'
+fi

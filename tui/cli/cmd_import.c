@@ -1,6 +1,7 @@
 /*
  * cmd_import.c — filling a workspace: import and demo.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,59 +11,168 @@
 #include "cli.h"
 #include "demo.h"
 #include "import.h"
+#include "text.h"
+
+/* The files to import: a directory stands for every .avro file below it. */
+struct file_list {
+	char **paths;
+	int count, capacity;
+};
+
+static void add_path(struct file_list *l, const char *path)
+{
+	l->paths = array_grow(l->paths, l->count, &l->capacity, sizeof *l->paths);
+	l->paths[l->count++] = strdup(path);
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void add_avro_below(struct file_list *l, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	int first = l->count;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[4200];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		size_t len = strlen(e->d_name);
+		if (e->d_type == DT_DIR)
+			add_avro_below(l, path);
+		else if (len > 5 && strcmp(e->d_name + len - 5, ".avro") == 0)
+			add_path(l, path);
+	}
+	closedir(d);
+	qsort(l->paths + first, l->count - first, sizeof *l->paths, by_name);
+}
+
+static void expand(struct file_list *l, char **args, int n)
+{
+	for (int i = 0; i < n; i++) {
+		DIR *d = opendir(args[i]);
+		if (d) {
+			closedir(d);
+			add_avro_below(l, args[i]);
+		} else {
+			add_path(l, args[i]);
+		}
+	}
+}
+
+/* Records per event type over a run of Avro files. */
+struct type_total {
+	char type[128];
+	int64_t records, events, skipped, facts;
+};
+
+static void add_type(struct type_total *t, int *n, const struct import_report *r)
+{
+	int i = 0;
+	while (i < *n && strcmp(t[i].type, r->event_type) != 0)
+		i++;
+	if (i == *n && *n < 128)
+		snprintf(t[(*n)++].type, sizeof t[0].type, "%s", r->event_type);
+	if (i < 128) {
+		t[i].records += r->records;
+		t[i].events += r->events_read;
+		t[i].skipped += r->records_skipped;
+		t[i].facts += r->user_facts;
+	}
+}
+
+static void print_report(const char *file, const struct import_report *r)
+{
+	if (strcmp(r->format, "avro") == 0)
+		printf("%s: %s, %lld records: %lld events (%lld new hot, %lld new cold, %lld already present),"
+		       " %lld user facts, %lld skipped%s%s%s; %lld objects learned\n", file, r->event_type,
+		       (long long)r->records, (long long)r->events_read, (long long)r->events_hot,
+		       (long long)r->events_cold, (long long)r->events_duplicate, (long long)r->user_facts,
+		       (long long)r->records_skipped, r->skip_reason ? " (" : "", r->skip_reason ? r->skip_reason : "",
+		       r->skip_reason ? ")" : "", (long long)r->objects_learned);
+	else if (strcmp(r->format, "events") == 0)
+		printf("%s: %lld events: %lld new hot, %lld new cold, %lld already present\n", file,
+		       (long long)r->events_read, (long long)r->events_hot, (long long)r->events_cold,
+		       (long long)r->events_duplicate);
+	else
+		printf("%s: %lld objects, %lld segments, %lld filters, %lld users\n", file, (long long)r->objects,
+		       (long long)r->segments, (long long)r->filters, (long long)r->users);
+}
 
 int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	bool json = false;
 	const struct option opts[] = {{"json", false, &json}, {NULL, false, NULL}};
-	char **files;
-	int nfiles, rc = cli_parse(self, argc, argv, opts, &files, &nfiles);
-	if (rc || nfiles == 0) {
-		free(files);
+	char **args;
+	int nargs, rc = cli_parse(self, argc, argv, opts, &args, &nargs);
+	if (rc || nargs == 0) {
+		free(args);
 		return rc < 0 ? EXIT_OK : rc ? rc : cli_usage(self, "which files?");
 	}
-	if ((rc = cli_require_write(c, "import")) != EXIT_OK) {
-		free(files);
-		return rc;
-	}
-	struct storage *s;
-	if ((rc = cli_open(c, true, &s)) != EXIT_OK) {
-		free(files);
-		return rc;
-	}
+	struct file_list files = {0};
+	expand(&files, args, nargs);
+	free(args);
+	struct storage *s = NULL;
+	if ((rc = cli_require_write(c, "import")) == EXIT_OK)
+		rc = cli_open(c, true, &s);
 	struct import_options o = {.now = cli_now(c), .months = c->config.policy.expire_after_months,
 				   .actor = c->actor};
-	if (json)
+	struct type_total types[128];
+	int type_count = 0;
+	bool progress = files.count > 1 && isatty(STDERR_FILENO) && !json;
+	if (json && rc == EXIT_OK)
 		printf("[");
-	for (int i = 0; i < nfiles && rc == EXIT_OK; i++) {
+	for (int i = 0; i < files.count && rc == EXIT_OK; i++) {
 		struct import_report r;
 		struct diag d = {0};
-		if (import_file(s, files[i], &o, &r, &d) < 0) {
+		if (progress)
+			fprintf(stderr, "\r\033[Kimporting %d of %d: %s", i + 1, files.count, files.paths[i]);
+		if (import_file(s, files.paths[i], &o, &r, &d) < 0) {
+			if (progress)
+				fprintf(stderr, "\n");
 			diag_print(&d, stderr);
-			fprintf(stderr, "thaw: %s not imported: nothing was changed by it\n", files[i]);
+			fprintf(stderr, "thaw: %s not imported: nothing was changed by it\n", files.paths[i]);
 			rc = EXIT_RUNTIME;
 		} else if (json) {
-			printf("%s\n {\"file\":\"%s\",\"format\":\"%s\",\"objects\":%lld,\"segments\":%lld,"
-			       "\"filters\":%lld,\"users\":%lld,\"events\":%lld,\"events_hot\":%lld,"
-			       "\"events_cold\":%lld,\"events_already_present\":%lld}",
-			       i ? "," : "", files[i], r.format, (long long)r.objects, (long long)r.segments,
-			       (long long)r.filters, (long long)r.users, (long long)r.events_read,
-			       (long long)r.events_hot, (long long)r.events_cold, (long long)r.events_duplicate);
-		} else if (strcmp(r.format, "events") == 0) {
-			printf("%s: %lld events: %lld new hot, %lld new cold, %lld already present\n", files[i],
-			       (long long)r.events_read, (long long)r.events_hot, (long long)r.events_cold,
-			       (long long)r.events_duplicate);
-		} else {
-			printf("%s: %lld objects, %lld segments, %lld filters, %lld users\n", files[i],
-			       (long long)r.objects, (long long)r.segments, (long long)r.filters,
-			       (long long)r.users);
+			printf("%s\n {\"file\":", i ? "," : "");
+			struct buf b = {0};
+			text_json_string(&b, files.paths[i]);
+			fputs(b.data, stdout);
+			buf_free(&b);
+			printf(",\"format\":\"%s\",\"objects\":%lld,\"segments\":%lld,\"filters\":%lld,"
+			       "\"users\":%lld,\"events\":%lld,\"events_hot\":%lld,\"events_cold\":%lld,"
+			       "\"events_already_present\":%lld,\"records\":%lld,\"records_skipped\":%lld,"
+			       "\"user_facts\":%lld,\"objects_learned\":%lld}", r.format, (long long)r.objects,
+			       (long long)r.segments, (long long)r.filters, (long long)r.users, (long long)r.events_read,
+			       (long long)r.events_hot, (long long)r.events_cold, (long long)r.events_duplicate,
+			       (long long)r.records, (long long)r.records_skipped, (long long)r.user_facts,
+			       (long long)r.objects_learned);
+		} else if (!progress) {
+			print_report(files.paths[i], &r);
 		}
+		if (strcmp(r.format, "avro") == 0)
+			add_type(types, &type_count, &r);
 		diag_clear(&d);
 	}
-	if (json)
+	if (progress)
+		fprintf(stderr, "\r\033[K");
+	if (json && rc == EXIT_OK)
 		printf("\n]\n");
+	if (!json && type_count > 1) {
+		printf("%-60s %10s %10s %8s %8s\n", "event type", "records", "events", "facts", "skipped");
+		for (int i = 0; i < type_count; i++)
+			printf("%-60s %10lld %10lld %8lld %8lld\n", types[i].type, (long long)types[i].records,
+			       (long long)types[i].events, (long long)types[i].facts, (long long)types[i].skipped);
+	}
 	storage_close(s);
-	free(files);
+	for (int i = 0; i < files.count; i++)
+		free(files.paths[i]);
+	free(files.paths);
 	return rc;
 }
 
