@@ -247,13 +247,25 @@ void mail_format(struct buf *out, const struct config *c, const char *to, const 
 
 /* ---- delivery ---- */
 
+static int64_t now_or(int64_t a, int64_t b)
+{
+	return a ? a : b;
+}
+
 static int record(struct storage *s, const struct outbox_row *m, const char *state, int attempts,
 		  int64_t next, const char *error, int64_t sent_at)
 {
+	char details[700];
+	snprintf(details, sizeof details, "mail %lld to %s: %s%s%s", (long long)m->id, m->recipients,
+		 strcmp(state, "queued") == 0 ? "will be retried" : state, error ? ": " : "", error ? error : "");
+	/* real time: mail attempts happen whatever the policy clock says */
+	struct audit_input a = {.at = now_or(sent_at, next), .operator_name = "thaw worker",
+				.action = strcmp(state, "sent") == 0 ? "mail.sent" : "mail.failed",
+				.job_id = m->job_id, .details = details};
 	if (storage_begin(s) < 0)
 		return -1;
 	if (storage_outbox_update(s, m->id, state, attempts, next, error, sent_at) < 0 ||
-	    storage_commit(s) < 0) {
+	    storage_audit(s, &a) < 0 || storage_commit(s) < 0) {
 		storage_rollback(s);
 		return -1;
 	}

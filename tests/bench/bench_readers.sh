@@ -7,8 +7,8 @@ export THAW_NOW=${THAW_NOW:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}
 t() { "$THAW" --db "$WS" "$@"; }
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null; e=$(date +%s%N); echo $(((e - s) / 1000000)); }
 [ -f "$WS" ] || t demo --size large --out "$WS" >/dev/null
-t check --json >/dev/null 2>&1 || true # opens it writable once (migrations)
-big=$(t list --state available --sort hot --desc --limit 1 --json | jq -r '.[0].api_id')
+t sweep --dry-run >/dev/null # opens it writable once: migrations, if any
+big=$(t list --kind campaign --state available --sort hot --desc --limit 1 --json | jq -r '.[0].api_id')
 events=$(t show "$big" --json | jq .hot_events)
 total=$(t list --json | jq '[.[].hot_events] | add')
 echo "workspace: $total hot events"

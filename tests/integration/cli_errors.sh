@@ -48,6 +48,18 @@ done
 exit_code 0 "read-only list" t --read-only list
 exit_code 0 "read-only dry run" t --read-only sweep --dry-run
 
+# roles: a viewer is told why, and the refusal is on record
+printf 'operators:\n  people:\n    %s: { email: me@example.org, role: viewer }\n' "$(id -un)" >viewer.yaml
+for args in "sweep" "restore spring-sale" "cancel 1" "import $DATA/events.csv" "worker --once"; do
+	exit_code 1 "viewer $args" t --config viewer.yaml $args
+	contains "$(cat "$WORK/err")" "is a viewer here" "viewer $args message"
+done
+exit_code 0 "a viewer may read" t --config viewer.yaml list
+exit_code 0 "a viewer may dry-run" t --config viewer.yaml sweep --dry-run
+contains "$(t audit)" "refused: restore needs the admin role" "refusals are audited"
+printf 'operators:\n  default_role: admin\n  people:\n    %s: { role: admin }\n' "$(id -un)" >admin.yaml
+exit_code 0 "an admin may sweep" t --config admin.yaml sweep
+
 # configuration errors: every problem, file:line:column, exit 2
 printf 'policy:\n  expire_after_months: soon\nworker:\n  batch_rows: 1\n  unknown: 3\n' >bad.yaml
 exit_code 2 "bad config" t --config bad.yaml list
@@ -62,6 +74,9 @@ rm config.yaml
 mkdir -p xdg/thaw && cp bad.yaml xdg/thaw/config.yaml
 XDG_CONFIG_HOME=$WORK/xdg exit_code 2 "XDG config is read" t list
 exit_code 0 "defaults without a config file" t list
+printf 'policy: {}\n' >shared.yaml && chmod 666 shared.yaml
+exit_code 2 "a configuration others can change" t --config shared.yaml list
+contains "$(cat "$WORK/err")" "can be changed by anyone (mode 666): chmod go-w" "world-writable config refused"
 
 # a database written by a newer thaw is refused
 cp "$WS" newer.db

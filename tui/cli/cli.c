@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 void cli_print_help(const struct command *cmd)
 {
@@ -116,6 +118,38 @@ int cli_require_write(const struct cli *c, const char *what)
 	if (!c->read_only)
 		return EXIT_OK;
 	return cli_fail("%s is not available in read-only mode (--read-only)", what);
+}
+
+int cli_role(const struct cli *c)
+{
+	const struct operator_entry *op = config_operator(&c->config, c->operator_name);
+	if (op)
+		return op->role;
+	struct stat st;
+	uid_t me = geteuid();
+	if (me == 0 || (stat(c->db_path, &st) == 0 && st.st_uid == me))
+		return ROLE_ADMIN;
+	return c->config.operators.default_role;
+}
+
+int cli_require_admin(struct cli *c, const char *what)
+{
+	int rc = cli_require_write(c, what);
+	if (rc != EXIT_OK || cli_role(c) == ROLE_ADMIN)
+		return rc;
+	/* on record, when the workspace lets us write it */
+	struct storage *s;
+	char err[256], details[200];
+	if (storage_open(c->db_path, STORAGE_MUST_EXIST, &s, err, sizeof err) == 0) {
+		snprintf(details, sizeof details, "refused: %s needs the admin role", what);
+		struct audit_input a = {.at = cli_now(c), .operator_name = c->operator_name,
+					.ssh_client = c->actor.ssh_client, .action = "refused", .details = details};
+		if (storage_begin(s) == 0 && (storage_audit(s, &a) < 0 || storage_commit(s) < 0))
+			storage_rollback(s);
+		storage_close(s);
+	}
+	return cli_fail("%s is a viewer here: %s needs the admin role (operators.people in the configuration)",
+			c->operator_name, what);
 }
 
 int64_t cli_now(const struct cli *c)

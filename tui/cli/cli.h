@@ -71,6 +71,17 @@ int cli_open(struct cli *c, bool writes, struct storage **s);
 /* Refuses a write in read-only mode; returns EXIT_OK when allowed. */
 int cli_require_write(const struct cli *c, const char *what);
 
+/*
+ * The operator's role: as listed in operators.people; otherwise admin for
+ * root and for the owner of the workspace file (who created it), and
+ * operators.default_role for everybody else.
+ */
+int cli_role(const struct cli *c);
+
+/* Changes (restore, cancel, sweep, import, worker) need the admin role and
+ * no --read-only; a refusal is said, and written to the audit log. */
+int cli_require_admin(struct cli *c, const char *what);
+
 int64_t cli_now(const struct cli *c);
 
 /* The commands. */

@@ -14,16 +14,16 @@ int cmd_console(struct cli *c, const struct command *self, int argc, char **argv
 		return cmd_summary(c, self, argc, argv);
 	if (access(c->db_path, F_OK) != 0)
 		return cli_fail("%s: no such workspace (create one with `thaw demo` or `thaw import`)", c->db_path);
-	const struct operator_entry *op = config_operator(&c->config, c->operator_name);
-	int role = op ? op->role : c->config.operators.default_role;
+	int role = cli_role(c);
 	struct console_options o = {
 		.db_path = c->db_path,
 		.config = &c->config,
 		.clock = &c->clock,
 		.actor = c->actor,
 		.role_name = role == ROLE_ADMIN ? "admin" : "viewer",
-		.read_only = c->read_only,
-		.why_read_only = "the console was started with --read-only",
+		.read_only = c->read_only || role != ROLE_ADMIN,
+		.why_read_only = c->read_only ? "the console was started with --read-only"
+					      : "you are a viewer here (operators.people in the configuration)",
 		.theme = c->theme,
 	};
 	return console_run(&o);

@@ -118,7 +118,7 @@ int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
 	expand(&files, args, nargs);
 	free(args);
 	struct storage *s = NULL;
-	if ((rc = cli_require_write(c, "import")) == EXIT_OK)
+	if ((rc = cli_require_admin(c, "import")) == EXIT_OK)
 		rc = cli_open(c, true, &s);
 	struct import_options o = {.now = cli_now(c), .months = c->config.policy.expire_after_months,
 				   .actor = c->actor};
@@ -155,7 +155,7 @@ int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
 		} else if (!progress) {
 			print_report(files.paths[i], &r);
 		}
-		if (strcmp(r.format, "avro") == 0)
+		if (rc == EXIT_OK && strcmp(r.format, "avro") == 0)
 			add_type(types, &type_count, &r);
 		diag_clear(&d);
 	}

@@ -46,7 +46,7 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!dry_run && (rc = cli_require_write(c, "sweep")) != EXIT_OK)
+	if (!dry_run && (rc = cli_require_admin(c, "sweep")) != EXIT_OK)
 		return rc;
 	struct storage *s;
 	if ((rc = cli_open(c, !dry_run, &s)) != EXIT_OK)
@@ -352,7 +352,7 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 	if (rc == 0 && tag && npos)
 		rc = cli_usage(self, "give objects or --tag, not both");
 	if (rc == 0)
-		rc = cli_require_write(c, "restore");
+		rc = cli_require_admin(c, "restore");
 	struct storage *s = NULL;
 	if (rc == 0)
 		rc = cli_open(c, true, &s);
@@ -397,7 +397,7 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 		rc = parse_job_id(self, pos[0], &id);
 	free(pos);
 	if (rc == 0)
-		rc = cli_require_write(c, "cancel");
+		rc = cli_require_admin(c, "cancel");
 	struct storage *s;
 	if (rc || (rc = cli_open(c, true, &s)) != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
@@ -425,7 +425,7 @@ int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv)
 	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if ((rc = cli_require_write(c, "worker")) != EXIT_OK)
+	if ((rc = cli_require_admin(c, "worker")) != EXIT_OK)
 		return rc;
 	struct storage *s;
 	if ((rc = cli_open(c, true, &s)) != EXIT_OK)
