@@ -14,6 +14,7 @@
 #include "import_internal.h"
 
 #include <avro.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,6 +228,16 @@ int import_avro(struct storage *s, const char *path, const struct import_options
 		struct import_report *r, struct diag *d)
 {
 	(void)o;
+	/* checked here too: avro-c leaks a little when it refuses a header */
+	FILE *fp = fopen(path, "rb");
+	char magic[4] = "";
+	bool container = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, "Obj\x01", 4) == 0;
+	if (fp)
+		fclose(fp);
+	if (!container) {
+		diag_add(d, path, 0, 0, "not a readable Avro file: it does not start like an Avro container file");
+		return -1;
+	}
 	avro_file_reader_t reader;
 	if (avro_file_reader(path, &reader) != 0) {
 		diag_add(d, path, 0, 0, "not a readable Avro file: %s", avro_strerror());

@@ -89,7 +89,7 @@ static int variation(struct storage *s, int64_t variant_id, char *api, char *nam
 	return storage_part_names(s, false, variant_id, api, 128, name, 256);
 }
 
-static int campaign_json(struct storage *s, const struct object_row *o, const struct received *r,
+static int campaign_json(struct storage *s, const struct object_brief *o, const struct received *r,
 			 struct buf *b)
 {
 	char api[128], name[256];
@@ -114,7 +114,7 @@ static int campaign_json(struct storage *s, const struct object_row *o, const st
 	return 0;
 }
 
-static int canvas_json(struct storage *s, const struct object_row *o, const struct received *r,
+static int canvas_json(struct storage *s, const struct object_brief *o, const struct received *r,
 		       struct buf *b)
 {
 	char api[128], name[256];
@@ -142,32 +142,26 @@ static int canvas_json(struct storage *s, const struct object_row *o, const stru
 
 /* Calls fn for each available object the user has events of. */
 static int each_received(struct storage *s, int64_t user_id,
-			 int (*fn)(struct storage *, const struct object_row *, const struct received *, void *),
+			 int (*fn)(struct storage *, const struct object_brief *, const struct received *, void *),
 			 void *ctx)
 {
-	int64_t *ids;
+	struct object_brief *objects;
 	int n, rc = 0;
-	if (storage_user_available_objects(s, user_id, &ids, &n) < 0)
+	if (storage_user_available_objects(s, user_id, &objects, &n) < 0)
 		return -1;
 	for (int i = 0; i < n && rc == 0; i++) {
-		struct object_row o;
 		struct event *ev;
 		int count;
-		if (storage_object_get(s, ids[i], &o) <= 0) {
-			rc = -1;
-			break;
-		}
-		rc = storage_user_object_events(s, o.id, user_id, &ev, &count);
+		rc = storage_user_object_events(s, objects[i].id, user_id, &ev, &count);
 		if (rc == 0 && count > 0) {
 			struct received r;
 			summarise(ev, count, &r);
-			rc = fn(s, &o, &r, ctx);
+			rc = fn(s, &objects[i], &r, ctx);
 		}
 		if (rc == 0)
 			free(ev);
-		object_row_free(&o);
 	}
-	free(ids);
+	object_briefs_free(objects, n);
 	return rc;
 }
 
@@ -175,7 +169,7 @@ struct json_lists {
 	struct buf campaigns, canvases;
 };
 
-static int add_json(struct storage *s, const struct object_row *o, const struct received *r, void *ctx)
+static int add_json(struct storage *s, const struct object_brief *o, const struct received *r, void *ctx)
 {
 	struct json_lists *l = ctx;
 	struct buf *b = o->kind == KIND_CAMPAIGN ? &l->campaigns : &l->canvases;
@@ -208,7 +202,7 @@ int profile_json(struct storage *s, int64_t user_id, struct buf *out)
 	return rc;
 }
 
-static int add_text(struct storage *s, const struct object_row *o, const struct received *r, void *ctx)
+static int add_text(struct storage *s, const struct object_brief *o, const struct received *r, void *ctx)
 {
 	(void)s;
 	struct buf *b = ctx;

@@ -346,7 +346,13 @@ int storage_user_get(struct storage *s, int64_t id, struct user_row *out);
 void user_row_free(struct user_row *u);
 
 /* The available objects a user has events for, by kind then name. */
-int storage_user_available_objects(struct storage *s, int64_t user_id, int64_t **ids, int *n);
+struct object_brief {
+	int64_t id;
+	int kind;
+	char *api_id, *name;
+};
+int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n);
+void object_briefs_free(struct object_brief *b, int n);
 /* One user's hot events of one object (a key-prefix lookup). */
 int storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
 			       struct event **ev, int *n);

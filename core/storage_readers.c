@@ -174,13 +174,33 @@ void user_row_free(struct user_row *u)
 	memset(u, 0, sizeof *u);
 }
 
-int storage_user_available_objects(struct storage *s, int64_t user_id, int64_t **ids, int *n)
+int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT o.id FROM user_objects u JOIN objects o ON o.id=u.object_id"
+	sqlite3_stmt *st = stmt(s, "SELECT o.id, o.kind, o.api_id, o.name FROM user_objects u"
+				   " JOIN objects o ON o.id=u.object_id"
 				   " WHERE u.user_id=? AND o.ixd_state=1 ORDER BY o.kind, o.name_fold, o.id");
-	if (st)
-		sqlite3_bind_int64(st, 1, user_id);
-	return collect_int64(s, st, ids, n, "finding a user's objects");
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = array_grow(*out, *n, &cap, sizeof **out);
+		(*out)[(*n)++] = (struct object_brief){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
+						       column_strdup(st, 2), column_strdup(st, 3)};
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "finding a user's objects");
+}
+
+void object_briefs_free(struct object_brief *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(b[i].api_id);
+		free(b[i].name);
+	}
+	free(b);
 }
 
 static void read_event(sqlite3_stmt *st, int64_t object_id, struct event *e)

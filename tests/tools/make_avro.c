@@ -40,7 +40,7 @@ static avro_schema_t load_schema(const char *dir, const char *type)
 /* Every field gets a value: null for unions, zero or empty otherwise. */
 static void clear_record(avro_value_t *rec)
 {
-	size_t n;
+	size_t n = 0;
 	avro_value_get_size(rec, &n);
 	for (size_t i = 0; i < n; i++) {
 		avro_value_t f, branch;

@@ -177,6 +177,8 @@ static bool parse_styles(struct theme *t, const struct ynode *styles, const char
 	bool ok = yamltree_check_keys(styles, file, d);
 	for (int i = 0; i + 1 < styles->count; i += 2) {
 		const struct ynode *k = styles->items[i];
+		if (k->type != YNODE_SCALAR)
+			continue;
 		int which = 0;
 		while (which < ST__COUNT && strcmp(style_names[which], k->value) != 0)
 			which++;
@@ -199,16 +201,27 @@ bool theme_load(struct theme *t, const char *dir, const char *name, struct diag 
 	}
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
+	return theme_parse(t, path, NULL, name, d);
+}
+
+bool theme_parse(struct theme *t, const char *path, const char *text, const char *name, struct diag *d)
+{
+	theme_default(t);
 	int before = d->count;
-	struct ynode *root = yamltree_load(path, NULL, d);
+	struct ynode *root = yamltree_load(path, text, d);
 	if (!root)
 		return false;
 	struct theme loaded;
 	theme_default(&loaded);
 	snprintf(loaded.name, sizeof loaded.name, "%s", name);
-	bool ok = yamltree_check_keys(root, path, d);
-	for (int i = 0; i + 1 < root->count; i += 2) {
+	bool ok = root->type == YNODE_MAPPING;
+	if (!ok)
+		diag_add(d, path, root->line, root->column, "a theme is a mapping (description, monochrome, styles)");
+	ok = ok && yamltree_check_keys(root, path, d);
+	for (int i = 0; ok && i + 1 < root->count; i += 2) {
 		const struct ynode *k = root->items[i], *v = root->items[i + 1];
+		if (k->type != YNODE_SCALAR)
+			continue; /* reported by yamltree_check_keys */
 		bool mono;
 		if (strcmp(k->value, "styles") == 0)
 			ok &= parse_styles(&loaded, v, path, d);

@@ -55,6 +55,9 @@ void theme_strip_colours(struct theme *t);
  */
 bool theme_load(struct theme *t, const char *dir, const char *name, struct diag *d);
 
+/* The same from text (named `path` in messages), or from `path` when NULL. */
+bool theme_parse(struct theme *t, const char *path, const char *text, const char *name, struct diag *d);
+
 /* Where themes live: $THAW_THEMES, else beside the executable
  * (../../themes in a build tree), else the installed data directory. */
 void theme_directory(char *buf, size_t size);

@@ -1,0 +1,38 @@
+/*
+ * The import readers (workspace YAML or event CSV, chosen at build time by
+ * FUZZ_SUFFIX) on a real database: any file is imported whole or not at all.
+ */
+#include "fuzz.h"
+#include "import.h"
+#include "storage.h"
+
+static struct storage *workspace(void)
+{
+	static struct storage *s;
+	if (!s) {
+		char path[128], err[256];
+		snprintf(path, sizeof path, "/tmp/thaw-fuzz-%d.db", (int)getpid());
+		unlink(path);
+		if (storage_open(path, 0, &s, err, sizeof err) < 0)
+			abort();
+		/* something to refer to */
+		struct import_report r;
+		struct diag d = {0};
+		struct import_options o = {.now = 1800000000, .months = 3, .actor = {"fuzz", NULL}};
+		import_file(s, SOURCE_ROOT "/tests/data/workspace.yaml", &o, &r, &d);
+		diag_clear(&d);
+	}
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct storage *s = workspace();
+	const char *path = fuzz_file(data, size, FUZZ_SUFFIX);
+	struct import_report r;
+	struct diag d = {0};
+	struct import_options o = {.now = 1800000000, .months = 3, .actor = {"fuzz", NULL}};
+	import_file(s, path, &o, &r, &d);
+	diag_clear(&d);
+	return 0;
+}
