@@ -25,6 +25,7 @@ int cmd_console(struct cli *c, const struct command *self, int argc, char **argv
 		.why_read_only = c->read_only ? "the console was started with --read-only"
 					      : "you are a viewer here (operators.people in the configuration)",
 		.theme = c->theme,
+		.stop = c->stop,
 	};
 	return console_run(&o);
 }

@@ -150,9 +150,23 @@ static void notice_finished_jobs(struct console *c)
 	job_rows_free(jobs, n);
 }
 
+/* SQLite goes on with a removed file's open descriptor: say so, since
+ * nobody else will see what happens here any more. */
+static void check_file(struct console *c)
+{
+	bool gone = access(c->o->db_path, F_OK) != 0;
+	if (gone && !c->file_gone)
+		console_flash(c, ST_ERROR, "%s was removed or moved: nobody else sees this workspace any more;"
+			      " quit and open it where it is now", c->o->db_path);
+	c->file_gone = gone;
+	if (gone)
+		c->flash_until = clock_mono_ms() + 60000; /* keep saying it */
+}
+
 static void reload(struct console *c)
 {
 	int64_t now = clock_mono_ms();
+	check_file(c);
 	if (storage_summary(c->s, console_now(c), c->o->config->policy.expiring_soon_days, &c->summary) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 	notice_finished_jobs(c);
@@ -365,7 +379,7 @@ static int wait_ms(const struct console *c)
 
 static void run_loop(struct console *c)
 {
-	while (c->running) {
+	while (c->running && !(c->o->stop && *c->o->stop)) {
 		if (clock_mono_ms() >= c->next_refresh)
 			reload(c);
 		if (c->flash[0] && clock_mono_ms() >= c->flash_until)

@@ -36,6 +36,7 @@ struct console_options {
 	bool read_only;
 	const char *why_read_only; /* e.g. "--read-only" */
 	const char *theme;         /* overrides console.theme */
+	volatile sig_atomic_t *stop; /* SIGTERM, SIGHUP: leave cleanly */
 };
 
 /* Runs the console until the operator quits; returns an exit code. */
@@ -105,6 +106,7 @@ struct console {
 	/* timing */
 	int64_t last_refresh, next_refresh;
 	bool jobs_active;
+	bool file_gone; /* the workspace file was removed or replaced */
 	FILE *trace;
 	int64_t started_ms;
 	bool first_frame_done;
