@@ -103,6 +103,27 @@ on_screen "0 expired" "the summary banner follows"
 eq "$(state_of spring-sale)" available "restored in the database"
 keys Escape
 
+# --- a user's profile, the audit log, a CSV export from the detail view ----
+keys U
+wait_for "Look up a user by external id"
+type_text "u1"
+keys Enter
+wait_for "Campaigns and Canvas messages received"
+on_screen "Spring sale — último aviso  (spring-sale)" "the restored campaign is in the profile again"
+keys Escape
+keys A
+wait_for "Audit log (newest first)"
+on_screen "restore.request" "the restore is on record"
+keys Escape
+keys / && type_text "spring" && keys Enter
+keys Enter
+wait_for "api id       spring-sale"
+keys E
+wait_for "3 recipients written to spring-sale-recipients.csv"
+eq "$(/usr/bin/python3 -c 'import csv; print(len(list(csv.DictReader(open("spring-sale-recipients.csv")))))')" 3 "the exported CSV parses"
+eq "$(stat -c %a spring-sale-recipients.csv)" 600 "the export is private"
+keys Escape Escape
+
 # --- restore by tag -------------------------------------------------------
 THAW_NOW=2027-04-01T00:00:00Z t sweep >/dev/null # spring and summer expire again
 tm kill-server

@@ -18,7 +18,8 @@
 #define MIN_COLS 80
 #define PROGRESS_MS 100 /* repaint progress at most ten times a second */
 
-static const struct view_ops *const views[VIEW__COUNT] = {&list_view, &detail_view, &jobs_view};
+static const struct view_ops *const views[VIEW__COUNT] = {&list_view, &detail_view, &jobs_view,
+							  &user_view, &audit_view};
 
 int64_t console_now(const struct console *c)
 {
@@ -256,7 +257,7 @@ static void draw(struct console *c)
 		views[c->view]->draw(c, 2, sc->rows - 3);
 		if (c->mode == MODE_HELP)
 			help_draw(c, 2, sc->rows - 3);
-		if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT)
+		if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT)
 			dialog_draw(c);
 		draw_status(c);
 	}
@@ -290,6 +291,15 @@ static void global_action(struct console *c, int action)
 	case ACT_JOBS:
 		c->view = VIEW_JOBS;
 		console_reload_soon(c);
+		break;
+	case ACT_AUDIT:
+		c->view = VIEW_AUDIT;
+		c->text_scroll = 0;
+		console_reload_soon(c);
+		break;
+	case ACT_USER:
+		c->prompt_input[0] = '\0';
+		c->mode = MODE_USER_PROMPT;
 		break;
 	case ACT_BACK:
 		if (c->view != VIEW_LIST) {
@@ -348,7 +358,7 @@ static void handle_key(struct console *c, int key)
 		filter_key(c, key);
 		return;
 	}
-	if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT) {
+	if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT) {
 		dialog_key(c, key);
 		return;
 	}
@@ -477,6 +487,9 @@ int console_run(const struct console_options *o)
 	free(c->tags);
 	free(c->active_jobs);
 	free(c->confirm_ids);
+	for (int i = 0; i < c->text_count; i++)
+		free(c->text_lines[i]);
+	free(c->text_lines);
 	if (c->trace)
 		fclose(c->trace);
 	free(c);

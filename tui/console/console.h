@@ -44,8 +44,8 @@ int console_run(const struct console_options *o);
 
 /* ---- shared by the views ---- */
 
-enum view_id { VIEW_LIST, VIEW_DETAIL, VIEW_JOBS, VIEW__COUNT };
-enum mode { MODE_NORMAL, MODE_FILTER, MODE_TAG_PROMPT, MODE_CONFIRM, MODE_HELP };
+enum view_id { VIEW_LIST, VIEW_DETAIL, VIEW_JOBS, VIEW_USER, VIEW_AUDIT, VIEW__COUNT };
+enum mode { MODE_NORMAL, MODE_FILTER, MODE_TAG_PROMPT, MODE_USER_PROMPT, MODE_CONFIRM, MODE_HELP };
 enum confirm_kind { CONFIRM_RESTORE, CONFIRM_CANCEL_JOB };
 
 struct console {
@@ -87,6 +87,11 @@ struct console {
 	int job_item_count;
 	int64_t *active_jobs; /* running or queued at the last refresh, to notice endings */
 	int active_job_count;
+
+	/* text views (a user's profile, the audit log): lines and a scroll */
+	char **text_lines;
+	int text_count, text_scroll;
+	int64_t user_id;
 
 	/* dialogs */
 	int confirm_kind;

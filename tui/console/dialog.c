@@ -117,16 +117,18 @@ static void draw_tag_prompt(struct console *c)
 {
 	int width = 60, top, left;
 	box(c, 6, width, &top, &left);
-	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, " Restore every expired object with the tag:");
+	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, c->mode == MODE_USER_PROMPT
+		    ? " Look up a user by external id:" : " Restore every expired object with the tag:");
 	char line[160];
 	snprintf(line, sizeof line, "> %s_", c->prompt_input);
 	dialog_text(c, top + 3, left + 2, width - 4, ST_FOCUS, line);
-	dialog_text(c, top + 4, left + 2, width - 4, ST_DIALOG, "Tab completes, Enter continues, Esc cancels");
+	dialog_text(c, top + 4, left + 2, width - 4, ST_DIALOG, c->mode == MODE_USER_PROMPT
+		    ? "Enter looks it up, Esc cancels" : "Tab completes, Enter continues, Esc cancels");
 }
 
 void dialog_draw(struct console *c)
 {
-	if (c->mode == MODE_TAG_PROMPT)
+	if (c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT)
 		draw_tag_prompt(c);
 	else if (c->confirm_kind == CONFIRM_RESTORE)
 		draw_restore_confirm(c);
@@ -165,11 +167,31 @@ static void do_cancel(struct console *c)
 		console_flash(c, ST_INFO, "Job %lld cancelled; its unfinished objects stay expired", (long long)c->confirm_job);
 }
 
+static void open_user(struct console *c)
+{
+	struct user_row u;
+	int found = storage_user_find(c->s, c->prompt_input, &u);
+	c->mode = MODE_NORMAL;
+	if (found <= 0) {
+		console_flash(c, ST_WARNING, "No user '%s'", c->prompt_input);
+		return;
+	}
+	c->user_id = u.id;
+	user_row_free(&u);
+	c->text_scroll = 0;
+	c->view = VIEW_USER;
+	console_reload_soon(c);
+}
+
 static void tag_prompt_key(struct console *c, int key)
 {
 	size_t len = strlen(c->prompt_input);
 	if (key == K_ESC) {
 		c->mode = MODE_NORMAL;
+	} else if (key == K_ENTER && len && c->mode == MODE_USER_PROMPT) {
+		open_user(c);
+	} else if (key == K_TAB && c->mode == MODE_USER_PROMPT) {
+		return;
 	} else if (key == K_TAB) {
 		filter_complete_tag(c->prompt_input, sizeof c->prompt_input, c->tags, c->tag_count, true);
 	} else if (key == K_BACKSPACE && len) {
@@ -195,7 +217,7 @@ static void tag_prompt_key(struct console *c, int key)
 
 void dialog_key(struct console *c, int key)
 {
-	if (c->mode == MODE_TAG_PROMPT) {
+	if (c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT) {
 		tag_prompt_key(c, key);
 		return;
 	}

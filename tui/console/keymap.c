@@ -33,6 +33,9 @@ static const struct action_info actions[ACT__COUNT] = {
 	[ACT_RESTORE_TAG] = {"restore_tag", "restore every expired object with a tag", {'T'}},
 	[ACT_JOBS] = {"jobs", "restore jobs (progress, cancel)", {'J'}},
 	[ACT_CANCEL_JOB] = {"cancel_job", "cancel the job under the cursor (jobs view)", {'x'}},
+	[ACT_USER] = {"user", "look up a user: what they received (available data only)", {'U'}},
+	[ACT_AUDIT] = {"audit", "the audit log", {'A'}},
+	[ACT_EXPORT] = {"export", "export the object's recipients as CSV (detail view)", {'E'}},
 	[ACT_HELP] = {"help", "this help", {'?', K_F1}},
 	[ACT_REDRAW] = {"redraw", "redraw the whole screen", {K_CTRL('l')}},
 };

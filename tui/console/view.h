@@ -20,7 +20,7 @@ struct view_ops {
 	const int *hints;
 };
 
-extern const struct view_ops list_view, detail_view, jobs_view;
+extern const struct view_ops list_view, detail_view, jobs_view, user_view, audit_view;
 
 /* Draws the help overlay, generated from the live key bindings. */
 void help_draw(struct console *c, int top, int height);

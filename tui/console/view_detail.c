@@ -2,13 +2,17 @@
  * view_detail.c — one object: a banner when its data is not available,
  * then its state, expiry and why, dates, setup, counts and restore history.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "present.h"
+#include "profile.h"
 #include "text.h"
 #include "view.h"
 
@@ -153,6 +157,34 @@ static void detail_draw(struct console *c, int top, int height)
 	}
 }
 
+/* Writes the recipients CSV beside the workspace's working directory as
+ * API_ID-recipients.csv (0600: personal data), whole or not at all. */
+static void export_csv(struct console *c)
+{
+	char path[600], tmp[620], err[256];
+	struct buf name = {0};
+	for (const char *p = c->detail.api_id; *p; p++) /* a file name, not a path */
+		buf_addc(&name, (*p == '/' || *p < ' ') ? '_' : *p);
+	snprintf(path, sizeof path, "%s-recipients.csv", name.data ? name.data : "object");
+	snprintf(tmp, sizeof tmp, "%s.partial", path);
+	buf_free(&name);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!fp) {
+		console_flash(c, ST_ERROR, "cannot write %s: %s", tmp, strerror(errno));
+		return;
+	}
+	int64_t rows;
+	int rc = profile_object_csv(c->s, &c->detail, fp, &rows, err, sizeof err);
+	bool written = fclose(fp) == 0;
+	if (rc < 0 || !written || rename(tmp, path) < 0) {
+		unlink(tmp);
+		console_flash(c, ST_WARNING, "not exported: %s", rc < 0 ? err : strerror(errno));
+		return;
+	}
+	console_flash(c, ST_INFO, "%lld recipients written to %s", (long long)rows, path);
+}
+
 static bool detail_handle(struct console *c, int action)
 {
 	switch (action) {
@@ -171,11 +203,14 @@ static bool detail_handle(struct console *c, int action)
 		console_confirm_restore(c, ids, 1, NULL);
 		return true;
 	}
+	case ACT_EXPORT:
+		export_csv(c);
+		return true;
 	default: return false;
 	}
 }
 
-static const int detail_hints[] = {ACT_BACK, ACT_RESTORE, ACT_UP, ACT_DOWN, ACT_JOBS, ACT_HELP, -1};
+static const int detail_hints[] = {ACT_BACK, ACT_RESTORE, ACT_EXPORT, ACT_UP, ACT_DOWN, ACT_HELP, -1};
 
 const struct view_ops detail_view = {
 	.title = "detail",

@@ -379,7 +379,7 @@ static bool list_handle(struct console *c, int action)
 	}
 }
 
-static const int list_hints[] = {ACT_HELP, ACT_FILTER, ACT_TOGGLE, ACT_RESTORE, ACT_RESTORE_TAG, ACT_OPEN, ACT_JOBS, ACT_QUIT, -1};
+static const int list_hints[] = {ACT_HELP, ACT_FILTER, ACT_TOGGLE, ACT_RESTORE, ACT_RESTORE_TAG, ACT_OPEN, ACT_JOBS, ACT_USER, ACT_QUIT, -1};
 
 const struct view_ops list_view = {
 	.title = "objects",
