@@ -20,6 +20,7 @@ void sink_free(struct event_sink *k)
 		free(k->objects[i].cold);
 	free(k->objects);
 	free(k->users);
+	free(k->pairs_new);
 	strmap_free(&k->object_index);
 	strmap_free(&k->user_index);
 	strmap_free(&k->part_ids);
@@ -197,8 +198,9 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	int64_t pair[2] = {e->user_id, e->object_id}, seen;
 	if (!strmap_get(&k->pairs, (const char *)pair, sizeof pair, &seen)) {
 		strmap_put(&k->pairs, (const char *)pair, sizeof pair, 1);
-		if (storage_user_object_add(k->s, e->user_id, e->object_id) < 0)
-			return storage_failed(k), -1;
+		k->pairs_new = array_grow(k->pairs_new, k->pair_count, &k->pair_cap, sizeof *k->pairs_new);
+		k->pairs_new[k->pair_count][0] = pair[0];
+		k->pairs_new[k->pair_count++][1] = pair[1];
 	}
 	if (o->state == IXD_EXPIRED || o->state == IXD_RESTORING) {
 		if (o->cold_n == o->cold_cap) {
@@ -219,8 +221,19 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	return 0;
 }
 
+static int by_pair(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
 int sink_flush(struct event_sink *k)
 {
+	/* in key order, the index grows at its end instead of page by page */
+	if (k->pair_count > 1)
+		qsort(k->pairs_new, k->pair_count, sizeof *k->pairs_new, by_pair);
+	if (storage_user_objects_add(k->s, (const int64_t (*)[2])k->pairs_new, k->pair_count) < 0)
+		return storage_failed(k), -1;
 	for (int i = 0; i < k->object_count; i++) {
 		struct seen_object *so = &k->objects[i];
 		int64_t added = 0;

@@ -46,6 +46,8 @@ struct event_sink {
 	int object_count, object_cap;
 	struct seen_user *users;
 	int user_count, user_cap;
+	int64_t (*pairs_new)[2]; /* (user, object) to record, written sorted at the end */
+	int pair_count, pair_cap;
 	char error[512]; /* why the last call failed */
 };
 

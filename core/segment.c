@@ -646,19 +646,25 @@ static int eval_stored(struct evaluation *ev, const char *key, struct set *out)
 	return rc;
 }
 
+/* Hands a result set to the caller, sorted and without repeats. */
+static int deliver(int rc, struct set *out, int64_t **ids, int *n)
+{
+	if (rc < 0) {
+		free(out->ids);
+		return -1;
+	}
+	set_normalise(out);
+	*ids = out->ids;
+	*n = out->n;
+	return 0;
+}
+
 int segment_eval(struct storage *s, const struct segment_expr *e, int64_t now, int64_t **ids, int *n,
 		 char *err, size_t errsize)
 {
 	struct evaluation ev = {.s = s, .now = now, .err = err, .errsize = errsize};
 	struct set out = {0};
-	if (eval_node(&ev, e, &out) < 0) {
-		free(out.ids);
-		return -1;
-	}
-	set_normalise(&out);
-	*ids = out.ids;
-	*n = out.n;
-	return 0;
+	return deliver(eval_node(&ev, e, &out), &out, ids, n);
 }
 
 int segment_eval_stored(struct storage *s, const char *key, int64_t now, int64_t **ids, int *n,
@@ -666,11 +672,5 @@ int segment_eval_stored(struct storage *s, const char *key, int64_t now, int64_t
 {
 	struct evaluation ev = {.s = s, .now = now, .err = err, .errsize = errsize};
 	struct set out = {0};
-	if (eval_stored(&ev, key, &out) < 0) {
-		free(out.ids);
-		return -1;
-	}
-	*ids = out.ids;
-	*n = out.n;
-	return 0;
+	return deliver(eval_stored(&ev, key, &out), &out, ids, n);
 }

@@ -177,9 +177,17 @@ sqlite3_stmt *stmt(struct storage *s, const char *sql)
 {
 	for (int i = 0; i < s->cached; i++) {
 		if (s->cache[i].sql == sql) {
-			sqlite3_reset(s->cache[i].stmt);
-			sqlite3_clear_bindings(s->cache[i].stmt);
-			return s->cache[i].stmt;
+			sqlite3_stmt *hit = s->cache[i].stmt;
+			/* most recently used first: a loop over rows finds its
+			 * statement at once */
+			if (i > 0) {
+				memmove(&s->cache[1], &s->cache[0], (size_t)i * sizeof s->cache[0]);
+				s->cache[0].sql = sql;
+				s->cache[0].stmt = hit;
+			}
+			sqlite3_reset(hit);
+			sqlite3_clear_bindings(hit);
+			return hit;
 		}
 	}
 	sqlite3_stmt *st;
@@ -187,17 +195,14 @@ sqlite3_stmt *stmt(struct storage *s, const char *sql)
 		fail(s, "prepare");
 		return NULL;
 	}
-	if (s->cached < STMT_CACHE) {
-		s->cache[s->cached].sql = sql;
-		s->cache[s->cached++].stmt = st;
-	} else {
-		/* The cache is sized for every statement in the program; if it
-		 * ever overflows, evicting the oldest keeps us correct. */
-		sqlite3_finalize(s->cache[0].stmt);
-		memmove(&s->cache[0], &s->cache[1], (STMT_CACHE - 1) * sizeof s->cache[0]);
-		s->cache[STMT_CACHE - 1].sql = sql;
-		s->cache[STMT_CACHE - 1].stmt = st;
-	}
+	/* sized for every statement in the program; were it ever full, the
+	 * least recently used goes */
+	if (s->cached == STMT_CACHE)
+		sqlite3_finalize(s->cache[--s->cached].stmt);
+	memmove(&s->cache[1], &s->cache[0], (size_t)s->cached * sizeof s->cache[0]);
+	s->cache[0].sql = sql;
+	s->cache[0].stmt = st;
+	s->cached++;
 	return st;
 }
 
@@ -240,6 +245,21 @@ char *column_strdup(sqlite3_stmt *st, int i)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
 	return t ? strdup((const char *)t) : NULL;
+}
+
+int collect_int64(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, const char *ctx)
+{
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = array_grow(*ids, *n, &cap, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, ctx);
 }
 
 static int exec_sql(struct storage *s, const char *sql, const char *context)

@@ -248,6 +248,8 @@ int storage_object_status(struct storage *s, int64_t object_id, int *status, int
 int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);
 /* Records that a user has events of an object (either tier). */
 int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id);
+/* The same for many (user, object) pairs, best sorted. */
+int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n);
 /* Adds to the per-object counts. */
 int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold);
 

@@ -49,6 +49,40 @@ int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_i
 	return exec_stmt(s, st, "indexing a user's objects");
 }
 
+#define PAIRS_PER_INSERT 100
+
+static const char *multi_pair_insert(void)
+{
+	static char sql[64 + PAIRS_PER_INSERT * 8];
+	if (!sql[0]) {
+		struct buf b = {0};
+		buf_adds(&b, "INSERT OR IGNORE INTO user_objects VALUES");
+		for (int i = 0; i < PAIRS_PER_INSERT; i++)
+			buf_adds(&b, i ? ",(?,?)" : "(?,?)");
+		snprintf(sql, sizeof sql, "%s", b.data);
+		buf_free(&b);
+	}
+	return sql;
+}
+
+int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n)
+{
+	int at = 0;
+	sqlite3_stmt *many = n >= PAIRS_PER_INSERT ? stmt(s, multi_pair_insert()) : NULL;
+	for (; many && at + PAIRS_PER_INSERT <= n; at += PAIRS_PER_INSERT) {
+		for (int i = 0; i < PAIRS_PER_INSERT; i++) {
+			sqlite3_bind_int64(many, 1 + 2 * i, pairs[at + i][0]);
+			sqlite3_bind_int64(many, 2 + 2 * i, pairs[at + i][1]);
+		}
+		if (exec_stmt(s, many, "indexing users' objects") < 0)
+			return -1;
+	}
+	for (; at < n; at++)
+		if (storage_user_object_add(s, pairs[at][0], pairs[at][1]) < 0)
+			return -1;
+	return 0;
+}
+
 int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
 {
 	if (hot == 0 && cold == 0)

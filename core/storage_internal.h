@@ -38,6 +38,9 @@ int exec_stmt(struct storage *s, sqlite3_stmt *st, const char *context);
 void bind_opt(sqlite3_stmt *st, int i, int64_t v);
 char *column_strdup(sqlite3_stmt *st, int i);
 
+/* Steps a statement whose first column is an id, into a malloc'd array. */
+int collect_int64(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, const char *ctx);
+
 /* Binds an event's eight key columns from parameter `first` on. */
 void bind_event(sqlite3_stmt *st, int first, const struct event *e);
 

@@ -477,33 +477,18 @@ int storage_selection_summary(struct storage *s, const int64_t *ids, int n,
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(s, "naming a selection");
 }
 
-static int collect_ids(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, const char *ctx)
-{
-	*ids = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*ids = array_grow(*ids, *n, &cap, sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, ctx);
-}
-
 int storage_objects_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
 {
 	sqlite3_stmt *st = stmt(s, "SELECT o.id FROM objects o JOIN object_tags ot ON ot.object_id=o.id"
 				   " JOIN tags t ON t.id=ot.tag_id WHERE t.name=? ORDER BY o.name_fold");
 	if (st)
 		sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-	return collect_ids(s, st, ids, n, "finding tagged objects");
+	return collect_int64(s, st, ids, n, "finding tagged objects");
 }
 
 int storage_objects_unsettled(struct storage *s, int64_t **ids, int *n)
 {
-	return collect_ids(s, stmt(s, "SELECT id FROM objects WHERE ixd_state=2 AND hot_events>0"
+	return collect_int64(s, stmt(s, "SELECT id FROM objects WHERE ixd_state=2 AND hot_events>0"
 				      " ORDER BY id"), ids, n, "finding unsettled objects");
 }
 

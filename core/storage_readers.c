@@ -58,21 +58,6 @@ int storage_event_users(struct storage *s, const struct event_match *m, int64_t 
 	return rc == SQLITE_DONE ? 0 : fail(s, "evaluating a filter");
 }
 
-static int collect_int64(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, const char *ctx)
-{
-	*ids = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*ids = array_grow(*ids, *n, &cap, sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, ctx);
-}
-
 int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
 {
 	sqlite3_stmt *st = stmt(s, "SELECT o.id FROM objects o JOIN object_tags ot ON ot.object_id=o.id"

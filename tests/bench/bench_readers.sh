@@ -17,8 +17,8 @@ for tag in winback growth; do
 	objects=$(t list --tag "$tag" --state available --json | jq length)
 	echo "tag filter received_tag($tag) over $objects available objects: $(ms t segment "received_tag($tag)" --count) ms"
 done
-users=$(t segment "received_tag(winback)" --count --json | jq .count)
+users=$(t segment "received_campaign($big)" --count --json | jq .count)
 start=$(date +%s%N)
-t export users --segment "received_tag(winback)" >/dev/null
+t export users --segment "received_campaign($big)" >/dev/null
 end=$(date +%s%N)
 echo "users export: $users users in $(((end - start) / 1000000)) ms = $((users * 1000000000 / (end - start))) users/s"

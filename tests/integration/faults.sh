@@ -48,7 +48,7 @@ contains "$(cat "$WORK/err")" "no such workspace" "the command says so"
 # --- an SMTP server that accepts and never answers -----------------------------
 t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null
 t sweep >/dev/null
-port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 $PY -c "
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -7,7 +7,6 @@ PY=/usr/bin/python3
 ME=$(id -un)
 SERVER_PID=
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_server() { # start_server DIR [options]
 	local dir=$1

@@ -8,7 +8,6 @@ PY=/usr/bin/python3
 SSHD=/usr/sbin/sshd
 [ -x "$SSHD" ] || { fail "openssh-server is not installed"; finish; }
 
-free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 SSHD_PORT=$(free_port)
 RELAY_PORT=$(free_port)
 mkdir -p ssh /run/sshd

@@ -99,6 +99,18 @@ int cli_parse_options(const struct command *cmd, int argc, char **argv, const st
 	return rc;
 }
 
+int cli_parse_one(const struct command *cmd, int argc, char **argv, const struct option *opts,
+		  const char **arg, const char *missing)
+{
+	char **pos;
+	int npos, rc = cli_parse(cmd, argc, argv, opts, &pos, &npos);
+	*arg = npos == 1 ? pos[0] : NULL;
+	free(pos);
+	if (rc == 0 && !*arg)
+		return cli_usage(cmd, "%s", npos ? "give exactly one" : missing);
+	return rc;
+}
+
 int cli_open(struct cli *c, bool writes, struct storage **s)
 {
 	char err[600];

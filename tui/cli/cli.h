@@ -58,6 +58,11 @@ int cli_parse(const struct command *cmd, int argc, char **argv, const struct opt
  * when --help was printed. */
 int cli_parse_options(const struct command *cmd, int argc, char **argv, const struct option *opts);
 
+/* For commands taking exactly one argument (an object, a user): *arg is
+ * set, or a usage error says `missing`.  Same returns as cli_parse_options. */
+int cli_parse_one(const struct command *cmd, int argc, char **argv, const struct option *opts,
+		  const char **arg, const char *missing);
+
 void cli_print_help(const struct command *cmd);
 
 /* Prints "thaw CMD: message" to stderr and returns EXIT_USAGE. */

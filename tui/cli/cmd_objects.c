@@ -264,14 +264,10 @@ int cmd_show(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	bool json = false;
 	const struct option opts[] = {{"json", false, &json}, {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	const char *key = npos == 1 ? pos[0] : NULL;
-	free(pos);
+	const char *key;
+	int rc = cli_parse_one(self, argc, argv, opts, &key, "which object?");
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!key)
-		return cli_usage(self, npos ? "give exactly one object" : "which object?");
 	struct storage *s;
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;

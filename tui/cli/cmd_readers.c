@@ -116,14 +116,10 @@ int cmd_user(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	bool json = false;
 	const struct option opts[] = {{"json", false, &json}, {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	const char *key = npos == 1 ? pos[0] : NULL;
-	free(pos);
+	const char *key;
+	int rc = cli_parse_one(self, argc, argv, opts, &key, "which user? (an external id)");
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!key)
-		return cli_usage(self, "give one external user id");
 	struct storage *s;
 	int64_t id;
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
@@ -231,14 +227,10 @@ static int export_csv(struct cli *c, const struct command *self, int argc, char 
 {
 	const char *out = NULL;
 	const struct option opts[] = {{"out", true, &out}, {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
-	const char *key = npos == 1 ? pos[0] : NULL;
-	free(pos);
+	const char *key;
+	int rc = cli_parse_one(self, argc, argv, opts, &key, "export csv takes one object");
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	if (!key)
-		return cli_usage(self, "export csv takes one object");
 	struct storage *s;
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;
