@@ -20,11 +20,12 @@ void sink_free(struct event_sink *k)
 		free(k->objects[i].cold);
 	free(k->objects);
 	free(k->users);
-	free(k->pairs_new);
+	free(k->pairs);
+	free(k->hot);
 	strmap_free(&k->object_index);
+	strmap_free(&k->object_by_id);
 	strmap_free(&k->user_index);
 	strmap_free(&k->part_ids);
-	strmap_free(&k->pairs);
 }
 
 static void *storage_failed(struct event_sink *k)
@@ -69,6 +70,7 @@ struct seen_object *sink_object(struct event_sink *k, const char *api_id, const 
 	struct seen_object *so = &k->objects[k->object_count];
 	*so = (struct seen_object){.id = o.id, .state = o.state, .kind = o.kind};
 	object_row_free(&o);
+	strmap_put(&k->object_by_id, (const char *)&so->id, sizeof so->id, k->object_count);
 	strmap_put(&k->object_index, api_id, len, k->object_count++);
 	return so;
 }
@@ -184,6 +186,64 @@ void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, i
 	}
 }
 
+/* Events are written in key order, a batch at a time: inserting into the
+ * object-first key sequentially costs a fraction of random inserts. */
+#define HOT_BATCH 200000
+/* (user, object) pairs are compacted when this many pile up unsorted. */
+#define PAIR_BATCH (1 << 21)
+
+static int by_pair(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Sorts the pairs and drops repeats, so memory follows distinct pairs. */
+static void compact_pairs(struct event_sink *k)
+{
+	if (k->pair_count > 1)
+		qsort(k->pairs, k->pair_count, sizeof *k->pairs, by_pair);
+	int kept = 0;
+	for (int i = 0; i < k->pair_count; i++)
+		if (kept == 0 || by_pair(k->pairs[i], k->pairs[kept - 1]) != 0)
+			memcpy(k->pairs[kept++], k->pairs[i], sizeof k->pairs[0]);
+	k->pair_count = kept;
+	k->pairs_sorted = kept;
+}
+
+static void record_pair(struct event_sink *k, int64_t user_id, int64_t object_id)
+{
+	if (k->pair_count - k->pairs_sorted >= PAIR_BATCH)
+		compact_pairs(k);
+	k->pairs = array_grow(k->pairs, k->pair_count, &k->pair_cap, sizeof *k->pairs);
+	k->pairs[k->pair_count][0] = user_id;
+	k->pairs[k->pair_count++][1] = object_id;
+}
+
+static int flush_hot(struct event_sink *k)
+{
+	if (k->hot_count > 1)
+		qsort(k->hot, k->hot_count, sizeof *k->hot, event_compare);
+	struct seen_object *o = NULL;
+	for (int i = 0; i < k->hot_count; i++) {
+		const struct event *e = &k->hot[i];
+		int64_t index;
+		if (!o || o->id != e->object_id) {
+			if (!strmap_get(&k->object_by_id, (const char *)&e->object_id, sizeof e->object_id, &index))
+				abort(); /* every event came through sink_object */
+			o = &k->objects[index];
+		}
+		bool inserted;
+		if (storage_event_insert_hot(k->s, e, &inserted) < 0)
+			return storage_failed(k), -1;
+		o->hot_added += inserted;
+		k->r->events_hot += inserted;
+		k->r->events_duplicate += !inserted;
+	}
+	k->hot_count = 0;
+	return 0;
+}
+
 int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, struct event *e)
 {
 	if (o->state == IXD_PURGED) {
@@ -195,13 +255,7 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	e->user_id = u->id;
 	k->r->events_read++;
 	note_summary(u, e->kind, e->ts);
-	int64_t pair[2] = {e->user_id, e->object_id}, seen;
-	if (!strmap_get(&k->pairs, (const char *)pair, sizeof pair, &seen)) {
-		strmap_put(&k->pairs, (const char *)pair, sizeof pair, 1);
-		k->pairs_new = array_grow(k->pairs_new, k->pair_count, &k->pair_cap, sizeof *k->pairs_new);
-		k->pairs_new[k->pair_count][0] = pair[0];
-		k->pairs_new[k->pair_count++][1] = pair[1];
-	}
+	record_pair(k, e->user_id, e->object_id);
 	if (o->state == IXD_EXPIRED || o->state == IXD_RESTORING) {
 		if (o->cold_n == o->cold_cap) {
 			o->cold_cap = o->cold_cap ? o->cold_cap * 2 : 256;
@@ -212,27 +266,18 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 		o->cold[o->cold_n++] = *e;
 		return 0;
 	}
-	bool inserted;
-	if (storage_event_insert_hot(k->s, e, &inserted) < 0)
-		return storage_failed(k), -1;
-	o->hot_added += inserted;
-	k->r->events_hot += inserted;
-	k->r->events_duplicate += !inserted;
-	return 0;
-}
-
-static int by_pair(const void *a, const void *b)
-{
-	const int64_t *x = a, *y = b;
-	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+	k->hot = array_grow(k->hot, k->hot_count, &k->hot_cap, sizeof *k->hot);
+	k->hot[k->hot_count++] = *e;
+	return k->hot_count >= HOT_BATCH ? flush_hot(k) : 0;
 }
 
 int sink_flush(struct event_sink *k)
 {
+	if (flush_hot(k) < 0)
+		return -1;
 	/* in key order, the index grows at its end instead of page by page */
-	if (k->pair_count > 1)
-		qsort(k->pairs_new, k->pair_count, sizeof *k->pairs_new, by_pair);
-	if (storage_user_objects_add(k->s, (const int64_t (*)[2])k->pairs_new, k->pair_count) < 0)
+	compact_pairs(k);
+	if (storage_user_objects_add(k->s, (const int64_t (*)[2])k->pairs, k->pair_count) < 0)
 		return storage_failed(k), -1;
 	for (int i = 0; i < k->object_count; i++) {
 		struct seen_object *so = &k->objects[i];

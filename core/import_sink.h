@@ -41,13 +41,16 @@ struct learned_object {
 struct event_sink {
 	struct storage *s;
 	struct import_report *r;
-	struct strmap object_index, user_index, part_ids, pairs;
+	struct strmap object_index, user_index, part_ids;
+	struct strmap object_by_id; /* row id (8 bytes) -> index in objects */
 	struct seen_object *objects;
 	int object_count, object_cap;
 	struct seen_user *users;
 	int user_count, user_cap;
-	int64_t (*pairs_new)[2]; /* (user, object) to record, written sorted at the end */
-	int pair_count, pair_cap;
+	int64_t (*pairs)[2];  /* (user, object) to record; sorted, de-duplicated */
+	int pair_count, pair_cap, pairs_sorted;
+	struct event *hot;    /* hot events waiting to be written in key order */
+	int hot_count, hot_cap;
 	char error[512]; /* why the last call failed */
 };
 
