@@ -17,6 +17,7 @@
 #define MIN_ROWS 24
 #define MIN_COLS 80
 #define PROGRESS_MS 100 /* repaint progress at most ten times a second */
+#define LIST_FIRST_ROW 4 /* title, banner, tabs, column headers, then rows */
 
 static const struct view_ops *const views[VIEW__COUNT] = {&list_view, &detail_view, &jobs_view,
 							  &user_view, &audit_view};
@@ -346,6 +347,29 @@ static void filter_key(struct console *c, int key)
 	list_view.reload(c);
 }
 
+/* Mouse (console.mouse): the wheel moves, a click puts the cursor on a
+ * row, a double click opens it. */
+static void handle_mouse(struct console *c)
+{
+	int y, x;
+	int what = screen_mouse(&c->screen, &y, &x);
+	if (c->mode != MODE_NORMAL)
+		return;
+	if (what == MOUSE_WHEEL_UP || what == MOUSE_WHEEL_DOWN) {
+		for (int i = 0; i < 3; i++)
+			views[c->view]->handle(c, what == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
+		return;
+	}
+	if (c->view != VIEW_LIST || (what != MOUSE_CLICK && what != MOUSE_DOUBLE_CLICK))
+		return;
+	int64_t row = c->page_offset + (y - LIST_FIRST_ROW);
+	if (y < LIST_FIRST_ROW || row >= c->page_offset + c->page.count)
+		return;
+	c->cursor = row;
+	if (what == MOUSE_DOUBLE_CLICK)
+		views[c->view]->handle(c, ACT_OPEN);
+}
+
 static void handle_key(struct console *c, int key)
 {
 	if (key == K_RESIZE) {
@@ -354,6 +378,10 @@ static void handle_key(struct console *c, int key)
 		return;
 	}
 	c->dirty = true;
+	if (key == K_MOUSE) {
+		handle_mouse(c);
+		return;
+	}
 	if (c->mode == MODE_FILTER) {
 		filter_key(c, key);
 		return;

@@ -20,6 +20,7 @@
 enum {
 	K_UP = 0x110001, K_DOWN, K_LEFT, K_RIGHT, K_PGUP, K_PGDN, K_HOME, K_END,
 	K_ENTER, K_ESC, K_BACKSPACE, K_DELETE, K_TAB, K_BTAB, K_RESIZE,
+	K_MOUSE, /* details from screen_mouse() */
 	K_F1, /* K_F1 + n - 1 for F1..F12 */
 };
 

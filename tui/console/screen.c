@@ -109,8 +109,10 @@ bool screen_start(struct screen *s, const struct theme *theme, bool mouse)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	if (mouse)
-		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	if (mouse) {
+		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+		mouseinterval(250);
+	}
 	setup_styles(theme);
 	screen_resized(s);
 	return true;
@@ -239,11 +241,31 @@ static int translate(int code, bool function)
 	case KEY_DC: return K_DELETE;
 	case KEY_BTAB: return K_BTAB;
 	case KEY_RESIZE: return K_RESIZE;
+	case KEY_MOUSE: return K_MOUSE;
 	default:
 		if (code >= KEY_F(1) && code <= KEY_F(12))
 			return K_F1 + code - KEY_F(1);
 		return -1;
 	}
+}
+
+int screen_mouse(struct screen *s, int *y, int *x)
+{
+	(void)s;
+	MEVENT ev;
+	if (getmouse(&ev) != OK)
+		return MOUSE_NONE;
+	*y = ev.y;
+	*x = ev.x;
+	if (ev.bstate & BUTTON1_DOUBLE_CLICKED)
+		return MOUSE_DOUBLE_CLICK;
+	if (ev.bstate & BUTTON1_CLICKED)
+		return MOUSE_CLICK;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return MOUSE_WHEEL_UP;
+	if (ev.bstate & BUTTON5_PRESSED)
+		return MOUSE_WHEEL_DOWN;
+	return MOUSE_NONE;
 }
 
 bool screen_read_key(struct screen *s, int *key)

@@ -39,6 +39,10 @@ void screen_cursor_at(struct screen *s, int y, int x, bool visible);
 /* Display width of UTF-8 text in cells. */
 int screen_width(const char *utf8);
 
+/* The last mouse event (after K_MOUSE): where, and what happened. */
+enum mouse_action { MOUSE_NONE, MOUSE_CLICK, MOUSE_DOUBLE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+int screen_mouse(struct screen *s, int *y, int *x);
+
 /* Reads one key without blocking: false when none is waiting.  *key is a
  * character or one of keymap.h's K_* codes (-1 for keys thaw ignores). */
 bool screen_read_key(struct screen *s, int *key);
