@@ -63,16 +63,6 @@ static void summarise(const struct event *ev, int n, struct received *r)
 	}
 }
 
-static void json_time(struct buf *b, const char *key, int64_t t)
-{
-	char when[32];
-	if (!t) {
-		buf_printf(b, ",\"%s\":null", key);
-		return;
-	}
-	clock_format(t, when, sizeof when);
-	buf_printf(b, ",\"%s\":\"%s\"", key, when);
-}
 
 static void json_text(struct buf *b, const char *key, const char *value, bool comma)
 {
@@ -97,7 +87,7 @@ static int campaign_json(struct storage *s, const struct object_brief *o, const 
 		return -1;
 	json_text(b, "name", o->name, false);
 	json_text(b, "api_campaign_id", o->api_id, true);
-	json_time(b, "last_received", r->last_received);
+	text_json_time(b, "last_received", r->last_received);
 	buf_printf(b, ",\"engaged\":{\"opened_email\":%s,\"opened_push\":%s,\"clicked_email\":%s,"
 		      "\"clicked_triggered_in_app_message\":%s},\"converted\":%s,\"multiple_converted\":{",
 		   r->opened_email ? "true" : "false", r->opened_push ? "true" : "false",
@@ -122,9 +112,9 @@ static int canvas_json(struct storage *s, const struct object_brief *o, const st
 		return -1;
 	json_text(b, "name", o->name, false);
 	json_text(b, "api_canvas_id", o->api_id, true);
-	json_time(b, "last_received_message", r->last_received);
-	json_time(b, "last_entered", r->last_entered);
-	json_time(b, "last_exited", r->last_exited);
+	text_json_time(b, "last_received_message", r->last_received);
+	text_json_time(b, "last_entered", r->last_entered);
+	text_json_time(b, "last_exited", r->last_exited);
 	json_text(b, "variation_name", name, true);
 	buf_printf(b, ",\"in_control\":%s,\"steps_received\":[", r->in_control ? "true" : "false");
 	for (int i = 0; i < r->step_count; i++) {
@@ -133,7 +123,7 @@ static int canvas_json(struct storage *s, const struct object_brief *o, const st
 		buf_adds(b, i ? ",{" : "{");
 		json_text(b, "name", name, false);
 		json_text(b, "api_canvas_step_id", api, true);
-		json_time(b, "last_received", r->steps[i].last);
+		text_json_time(b, "last_received", r->steps[i].last);
 		buf_addc(b, '}');
 	}
 	buf_addc(b, ']');

@@ -262,6 +262,19 @@ int collect_int64(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, co
 	return rc == SQLITE_DONE ? 0 : fail(s, ctx);
 }
 
+int query_pair(struct storage *s, sqlite3_stmt *st, int64_t object_id, int64_t *a, int64_t *b,
+		       const char *context)
+{
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	int rc = sqlite3_step(st);
+	*a = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*b = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, context);
+}
+
 static int exec_sql(struct storage *s, const char *sql, const char *context)
 {
 	char *msg = NULL;

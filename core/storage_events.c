@@ -51,18 +51,27 @@ int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_i
 
 #define PAIRS_PER_INSERT 100
 
-static const char *multi_pair_insert(void)
+/*
+ * Builds "INSERT OR IGNORE INTO table VALUES(row),(row)..." once into a
+ * static buffer, so the statement cache (keyed by address) keeps it.
+ */
+static const char *multi_insert(char *sql, size_t size, const char *table, const char *row, int rows)
 {
-	static char sql[64 + PAIRS_PER_INSERT * 8];
 	if (!sql[0]) {
 		struct buf b = {0};
-		buf_adds(&b, "INSERT OR IGNORE INTO user_objects VALUES");
-		for (int i = 0; i < PAIRS_PER_INSERT; i++)
-			buf_adds(&b, i ? ",(?,?)" : "(?,?)");
-		snprintf(sql, sizeof sql, "%s", b.data);
+		buf_printf(&b, "INSERT OR IGNORE INTO %s VALUES", table);
+		for (int i = 0; i < rows; i++)
+			buf_printf(&b, "%s%s", i ? "," : "", row);
+		snprintf(sql, size, "%s", b.data);
 		buf_free(&b);
 	}
 	return sql;
+}
+
+static const char *multi_pair_insert(void)
+{
+	static char sql[64 + PAIRS_PER_INSERT * 8];
+	return multi_insert(sql, sizeof sql, "user_objects", "(?,?)", PAIRS_PER_INSERT);
 }
 
 int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n)
@@ -198,24 +207,10 @@ static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 	return 0;
 }
 
-/* One row of two integers about an object. */
-static int object_pair(struct storage *s, sqlite3_stmt *st, int64_t object_id, int64_t *a, int64_t *b,
-		       const char *context)
-{
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, object_id);
-	int rc = sqlite3_step(st);
-	*a = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	*b = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, context);
-}
-
 int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
 {
 	int64_t v;
-	int rc = object_pair(s, stmt(s, "SELECT status, coalesce(stopped_at, 0) FROM objects WHERE id=?"),
+	int rc = query_pair(s, stmt(s, "SELECT status, coalesce(stopped_at, 0) FROM objects WHERE id=?"),
 			     object_id, &v, stopped_at, "reading an object's status");
 	*status = (int)v;
 	return rc;
@@ -223,7 +218,7 @@ int storage_object_status(struct storage *s, int64_t object_id, int *status, int
 
 int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
 {
-	return object_pair(s, stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?"), object_id,
+	return query_pair(s, stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?"), object_id,
 			   hot, cold, "reading event counts");
 }
 
@@ -370,15 +365,7 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 static const char *multi_row_insert(void)
 {
 	static char sql[64 + ROWS_PER_INSERT * 20];
-	if (!sql[0]) {
-		struct buf b = {0};
-		buf_adds(&b, "INSERT OR IGNORE INTO events_hot VALUES");
-		for (int i = 0; i < ROWS_PER_INSERT; i++)
-			buf_adds(&b, i ? ",(?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?)");
-		snprintf(sql, sizeof sql, "%s", b.data);
-		buf_free(&b);
-	}
-	return sql;
+	return multi_insert(sql, sizeof sql, "events_hot", "(?,?,?,?,?,?,?,?)", ROWS_PER_INSERT);
 }
 
 static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)

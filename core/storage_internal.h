@@ -41,6 +41,10 @@ char *column_strdup(sqlite3_stmt *st, int i);
 /* Steps a statement whose first column is an id, into a malloc'd array. */
 int collect_int64(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, const char *ctx);
 
+/* One row of two integers for a key (0, 0 when there is none). */
+int query_pair(struct storage *s, sqlite3_stmt *st, int64_t key, int64_t *a, int64_t *b,
+	       const char *context);
+
 /* Binds an event's eight key columns from parameter `first` on. */
 void bind_event(sqlite3_stmt *st, int first, const struct event *e);
 

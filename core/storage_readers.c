@@ -12,14 +12,11 @@
 
 static int object_available(struct storage *s, int64_t object_id, bool *available)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT ixd_state=1 FROM objects WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, object_id);
-	int rc = sqlite3_step(st);
-	*available = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "checking an object");
+	int64_t yes, unused;
+	int rc = query_pair(s, stmt(s, "SELECT ixd_state=1, 0 FROM objects WHERE id=?"), object_id, &yes,
+			    &unused, "checking an object");
+	*available = yes;
+	return rc;
 }
 
 int storage_event_users(struct storage *s, const struct event_match *m, int64_t after, int64_t before,

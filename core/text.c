@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+
 void buf_reserve(struct buf *b, size_t extra)
 {
 	if (b->len + extra + 1 <= b->cap)
@@ -181,6 +183,17 @@ void text_json_string(struct buf *out, const char *s)
 		p += n, left -= n;
 	}
 	buf_addc(out, '"');
+}
+
+void text_json_time(struct buf *out, const char *key, int64_t t)
+{
+	char when[32];
+	if (!t) {
+		buf_printf(out, ",\"%s\":null", key);
+		return;
+	}
+	clock_format(t, when, sizeof when);
+	buf_printf(out, ",\"%s\":\"%s\"", key, when);
 }
 
 void text_csv_field(struct buf *out, const char *s)

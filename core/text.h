@@ -43,6 +43,9 @@ void text_sanitize_terminal(struct buf *out, const char *s);
 /* Appends a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. */
 void text_json_string(struct buf *out, const char *s);
 
+/* Appends ,"key":"2026-11-29T10:00:00Z" (or ,"key":null for 0). */
+void text_json_time(struct buf *out, const char *key, int64_t t);
+
 /*
  * Appends one RFC 4180 CSV field.  A field beginning with '-', '=', '+' or
  * '@' gets a leading "'" so spreadsheets do not run it as a formula.

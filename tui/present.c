@@ -86,16 +86,6 @@ void present_date(int64_t t, char *buf, size_t size)
 		snprintf(buf, size, "—");
 }
 
-static void json_time(struct buf *out, const char *key, int64_t t)
-{
-	char when[32];
-	if (!t) {
-		buf_printf(out, ",\"%s\":null", key);
-		return;
-	}
-	clock_format(t, when, sizeof when);
-	buf_printf(out, ",\"%s\":\"%s\"", key, when);
-}
 
 void present_object_json(struct buf *out, const struct object_row *o, int64_t now)
 {
@@ -109,7 +99,7 @@ void present_object_json(struct buf *out, const struct object_row *o, int64_t no
 		   object_kind_name(o->kind), object_status_name(o->status), ixd_state_name(o->state));
 	buf_adds(out, ",\"expiry\":");
 	text_json_string(out, expiry);
-	json_time(out, "expires_at", o->expires_at);
+	text_json_time(out, "expires_at", o->expires_at);
 	buf_adds(out, ",\"kept_by\":");
 	if (o->kept_by)
 		text_json_string(out, o->kept_by);
@@ -129,12 +119,12 @@ void present_object_json(struct buf *out, const struct object_row *o, int64_t no
 	}
 	buf_adds(out, "],\"channels\":");
 	text_json_string(out, o->channels ? o->channels : "");
-	json_time(out, "created_at", o->created_at);
-	json_time(out, "first_sent_at", o->first_sent_at);
-	json_time(out, "last_sent_at", o->last_sent_at);
-	json_time(out, "stopped_at", o->stopped_at);
-	json_time(out, "expired_at", o->expired_at);
-	json_time(out, "last_restored_at", o->last_restored_at);
+	text_json_time(out, "created_at", o->created_at);
+	text_json_time(out, "first_sent_at", o->first_sent_at);
+	text_json_time(out, "last_sent_at", o->last_sent_at);
+	text_json_time(out, "stopped_at", o->stopped_at);
+	text_json_time(out, "expired_at", o->expired_at);
+	text_json_time(out, "last_restored_at", o->last_restored_at);
 	buf_printf(out, ",\"hot_events\":%lld,\"cold_events\":%lld", (long long)o->hot_events,
 		   (long long)o->cold_events);
 	if (o->restore_job)
