@@ -49,7 +49,8 @@ static void add_avro_below(struct file_list *l, const char *dir)
 			add_path(l, path);
 	}
 	closedir(d);
-	qsort(l->paths + first, l->count - first, sizeof *l->paths, by_name);
+	if (l->count - first > 1)
+		qsort(l->paths + first, l->count - first, sizeof *l->paths, by_name);
 }
 
 static void expand(struct file_list *l, char **args, int n)
