@@ -28,8 +28,9 @@ static const struct command commands[] = {
 	 "  --json | --csv       machine-readable output\n"},
 	{"show", cmd_show, "OBJ [--json]",
 	 "Show one object (api id or exact name): state, expiry and why, setup, counts, restores.", ""},
-	{"import", cmd_import, "FILE... [--json]",
-	 "Import workspace files (YAML) and event files (CSV), each in one transaction.", ""},
+	{"import", cmd_import, "FILE|DIR... [--json]",
+	 "Import workspace files (YAML), event files (CSV) and Braze Currents files (Avro; a directory\n"
+	 "           imports every .avro below it), each file in one transaction.", ""},
 	{"demo", cmd_demo, "[--size small|medium|large] [--seed N] [--out FILE] [--force] [--open]",
 	 "Create a realistic demo workspace (reused if it already exists).",
 	 "  --size S     small (~300 objects, 200k events), medium (3,000 / 5M), large (100,000 / 100M)\n"
