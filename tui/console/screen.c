@@ -10,8 +10,6 @@
 #include "keymap.h"
 #include "text.h"
 
-static attr_t style_attrs[ST__COUNT];
-
 static const short basic_rgb[16][3] = {
 	{0, 0, 0}, {205, 0, 0}, {0, 205, 0}, {205, 205, 0}, {0, 0, 238}, {205, 0, 205},
 	{0, 205, 205}, {229, 229, 229}, {127, 127, 127}, {255, 0, 0}, {0, 255, 0},
@@ -74,7 +72,7 @@ static attr_t curses_attrs(unsigned a)
 	       (a & ATTR_UNDERLINE ? A_UNDERLINE : 0) | (a & ATTR_DIM ? A_DIM : 0);
 }
 
-static void setup_styles(const struct theme *t)
+static void setup_styles(struct screen *sc, const struct theme *t)
 {
 	bool colour = !t->monochrome && has_colors();
 	if (colour) {
@@ -83,11 +81,11 @@ static void setup_styles(const struct theme *t)
 	}
 	for (int i = 0; i < ST__COUNT; i++) {
 		const struct style_spec *s = &t->styles[i];
-		style_attrs[i] = curses_attrs(s->attrs);
+		sc->attrs[i] = curses_attrs(s->attrs);
 		if (!colour || i + 1 >= COLOR_PAIRS)
 			continue;
 		init_pair((short)(i + 1), terminal_colour(&s->fg), terminal_colour(&s->bg));
-		style_attrs[i] |= COLOR_PAIR(i + 1);
+		sc->attrs[i] |= COLOR_PAIR(i + 1);
 	}
 }
 
@@ -113,7 +111,7 @@ bool screen_start(struct screen *s, const struct theme *theme, bool mouse)
 		mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 		mouseinterval(250);
 	}
-	setup_styles(theme);
+	setup_styles(s, theme);
 	screen_resized(s);
 	return true;
 }
@@ -131,11 +129,10 @@ void screen_resized(struct screen *s)
 
 void screen_begin_frame(struct screen *s, bool full_repaint)
 {
-	(void)s;
 	if (full_repaint)
 		clearok(curscr, TRUE);
 	/* erase() only clears the virtual screen; the terminal gets the diff */
-	bkgdset(' ' | style_attrs[ST_NORMAL]);
+	bkgdset(' ' | (chtype)s->attrs[ST_NORMAL]);
 	erase();
 }
 
@@ -169,7 +166,7 @@ int screen_text(struct screen *s, int y, int x, int width, int style, bool pad, 
 		return 0;
 	if (x + width > s->cols)
 		width = s->cols - x;
-	attrset(style_attrs[style]);
+	attrset((attr_t)s->attrs[style]);
 	move(y, x);
 	const unsigned char *p = (const unsigned char *)utf8;
 	size_t left = strlen(utf8);

@@ -19,6 +19,7 @@ struct screen {
 	int rows, cols;
 	bool utf8;
 	const struct theme *theme;
+	unsigned long attrs[ST__COUNT]; /* each style as curses attributes and colour pair */
 };
 
 /* Starts curses on the terminal; false (with a message) when it cannot. */

@@ -146,15 +146,17 @@ static void build(struct console *c, struct lines *l)
 
 static void detail_draw(struct console *c, int top, int height)
 {
-	static struct lines l; /* large; one console per process */
-	l.count = 0;
-	build(c, &l);
-	if (c->detail_scroll > l.count - height)
-		c->detail_scroll = l.count - height > 0 ? l.count - height : 0;
-	for (int i = 0; i < height && c->detail_scroll + i < l.count; i++) {
+	struct lines *l = calloc(1, sizeof *l); /* 40 KiB: not on the stack */
+	if (!l)
+		return;
+	build(c, l);
+	if (c->detail_scroll > l->count - height)
+		c->detail_scroll = l->count - height > 0 ? l->count - height : 0;
+	for (int i = 0; i < height && c->detail_scroll + i < l->count; i++) {
 		int k = c->detail_scroll + i;
-		screen_text(&c->screen, top + i, 0, c->screen.cols, l.style[k], true, l.text[k]);
+		screen_text(&c->screen, top + i, 0, c->screen.cols, l->style[k], true, l->text[k]);
 	}
+	free(l);
 }
 
 /* Writes the recipients CSV beside the workspace's working directory as
