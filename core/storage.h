@@ -242,6 +242,8 @@ int storage_event_insert_hot(struct storage *s, const struct event *e, bool *ins
  */
 int storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev,
 			      size_t n, int64_t *added);
+/* An object's IxD state (cheap). */
+int storage_object_state(struct storage *s, int64_t object_id, int *state);
 /* The few facts a finished restore needs (cheap: one row, no joins). */
 int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at);
 /* The cached per-object counts (cheap). */

@@ -207,6 +207,15 @@ static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 	return 0;
 }
 
+int storage_object_state(struct storage *s, int64_t object_id, int *state)
+{
+	int64_t v, unused;
+	int rc = query_pair(s, stmt(s, "SELECT ixd_state, 0 FROM objects WHERE id=?"), object_id, &v, &unused,
+			    "reading an object's state");
+	*state = (int)v;
+	return rc;
+}
+
 int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
 {
 	int64_t v;

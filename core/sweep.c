@@ -88,9 +88,15 @@ static int mark_expired(struct storage *s, const struct sweep_options *o, const 
 
 int sweep_settle_batch(struct storage *s, int64_t object_id, int batch_rows, int64_t *moved)
 {
+	*moved = 0;
 	if (storage_begin(s) < 0)
 		return -1;
-	if (storage_move_to_cold(s, object_id, batch_rows, moved) < 0 || storage_commit(s) < 0) {
+	/* only while it is still expired: a restore may have taken the object
+	 * since the list of unsettled objects was read */
+	int state;
+	if (storage_object_state(s, object_id, &state) < 0 ||
+	    (state == IXD_EXPIRED && storage_move_to_cold(s, object_id, batch_rows, moved) < 0) ||
+	    storage_commit(s) < 0) {
 		storage_rollback(s);
 		return -1;
 	}
