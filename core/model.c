@@ -44,7 +44,6 @@ static int parse_n(const char *const *names, int count, const char *s, int len)
 const char *object_kind_name(int v) { return name_of(kind_names, KIND__COUNT, v); }
 const char *object_status_name(int v) { return name_of(status_names, STATUS__COUNT, v); }
 const char *ixd_state_name(int v) { return name_of(state_names, IXD__COUNT, v); }
-const char *event_kind_name(int v) { return name_of(event_names, EV__COUNT, v); }
 const char *filter_kind_name(int v) { return name_of(filter_names, F__COUNT, v); }
 
 int object_kind_parse(const char *s) { return parse_n(kind_names, KIND__COUNT, s, strlen(s)); }
@@ -55,7 +54,6 @@ int event_kind_parse_n(const char *s, int len) { return parse_n(event_names, EV_
 int filter_kind_parse(const char *s) { return parse_n(filter_names, F__COUNT, s, strlen(s)); }
 
 bool status_is_active(int s) { return s == STATUS_ACTIVE || s == STATUS_IDLE; }
-bool status_is_stopped(int s) { return s == STATUS_STOPPED || s == STATUS_ARCHIVED; }
 bool filter_kind_is_specific(int k) { return k >= 0 && k < F__SPECIFIC_COUNT; }
 
 const char *event_kind_channel(int kind)

@@ -51,7 +51,6 @@ enum filter_kind {
 const char *object_kind_name(int kind);
 const char *object_status_name(int status);
 const char *ixd_state_name(int state);
-const char *event_kind_name(int kind);
 const char *filter_kind_name(int kind);
 
 /* Name → value; -1 when unknown.  Case-sensitive, as stored in files. */
@@ -64,8 +63,6 @@ int filter_kind_parse(const char *name);
 
 /* Active or idle: the object still sends, its data never expires. */
 bool status_is_active(int status);
-/* Stopped or archived: the retention clock runs. */
-bool status_is_stopped(int status);
 bool filter_kind_is_specific(int kind);
 
 /* Which channel a `received_*` kind is for (email, push...), or NULL. */

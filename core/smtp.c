@@ -14,7 +14,8 @@ bool smtp_configured(const struct config *c)
 	return c->smtp.url && c->smtp.url[0];
 }
 
-bool smtp_password(const struct config *c, char *out, size_t size, char *err, size_t errsize)
+/* The password from smtp.password_env or an owner-only smtp.password_file. */
+static bool smtp_password(const struct config *c, char *out, size_t size, char *err, size_t errsize)
 {
 	out[0] = '\0';
 	if (c->smtp.password_env[0]) {

@@ -23,12 +23,6 @@ struct smtp_result {
 
 bool smtp_configured(const struct config *c);
 
-/*
- * Reads the SMTP password named in the configuration.  A password file that
- * group or others can read is refused.  Returns false with err set.
- */
-bool smtp_password(const struct config *c, char *out, size_t size, char *err, size_t errsize);
-
 /* Sends `message` (a whole RFC 5322 message, CRLF line ends). */
 bool smtp_send(const struct config *c, const char *const *recipients, int count,
 	       const char *message, size_t length, struct smtp_result *r);

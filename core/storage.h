@@ -133,7 +133,6 @@ int storage_object_upsert(struct storage *s, const struct object_input *in, int6
 int storage_object_find(struct storage *s, const char *key, struct object_row *out);
 int storage_object_get(struct storage *s, int64_t id, struct object_row *out);
 int storage_object_id(struct storage *s, const char *api_id, int64_t *id); /* 0 if none */
-int storage_object_set_state(struct storage *s, int64_t id, int state);
 int storage_object_set_tags(struct storage *s, int64_t id, const char *const *tags, int n);
 int storage_list_objects(struct storage *s, const struct object_query *q, struct object_list *out);
 int storage_count_objects(struct storage *s, const struct object_query *q, int64_t *count);
@@ -435,9 +434,6 @@ struct job_row {
 	int64_t created_at, finished_at;    /* policy time */
 	int64_t started_ms, updated_ms, finished_ms; /* real time, for rates */
 	int64_t events_total, events_done;
-	int items, items_pending;
-	char *lease_owner;
-	int64_t lease_until_ms;
 	char *mail_state, *mail_error; /* NULL when no mail */
 };
 

@@ -88,9 +88,7 @@ int storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t rea
 #define JOB_COLUMNS \
 	"j.id, j.state, j.requested_by, j.requested_from, j.request, j.created_at," \
 	" j.finished_at, j.started_ms, j.updated_ms, j.finished_ms, j.events_total," \
-	" j.events_done, (SELECT count(*) FROM job_items WHERE job_id=j.id)," \
-	" (SELECT count(*) FROM job_items WHERE job_id=j.id AND outcome=0)," \
-	" j.lease_owner, j.lease_until_ms," \
+	" j.events_done," \
 	" (SELECT state FROM outbox WHERE job_id=j.id ORDER BY id DESC LIMIT 1)," \
 	" (SELECT last_error FROM outbox WHERE job_id=j.id ORDER BY id DESC LIMIT 1)" \
 	" FROM jobs j"
@@ -109,12 +107,8 @@ static void read_job(sqlite3_stmt *st, struct job_row *j)
 	j->finished_ms = sqlite3_column_int64(st, 9);
 	j->events_total = sqlite3_column_int64(st, 10);
 	j->events_done = sqlite3_column_int64(st, 11);
-	j->items = sqlite3_column_int(st, 12);
-	j->items_pending = sqlite3_column_int(st, 13);
-	j->lease_owner = column_strdup(st, 14);
-	j->lease_until_ms = sqlite3_column_int64(st, 15);
-	j->mail_state = column_strdup(st, 16);
-	j->mail_error = column_strdup(st, 17);
+	j->mail_state = column_strdup(st, 12);
+	j->mail_error = column_strdup(st, 13);
 }
 
 void job_row_free(struct job_row *j)
@@ -122,7 +116,6 @@ void job_row_free(struct job_row *j)
 	free(j->requested_by);
 	free(j->requested_from);
 	free(j->request);
-	free(j->lease_owner);
 	free(j->mail_state);
 	free(j->mail_error);
 	memset(j, 0, sizeof *j);

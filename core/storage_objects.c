@@ -190,15 +190,6 @@ int storage_object_id(struct storage *s, const char *api_id, int64_t *id)
 	return query_id(s, st, id, NULL, "looking up an object");
 }
 
-int storage_object_set_state(struct storage *s, int64_t id, int state)
-{
-	sqlite3_stmt *st = stmt(s, "UPDATE objects SET ixd_state=? WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, state);
-	sqlite3_bind_int64(st, 2, id);
-	return exec_stmt(s, st, "changing an object's state");
-}
 
 int storage_tag_id(struct storage *s, const char *name, bool create, int64_t *id)
 {

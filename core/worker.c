@@ -29,7 +29,8 @@ static void say(const struct worker *w, const char *fmt, ...)
 	w->o->log(w->o->log_ctx, line);
 }
 
-void worker_owner_name(char *buf, size_t size)
+/* A name unique to this process, for leases: "host:pid:random". */
+static void worker_owner_name(char *buf, size_t size)
 {
 	char host[64] = "host";
 	gethostname(host, sizeof host - 1);

@@ -35,7 +35,4 @@ struct worker_options {
 /* Returns 0 when stopped or done, -1 on a storage error (reason in storage_error). */
 int worker_run(const struct worker_options *o);
 
-/* A name unique to this process, for leases: "host:pid:random". */
-void worker_owner_name(char *buf, size_t size);
-
 #endif

@@ -176,7 +176,6 @@ static void reload(struct console *c)
 	storage_count_objects(c->s, &all, &c->total);
 	views[c->view]->reload(c);
 	check_worker(c);
-	c->last_refresh = now;
 	int interval = c->jobs_active ? PROGRESS_MS * 5 : c->o->config->console.refresh_ms;
 	c->next_refresh = now + interval;
 	c->dirty = true;

@@ -109,7 +109,7 @@ struct console {
 	int64_t flash_until;
 
 	/* timing */
-	int64_t last_refresh, next_refresh;
+	int64_t next_refresh;
 	bool jobs_active;
 	bool file_gone; /* the workspace file was removed or replaced */
 	FILE *trace;

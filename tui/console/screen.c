@@ -203,13 +203,6 @@ void screen_fill(struct screen *s, int y, int x, int width, int style)
 	screen_text(s, y, x, width, style, true, "");
 }
 
-void screen_cursor_at(struct screen *s, int y, int x, bool visible)
-{
-	(void)s;
-	if (visible)
-		move(y, x);
-	curs_set(visible ? 1 : 0);
-}
 
 /* Translates curses' key codes into thaw's (keymap.h), so only this file
  * knows curses. */

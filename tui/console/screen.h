@@ -35,7 +35,6 @@ void screen_end_frame(struct screen *s);
  * padded with spaces to it when pad is true.  Returns cells used. */
 int screen_text(struct screen *s, int y, int x, int width, int style, bool pad, const char *utf8);
 void screen_fill(struct screen *s, int y, int x, int width, int style);
-void screen_cursor_at(struct screen *s, int y, int x, bool visible);
 
 /* Display width of UTF-8 text in cells. */
 int screen_width(const char *utf8);

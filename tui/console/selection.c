@@ -53,7 +53,7 @@ void selection_add(struct selection *s, int64_t id)
 	s->count++;
 }
 
-void selection_remove(struct selection *s, int64_t id)
+static void selection_remove(struct selection *s, int64_t id)
 {
 	if (!selection_has(s, id))
 		return;

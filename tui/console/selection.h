@@ -17,7 +17,6 @@ struct selection {
 
 bool selection_has(const struct selection *s, int64_t id);
 void selection_add(struct selection *s, int64_t id);
-void selection_remove(struct selection *s, int64_t id);
 void selection_toggle(struct selection *s, int64_t id);
 void selection_clear(struct selection *s);
 /* The ids, malloc'd (n = count). */

@@ -13,10 +13,6 @@ static const char *const style_names[ST__COUNT] = {
 	"dim", "status", "key", "info", "warning", "error", "dialog", "focus",
 	"progress", "label", "tab", "tab_active"};
 
-const char *style_name(int style)
-{
-	return style >= 0 && style < ST__COUNT ? style_names[style] : "?";
-}
 
 static const char *const colour_names[] = {
 	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",

@@ -42,8 +42,6 @@ struct theme {
 	struct style_spec styles[ST__COUNT];
 };
 
-const char *style_name(int style);
-
 /* The built-in default (what themes/default.yaml also says). */
 void theme_default(struct theme *t);
 /* Strips colours, keeping attributes (NO_COLOR, monochrome terminals). */

@@ -30,7 +30,6 @@ void dialog_draw(struct console *c);
 void dialog_key(struct console *c, int key);
 
 /* Small drawing helpers shared by the views. */
-void draw_progress(struct console *c, int y, int x, int width, int64_t done, int64_t total);
 void format_count(int64_t n, char *buf, size_t size);
 
 #endif

@@ -27,7 +27,7 @@ static void jobs_reload(struct console *c)
 		storage_job_items(c->s, c->jobs[c->job_cursor].id, &c->job_items, &c->job_item_count);
 }
 
-void draw_progress(struct console *c, int y, int x, int width, int64_t done, int64_t total)
+static void draw_progress(struct console *c, int y, int x, int width, int64_t done, int64_t total)
 {
 	int filled = total > 0 ? (int)(done * width / total) : width;
 	char bar[256];
