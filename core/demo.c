@@ -103,7 +103,7 @@ struct gen {
 	struct planned *objects;
 	struct demo_report *r;
 	struct event *ev;
-	size_t ev_cap;
+	int ev_cap;
 	int64_t since_commit;
 };
 
@@ -253,12 +253,7 @@ static int make_object(struct gen *g, int index, struct planned *p, enum fate f)
 
 static struct event *room(struct gen *g, size_t n, size_t extra)
 {
-	if (n + extra > g->ev_cap) {
-		g->ev_cap = (n + extra) * 2;
-		g->ev = realloc(g->ev, g->ev_cap * sizeof *g->ev);
-		if (!g->ev)
-			abort();
-	}
+	g->ev = array_reserve(g->ev, (int)n, &g->ev_cap, sizeof *g->ev, (int)extra);
 	return g->ev + n;
 }
 

@@ -257,12 +257,7 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	note_summary(u, e->kind, e->ts);
 	record_pair(k, e->user_id, e->object_id);
 	if (o->state == IXD_EXPIRED || o->state == IXD_RESTORING) {
-		if (o->cold_n == o->cold_cap) {
-			o->cold_cap = o->cold_cap ? o->cold_cap * 2 : 256;
-			o->cold = realloc(o->cold, o->cold_cap * sizeof *o->cold);
-			if (!o->cold)
-				abort();
-		}
+		o->cold = array_grow(o->cold, o->cold_n, &o->cold_cap, sizeof *o->cold);
 		o->cold[o->cold_n++] = *e;
 		return 0;
 	}
@@ -283,10 +278,10 @@ int sink_flush(struct event_sink *k)
 		struct seen_object *so = &k->objects[i];
 		int64_t added = 0;
 		if (storage_object_add_counts(k->s, so->id, so->hot_added, 0) < 0 ||
-		    storage_event_append_cold(k->s, so->id, so->cold, so->cold_n, &added) < 0)
+		    storage_event_append_cold(k->s, so->id, so->cold, (size_t)so->cold_n, &added) < 0)
 			return storage_failed(k), -1;
 		k->r->events_cold += added;
-		k->r->events_duplicate += (int64_t)so->cold_n - added;
+		k->r->events_duplicate += so->cold_n - added;
 	}
 	for (int i = 0; i < k->user_count; i++)
 		if (k->users[i].touched &&

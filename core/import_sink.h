@@ -23,7 +23,7 @@ struct seen_object {
 	int kind;
 	int64_t hot_added;
 	struct event *cold; /* events bound for cold, appended by sink_flush */
-	size_t cold_n, cold_cap;
+	int cold_n, cold_cap;
 };
 
 struct seen_user {

@@ -275,6 +275,18 @@ int query_pair(struct storage *s, sqlite3_stmt *st, int64_t object_id, int64_t *
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, context);
 }
 
+void column_event(sqlite3_stmt *st, int64_t object_id, struct event *e)
+{
+	e->object_id = object_id;
+	e->user_id = sqlite3_column_int64(st, 0);
+	e->ts = sqlite3_column_int64(st, 1);
+	e->kind = sqlite3_column_int(st, 2);
+	e->step_id = sqlite3_column_int64(st, 3);
+	e->variant_id = sqlite3_column_int64(st, 4);
+	e->alias_id = sqlite3_column_int64(st, 5);
+	e->label = sqlite3_column_int(st, 6);
+}
+
 static int exec_sql(struct storage *s, const char *sql, const char *context)
 {
 	char *msg = NULL;

@@ -41,7 +41,7 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
 	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev), *all = NULL;
-	size_t n_all = 0;
+	int n_all = 0, cap_all = 0;
 	*cold_rows = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -54,9 +54,9 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 		}
 		*cold_rows += n;
 		if (hot_rows > 0) {
-			all = realloc(all, (n_all + (size_t)n) * sizeof *all);
+			all = array_reserve(all, n_all, &cap_all, sizeof *all, n);
 			memcpy(all + n_all, ev, (size_t)n * sizeof *ev);
-			n_all += (size_t)n;
+			n_all += n;
 		}
 	}
 	sqlite3_reset(st);
@@ -68,7 +68,7 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 	/* an object caught mid-move has rows in both tiers: none may be in both */
 	sqlite3_stmt *probe = stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
 				      " AND kind=? AND step_id=? AND variant_id=? AND alias_id=? AND label=?");
-	for (size_t i = 0; probe && i < n_all; i++) {
+	for (int i = 0; probe && i < n_all; i++) {
 		const struct event *e = &all[i];
 		sqlite3_reset(probe);
 		bind_event(probe, 1, e);

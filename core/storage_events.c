@@ -149,21 +149,12 @@ static int write_chunks(struct storage *s, int64_t object_id, const struct event
 
 struct event_array {
 	struct event *ev;
-	size_t n, cap;
+	int n, cap;
 };
 
-static struct event *event_array_room(struct event_array *a, size_t extra)
+static struct event *event_array_room(struct event_array *a, int extra)
 {
-	if (a->n + extra > a->cap) {
-		size_t cap = a->cap ? a->cap : 1024;
-		while (cap < a->n + extra)
-			cap *= 2;
-		struct event *grown = realloc(a->ev, cap * sizeof *grown);
-		if (!grown)
-			abort();
-		a->ev = grown;
-		a->cap = cap;
-	}
+	a->ev = array_reserve(a->ev, a->n, &a->cap, sizeof *a->ev, extra);
 	return a->ev + a->n;
 }
 
@@ -193,7 +184,7 @@ static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 			sqlite3_reset(st);
 			return -1;
 		}
-		out->n += (size_t)n;
+		out->n += n;
 		*stored += n;
 		*last_chunk = sqlite3_column_int64(st, 0);
 	}
@@ -304,15 +295,7 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 	struct event_array a = {0};
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct event *e = event_array_room(&a, 1);
-		e->object_id = object_id;
-		e->user_id = sqlite3_column_int64(st, 0);
-		e->ts = sqlite3_column_int64(st, 1);
-		e->kind = sqlite3_column_int(st, 2);
-		e->step_id = sqlite3_column_int64(st, 3);
-		e->variant_id = sqlite3_column_int64(st, 4);
-		e->alias_id = sqlite3_column_int64(st, 5);
-		e->label = sqlite3_column_int(st, 6);
+		column_event(st, object_id, event_array_room(&a, 1));
 		a.n++;
 	}
 	/* finish the read before writing the same table (SQLite isolation rule) */
@@ -353,7 +336,7 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 		}
 	}
 	if (result == 0 && (int64_t)sqlite3_changes(s->db) != (int64_t)a.n) {
-		snprintf(s->error, sizeof s->error, "moving object %lld: deleted %d hot rows, expected %zu",
+		snprintf(s->error, sizeof s->error, "moving object %lld: deleted %d hot rows, expected %d",
 			 (long long)object_id, sqlite3_changes(s->db), a.n);
 		result = -1;
 	}

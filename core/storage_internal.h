@@ -45,6 +45,10 @@ int collect_int64(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, co
 int query_pair(struct storage *s, sqlite3_stmt *st, int64_t key, int64_t *a, int64_t *b,
 	       const char *context);
 
+/* Reads an event of one object from a row "user_id, ts, kind, step_id,
+ * variant_id, alias_id, label". */
+void column_event(sqlite3_stmt *st, int64_t object_id, struct event *e);
+
 /* Binds an event's eight key columns from parameter `first` on. */
 void bind_event(sqlite3_stmt *st, int first, const struct event *e);
 

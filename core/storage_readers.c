@@ -185,18 +185,6 @@ void object_briefs_free(struct object_brief *b, int n)
 	free(b);
 }
 
-static void read_event(sqlite3_stmt *st, int64_t object_id, struct event *e)
-{
-	e->object_id = object_id;
-	e->user_id = sqlite3_column_int64(st, 0);
-	e->ts = sqlite3_column_int64(st, 1);
-	e->kind = sqlite3_column_int(st, 2);
-	e->step_id = sqlite3_column_int64(st, 3);
-	e->variant_id = sqlite3_column_int64(st, 4);
-	e->alias_id = sqlite3_column_int64(st, 5);
-	e->label = sqlite3_column_int(st, 6);
-}
-
 int storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
 			       struct event **ev, int *n)
 {
@@ -211,7 +199,7 @@ int storage_user_object_events(struct storage *s, int64_t object_id, int64_t use
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*ev = array_grow(*ev, *n, &cap, sizeof **ev);
-		read_event(st, object_id, &(*ev)[(*n)++]);
+		column_event(st, object_id, &(*ev)[(*n)++]);
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : fail(s, "reading a user's events");
@@ -229,7 +217,7 @@ int storage_object_events_each(struct storage *s, int64_t object_id,
 	int rc, stop = 0;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct event e;
-		read_event(st, object_id, &e);
+		column_event(st, object_id, &e);
 		stop = fn(ctx, &e);
 	}
 	if (!stop && rc != SQLITE_DONE)

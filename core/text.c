@@ -21,16 +21,23 @@ void buf_reserve(struct buf *b, size_t extra)
 	b->data[b->len] = '\0'; /* a reserved buffer is already a valid string */
 }
 
-void *array_grow(void *array, int count, int *capacity, size_t size)
+void *array_reserve(void *array, int count, int *capacity, size_t size, int extra)
 {
-	if (count < *capacity)
+	if (count + extra <= *capacity)
 		return array;
-	int cap = *capacity ? *capacity * 2 : 16;
+	int cap = *capacity ? *capacity : 16;
+	while (cap < count + extra)
+		cap *= 2;
 	void *grown = realloc(array, (size_t)cap * size);
 	if (!grown)
 		abort(); /* as in buf_reserve */
 	*capacity = cap;
 	return grown;
+}
+
+void *array_grow(void *array, int count, int *capacity, size_t size)
+{
+	return array_reserve(array, count, capacity, size, 1);
 }
 
 void buf_add(struct buf *b, const void *data, size_t len)

@@ -20,9 +20,12 @@ struct buf {
 };
 
 /*
- * Makes room for one more element in a malloc'd array holding `count`
- * elements of `size` bytes in *capacity slots; returns the (moved) array.
+ * Makes room for `extra` more elements in a malloc'd array holding `count`
+ * elements of `size` bytes in *capacity slots (doubling, so appends cost
+ * amortised constant time); returns the (moved) array.
  */
+void *array_reserve(void *array, int count, int *capacity, size_t size, int extra);
+/* Room for one more. */
 void *array_grow(void *array, int count, int *capacity, size_t size);
 
 void buf_reserve(struct buf *b, size_t extra);
