@@ -324,7 +324,7 @@ static int migrate(struct storage *s)
 		snprintf(s->error, sizeof s->error,
 			 "%s needs its schema upgraded (%d -> %d); open it once without --read-only",
 			 s->path, version, MIGRATION_COUNT);
-		return -1;
+		return STORAGE_NEEDS_MIGRATION;
 	}
 	for (int v = version; v < MIGRATION_COUNT; v++) {
 		char pragma[64];
@@ -393,10 +393,13 @@ int storage_open(const char *path, int flags, struct storage **out, char *err, s
 		storage_close(s);
 		return -1;
 	}
-	if (configure(s) < 0 || migrate(s) < 0) {
+	int rc = configure(s);
+	if (rc == 0)
+		rc = migrate(s);
+	if (rc < 0) {
 		snprintf(err, errsize, "%s", s->error);
 		storage_close(s);
-		return -1;
+		return rc;
 	}
 	*out = s;
 	return 0;

@@ -35,6 +35,9 @@ enum storage_open_flags {
 	STORAGE_MUST_EXIST = 2, /* do not create a missing file */
 };
 
+/* -1 on error; STORAGE_NEEDS_MIGRATION when a read-only open found a schema
+ * it may not upgrade (a writable open would). */
+#define STORAGE_NEEDS_MIGRATION (-2)
 int storage_open(const char *path, int flags, struct storage **out, char *err, size_t errsize);
 void storage_close(struct storage *s);
 const char *storage_error(const struct storage *s);

@@ -115,14 +115,11 @@ int cli_open(struct cli *c, bool writes, struct storage **s)
 {
 	char err[600];
 	int flags = c->read_only || !writes ? STORAGE_READ_ONLY : 0;
-	if (storage_open(c->db_path, flags, s, err, sizeof err) < 0) {
-		/* a read of a workspace that needs migrating: open it writable */
-		if (!writes && !c->read_only && strstr(err, "needs its schema upgraded") &&
-		    storage_open(c->db_path, 0, s, err, sizeof err) == 0)
-			return EXIT_OK;
-		return cli_fail("%s", err);
-	}
-	return EXIT_OK;
+	int rc = storage_open(c->db_path, flags, s, err, sizeof err);
+	/* a read of a workspace that needs migrating: allowed to write, so migrate */
+	if (rc == STORAGE_NEEDS_MIGRATION && !c->read_only)
+		rc = storage_open(c->db_path, 0, s, err, sizeof err);
+	return rc < 0 ? cli_fail("%s", err) : EXIT_OK;
 }
 
 int cli_require_write(const struct cli *c, const char *what)
