@@ -18,6 +18,7 @@
 #define MIN_COLS 80
 #define PROGRESS_MS 100 /* repaint progress at most ten times a second */
 #define LIST_FIRST_ROW 4 /* title, banner, tabs, column headers, then rows */
+#define CHROME_ROWS 5    /* those four, and the status line */
 
 static const struct view_ops *const views[VIEW__COUNT] = {&list_view, &detail_view, &jobs_view,
 							  &user_view, &audit_view};
@@ -369,10 +370,17 @@ static void handle_mouse(struct console *c)
 		views[c->view]->handle(c, ACT_OPEN);
 }
 
+/* The terminal's size decides how many rows a page of the list holds. */
+static void fit_screen(struct console *c)
+{
+	screen_resized(&c->screen);
+	c->list_height = c->screen.rows > CHROME_ROWS ? c->screen.rows - CHROME_ROWS : 1;
+}
+
 static void handle_key(struct console *c, int key)
 {
 	if (key == K_RESIZE) {
-		screen_resized(&c->screen);
+		fit_screen(c);
 		console_reload_soon(c);
 		return;
 	}
@@ -495,6 +503,7 @@ int console_run(const struct console_options *o)
 		free(c);
 		return 1;
 	}
+	fit_screen(c);
 	start_worker(c);
 	c->running = true;
 	reload(c);

@@ -29,7 +29,7 @@ static void list_reload(struct console *c)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 		return;
 	}
-	int height = c->list_height > 0 ? c->list_height : 20;
+	int height = c->list_height;
 	if (c->cursor >= c->matching)
 		c->cursor = c->matching > 0 ? c->matching - 1 : 0;
 	/* keep the cursor on screen */
@@ -207,12 +207,7 @@ static void list_draw(struct console *c, int top, int height)
 	layout(c->screen.cols, &col);
 	draw_tabs(c, top);
 	draw_header(c, top + 1, &col);
-	int rows = height - 2;
-	if (rows != c->list_height) {
-		c->list_height = rows;
-		console_reload_soon(c);
-	}
-	for (int i = 0; i < rows && i < c->page.count; i++)
+	for (int i = 0; i < height - 2 && i < c->page.count; i++)
 		draw_row(c, top + 2 + i, &c->page.rows[i], c->page_offset + i == c->cursor, &col);
 	if (c->matching == 0)
 		screen_text(&c->screen, top + 3, 2, c->screen.cols - 4, ST_DIM, false,
