@@ -78,17 +78,8 @@ contains "$out" "timed out" "the timeout is the reason shown"
 rm config.yaml
 
 # --- the terminal hangs up in the middle of a restore ------------------------------
-cat >config.yaml <<'YAML'
-worker:
-  sweep: false
-  batch_rows: 100
-  max_rows_per_second: 500
-  lease_seconds: 2
-  poll_ms: 100
-YAML
 rm -f "$WS"*
-"$THAW" demo --out "$WS" >/dev/null
-big=$(t list --state expired --sort cold --desc --limit 1 --json | jq -r '.[0].api_id')
+slow_restore_workspace 500 "lease_seconds: 2"
 job=$(t restore "$big" --json | jq -r '.[0].id')
 start 100 30
 wait_for "1 job running" 5

@@ -2,18 +2,7 @@
 # worker is throttled so the job is still running when the key arrives.
 . "$TESTS/tui/lib.sh"
 
-cat >config.yaml <<'YAML'
-worker:
-  sweep: false
-  batch_rows: 100
-  max_rows_per_second: 500
-  poll_ms: 100
-console:
-  refresh_ms: 300
-YAML
-"$THAW" demo --out "$WS" >/dev/null
-big=$(t list --state expired --sort cold --desc --limit 1 --json | jq -r '.[0].api_id')
-cold=$(field_of "$big" cold_events)
+slow_restore_workspace 500
 [ "$cold" -gt 1500 ] || fail "need a big expired object, got $cold events"
 job=$(t restore "$big" --json | jq -r '.[0].id')
 

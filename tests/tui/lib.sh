@@ -51,3 +51,19 @@ $(screen)"
 on_screen() { screen | grep -qF -- "$1" || fail "$2: '$1' not on screen:
 $(screen)"; }
 not_on_screen() { ! screen | grep -qF -- "$1" || fail "$2: '$1' should not be on screen"; }
+
+# A demo workspace whose restores take seconds: the worker moves at most
+# RATE events a second.  Sets $big, its biggest expired object, and $cold,
+# that object's events.  usage: slow_restore_workspace RATE [WORKER_LINE...]
+slow_restore_workspace() {
+	local rate=$1
+	shift
+	{
+		printf 'worker:\n  sweep: false\n  batch_rows: 100\n  max_rows_per_second: %s\n  poll_ms: 100\n' "$rate"
+		for line in "$@"; do printf '  %s\n' "$line"; done
+		printf 'console:\n  refresh_ms: 300\n'
+	} >config.yaml
+	"$THAW" demo --out "$WS" >/dev/null
+	big=$(t list --state expired --sort cold --desc --limit 1 --json | jq -r '.[0].api_id')
+	cold=$(field_of "$big" cold_events)
+}

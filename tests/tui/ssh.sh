@@ -36,18 +36,7 @@ trap 'tm kill-server 2>/dev/null; tmux -L thaw-ssh-inner kill-server 2>/dev/null
 sleep 0.5
 
 # a workspace whose restore takes a few seconds: a throttled worker
-cat >config.yaml <<'YAML'
-worker:
-  sweep: false
-  batch_rows: 100
-  max_rows_per_second: 800
-  poll_ms: 100
-console:
-  refresh_ms: 300
-YAML
-"$THAW" demo --out "$WS" >/dev/null
-big=$(t list --state expired --sort cold --desc --limit 1 --json | jq -r '.[0].api_id')
-cold=$(field_of "$big" cold_events)
+slow_restore_workspace 800
 
 # the remote command: attach to (or create) a tmux session running thaw
 remote="cd $WORK && tmux -L thaw-ssh-inner new-session -A -s ops 'env LANG=C.UTF-8 THAW_NOW=$THAW_NOW $THAW --db $WS'"
