@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "clock.h"
-#include "model.h"
-#include "policy.h"
+#include "base/clock.h"
+#include "base/model.h"
+#include "retention/policy.h"
 
 void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t size)
 {

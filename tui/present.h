@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "storage.h"
-#include "text.h"
+#include "storage/storage.h"
+#include "base/text.h"
 
 /* The IxD column: state and expiry in a few words. */
 void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t size);

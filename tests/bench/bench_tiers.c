@@ -26,11 +26,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "demo.h"
-#include "restore.h"
-#include "storage.h"
-#include "sweep.h"
+#include "base/clock.h"
+#include "import/demo.h"
+#include "retention/restore.h"
+#include "storage/storage.h"
+#include "retention/sweep.h"
 
 #define BATCH 50000
 

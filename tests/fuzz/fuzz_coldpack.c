@@ -1,5 +1,5 @@
 /* The cold chunk decoder: a damaged blob is refused, never read past. */
-#include "coldpack.h"
+#include "storage/coldpack.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,5 +1,5 @@
 /* The configuration loader: any text gives a config or positioned errors. */
-#include "config.h"
+#include "config/config.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,8 +3,8 @@
  * FUZZ_SUFFIX) on a real database: any file is imported whole or not at all.
  */
 #include "fuzz.h"
-#include "import.h"
-#include "storage.h"
+#include "import/import.h"
+#include "storage/storage.h"
 
 static struct storage *workspace(void)
 {

@@ -1,6 +1,6 @@
 /* The segment expression parser. */
 #include "fuzz.h"
-#include "segment.h"
+#include "readers/segment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

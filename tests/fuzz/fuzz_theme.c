@@ -1,6 +1,6 @@
 /* The theme loader. */
 #include "fuzz.h"
-#include "theme.h"
+#include "console/theme.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

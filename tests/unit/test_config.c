@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "config/config.h"
 
 /* Loads text; returns the diagnostics as one string "L:C: msg|L:C: msg". */
 static char *load(struct config *c, const char *text)

@@ -8,9 +8,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "clock.h"
-#include "model.h"
-#include "policy.h"
+#include "base/clock.h"
+#include "base/model.h"
+#include "retention/policy.h"
 
 static int64_t at(const char *iso)
 {

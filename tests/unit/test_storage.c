@@ -15,14 +15,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "coldpack.h"
-#include "csv.h"
-#include "import.h"
-#include "model.h"
-#include "restore.h"
-#include "storage.h"
-#include "sweep.h"
+#include "base/clock.h"
+#include "storage/coldpack.h"
+#include "base/csv.h"
+#include "import/import.h"
+#include "base/model.h"
+#include "retention/restore.h"
+#include "storage/storage.h"
+#include "retention/sweep.h"
 
 #define DATA SOURCE_ROOT "/tests/data/"
 

@@ -12,10 +12,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "clock.h"
-#include "config.h"
-#include "storage.h"
-#include "sweep.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "storage/storage.h"
+#include "retention/sweep.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 

@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "console.h"
+#include "cli/cli.h"
+#include "console/console.h"
 
 int cmd_console(struct cli *c, const struct command *self, int argc, char **argv)
 {

@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "demo.h"
-#include "import.h"
-#include "text.h"
+#include "cli/cli.h"
+#include "import/demo.h"
+#include "import/import.h"
+#include "base/text.h"
 
 /* The files to import: a directory stands for every .avro file below it. */
 struct file_list {

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "model.h"
+#include "cli/cli.h"
+#include "base/model.h"
 #include "present.h"
-#include "text.h"
+#include "base/text.h"
 
 static void print_sanitized(const char *s)
 {

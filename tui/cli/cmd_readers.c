@@ -8,10 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "profile.h"
-#include "segment.h"
-#include "text.h"
+#include "cli/cli.h"
+#include "readers/profile.h"
+#include "readers/segment.h"
+#include "base/text.h"
 
 /* Joins the positional arguments with spaces: the shell splits expressions. */
 static char *joined(char **pos, int n)

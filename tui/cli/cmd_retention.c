@@ -9,15 +9,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "clock.h"
-#include "mail.h"
-#include "model.h"
+#include "cli/cli.h"
+#include "base/clock.h"
+#include "mail/mail.h"
+#include "base/model.h"
 #include "present.h"
-#include "restore.h"
-#include "smtp.h"
-#include "text.h"
-#include "worker.h"
+#include "retention/restore.h"
+#include "mail/smtp.h"
+#include "base/text.h"
+#include "retention/worker.h"
 
 static void json_str(struct buf *b, const char *key, const char *value)
 {

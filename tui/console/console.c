@@ -1,4 +1,4 @@
-#include "console.h"
+#include "console/console.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -8,11 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "base/model.h"
 #include "present.h"
-#include "text.h"
-#include "view.h"
-#include "worker.h"
+#include "base/text.h"
+#include "console/view.h"
+#include "retention/worker.h"
 
 #define MIN_ROWS 24
 #define MIN_COLS 80

@@ -17,15 +17,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "clock.h"
-#include "config.h"
-#include "filter.h"
-#include "keymap.h"
-#include "screen.h"
-#include "selection.h"
-#include "storage.h"
-#include "sweep.h"
-#include "theme.h"
+#include "base/clock.h"
+#include "config/config.h"
+#include "console/filter.h"
+#include "console/keymap.h"
+#include "console/screen.h"
+#include "console/selection.h"
+#include "storage/storage.h"
+#include "retention/sweep.h"
+#include "console/theme.h"
 
 struct console_options {
 	const char *db_path;

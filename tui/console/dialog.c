@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail.h"
-#include "model.h"
+#include "mail/mail.h"
+#include "base/model.h"
 #include "present.h"
-#include "restore.h"
-#include "text.h"
-#include "view.h"
+#include "retention/restore.h"
+#include "base/text.h"
+#include "console/view.h"
 
 /* A box in the middle of the screen; returns its top row and left column. */
 static void box(struct console *c, int height, int width, int *top, int *left)

@@ -1,9 +1,9 @@
-#include "filter.h"
+#include "console/filter.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "model.h"
+#include "base/model.h"
 
 static int parse_state_word(const char *s)
 {

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "storage.h"
+#include "storage/storage.h"
 
 struct filter {
 	char text[256];     /* a copy the terms point into */

@@ -1,4 +1,4 @@
-#include "keymap.h"
+#include "console/keymap.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <wchar.h>
 
-#include "config.h"
-#include "diag.h"
+#include "config/config.h"
+#include "base/diag.h"
 
 /* Special keys, above every Unicode code point. */
 enum {

@@ -1,4 +1,4 @@
-#include "screen.h"
+#include "console/screen.h"
 
 #include <curses.h>
 #include <langinfo.h>
@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keymap.h"
-#include "text.h"
+#include "console/keymap.h"
+#include "base/text.h"
 
 static const short basic_rgb[16][3] = {
 	{0, 0, 0}, {205, 0, 0}, {0, 205, 0}, {205, 205, 0}, {0, 0, 238}, {205, 0, 205},

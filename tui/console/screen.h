@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <wchar.h>
 
-#include "theme.h"
+#include "console/theme.h"
 
 struct screen {
 	int rows, cols;

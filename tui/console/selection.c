@@ -1,4 +1,4 @@
-#include "selection.h"
+#include "console/selection.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-#include "theme.h"
+#include "console/theme.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "yamltree.h"
+#include "config/yamltree.h"
 
 static const char *const style_names[ST__COUNT] = {
 	"normal", "title", "banner", "alert", "header", "cursor", "mark",

@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "diag.h"
+#include "base/diag.h"
 
 enum style {
 	ST_NORMAL, ST_TITLE, ST_BANNER, ST_ALERT, ST_HEADER, ST_CURSOR, ST_MARK,

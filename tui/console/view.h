@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "console.h"
+#include "console/console.h"
 
 struct view_ops {
 	const char *title;

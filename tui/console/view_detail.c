@@ -10,11 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model.h"
+#include "base/model.h"
 #include "present.h"
-#include "profile.h"
-#include "text.h"
-#include "view.h"
+#include "readers/profile.h"
+#include "base/text.h"
+#include "console/view.h"
 
 static void detail_reload(struct console *c)
 {

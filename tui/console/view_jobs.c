@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
+#include "base/model.h"
 #include "present.h"
-#include "text.h"
-#include "view.h"
+#include "base/text.h"
+#include "console/view.h"
 
 static void jobs_reload(struct console *c)
 {

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "profile.h"
-#include "text.h"
-#include "view.h"
+#include "base/clock.h"
+#include "readers/profile.h"
+#include "base/text.h"
+#include "console/view.h"
 
 static void clear_lines(struct console *c)
 {

@@ -1,0 +1,271 @@
+#include "base/text.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+
+void buf_reserve(struct buf *b, size_t extra)
+{
+	if (b->len + extra + 1 <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	char *grown = realloc(b->data, cap);
+	if (!grown)
+		abort(); /* no sensible recovery from a failed small allocation */
+	b->data = grown;
+	b->cap = cap;
+	b->data[b->len] = '\0'; /* a reserved buffer is already a valid string */
+}
+
+void *array_reserve(void *array, int count, int *capacity, size_t size, int extra)
+{
+	if (count + extra <= *capacity)
+		return array;
+	int cap = *capacity ? *capacity : 16;
+	while (cap < count + extra)
+		cap *= 2;
+	void *grown = realloc(array, (size_t)cap * size);
+	if (!grown)
+		abort(); /* as in buf_reserve */
+	*capacity = cap;
+	return grown;
+}
+
+void *array_grow(void *array, int count, int *capacity, size_t size)
+{
+	return array_reserve(array, count, capacity, size, 1);
+}
+
+void buf_add(struct buf *b, const void *data, size_t len)
+{
+	buf_reserve(b, len);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
+
+void buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap, copy;
+	va_start(ap, fmt);
+	va_copy(copy, ap);
+	int n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n > 0) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		b->len += (size_t)n;
+	}
+	va_end(ap);
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void buf_free(struct buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+int text_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+	if (avail == 0)
+		return 0;
+	unsigned char c = s[0];
+	int len;
+	uint32_t v, min;
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	} else if ((c & 0xE0) == 0xC0) {
+		len = 2, v = c & 0x1F, min = 0x80;
+	} else if ((c & 0xF0) == 0xE0) {
+		len = 3, v = c & 0x0F, min = 0x800;
+	} else if ((c & 0xF8) == 0xF0) {
+		len = 4, v = c & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if ((size_t)len > avail)
+		return 0;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	*cp = v;
+	return len;
+}
+
+void text_utf8_encode(struct buf *out, uint32_t cp)
+{
+	char tmp[4];
+	int n;
+	if (cp < 0x80) {
+		tmp[0] = (char)cp, n = 1;
+	} else if (cp < 0x800) {
+		tmp[0] = (char)(0xC0 | cp >> 6), tmp[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+	} else if (cp < 0x10000) {
+		tmp[0] = (char)(0xE0 | cp >> 12), tmp[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		tmp[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+	} else {
+		tmp[0] = (char)(0xF0 | cp >> 18), tmp[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		tmp[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), tmp[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	buf_add(out, tmp, n);
+}
+
+#define REPLACEMENT 0xFFFD
+
+void text_sanitize_terminal(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+	buf_reserve(out, left);
+	while (left > 0) {
+		uint32_t cp;
+		int n = text_utf8_decode(p, left, &cp);
+		if (n == 0) {
+			text_utf8_encode(out, REPLACEMENT);
+			p++, left--;
+			continue;
+		}
+		if (cp < 0x20 || cp == 0x7F) {
+			/* caret notation keeps the text readable: ESC shows as ^[ */
+			buf_addc(out, '^');
+			buf_addc(out, cp == 0x7F ? '?' : (char)(cp + 0x40));
+		} else if (cp >= 0x80 && cp < 0xA0) {
+			text_utf8_encode(out, REPLACEMENT); /* C1 controls, CSI among them */
+		} else if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+			   (cp >= 0x2066 && cp <= 0x2069)) {
+			text_utf8_encode(out, REPLACEMENT); /* line breaks and bidi overrides */
+		} else {
+			buf_add(out, p, n);
+		}
+		p += n, left -= n;
+	}
+}
+
+void text_json_string(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+	buf_reserve(out, left + 2);
+	buf_addc(out, '"');
+	while (left > 0) {
+		uint32_t cp;
+		int n = text_utf8_decode(p, left, &cp);
+		if (n == 0) {
+			buf_adds(out, "\\ufffd");
+			p++, left--;
+			continue;
+		}
+		switch (cp) {
+		case '"': buf_adds(out, "\\\""); break;
+		case '\\': buf_adds(out, "\\\\"); break;
+		case '\n': buf_adds(out, "\\n"); break;
+		case '\r': buf_adds(out, "\\r"); break;
+		case '\t': buf_adds(out, "\\t"); break;
+		default:
+			if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029)
+				buf_printf(out, "\\u%04x", (unsigned)cp);
+			else
+				buf_add(out, p, n);
+		}
+		p += n, left -= n;
+	}
+	buf_addc(out, '"');
+}
+
+void text_json_time(struct buf *out, const char *key, int64_t t)
+{
+	char when[32];
+	if (!t) {
+		buf_printf(out, ",\"%s\":null", key);
+		return;
+	}
+	clock_format(t, when, sizeof when);
+	buf_printf(out, ",\"%s\":\"%s\"", key, when);
+}
+
+void text_csv_field(struct buf *out, const char *s)
+{
+	bool formula = s[0] == '-' || s[0] == '=' || s[0] == '+' || s[0] == '@';
+	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	if (!quote) {
+		buf_adds(out, s);
+		return;
+	}
+	buf_addc(out, '"');
+	if (formula)
+		buf_addc(out, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"')
+			buf_addc(out, '"');
+		buf_addc(out, *p);
+	}
+	buf_addc(out, '"');
+}
+
+static uint32_t fold_code_point(uint32_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c < 0xC0)
+		return c;
+	if (c <= 0xDE && c != 0xD7)
+		return c + 32; /* Latin-1 capitals */
+	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 &&
+	    c != 0x149 && c != 0x17F) {
+		/* Latin Extended-A alternates capital/small, with the parity
+		 * flipping at U+0139..U+0148 and U+0179..U+017E */
+		bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+		if ((c % 2 == 1) == odd_upper)
+			return c + 1;
+		return c;
+	}
+	if (c >= 0x391 && c <= 0x3AB && c != 0x3A2)
+		return c + 32; /* Greek capitals */
+	if (c >= 0x410 && c <= 0x42F)
+		return c + 32; /* Cyrillic basic */
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 80; /* Cyrillic Ѐ..Џ */
+	return c;
+}
+
+char *text_fold_case(const char *s)
+{
+	struct buf out = {0};
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
+	buf_reserve(&out, left);
+	while (left > 0) {
+		uint32_t cp;
+		int n = text_utf8_decode(p, left, &cp);
+		if (n == 0) {
+			buf_addc(&out, (char)*p);
+			p++, left--;
+			continue;
+		}
+		text_utf8_encode(&out, fold_code_point(cp));
+		p += n, left -= n;
+	}
+	if (!out.data)
+		return strdup("");
+	return out.data;
+}

@@ -1,0 +1,293 @@
+#include "import/sink.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/model.h"
+#include "base/text.h"
+
+void sink_init(struct event_sink *k, struct storage *s, struct import_report *r)
+{
+	memset(k, 0, sizeof *k);
+	k->s = s;
+	k->r = r;
+}
+
+void sink_free(struct event_sink *k)
+{
+	for (int i = 0; i < k->object_count; i++)
+		free(k->objects[i].cold);
+	free(k->objects);
+	free(k->users);
+	free(k->pairs);
+	free(k->hot);
+	strmap_free(&k->object_index);
+	strmap_free(&k->object_by_id);
+	strmap_free(&k->user_index);
+	strmap_free(&k->part_ids);
+}
+
+static void *storage_failed(struct event_sink *k)
+{
+	snprintf(k->error, sizeof k->error, "%s", storage_error(k->s));
+	return NULL;
+}
+
+static int learn_object(struct event_sink *k, const char *api_id, const struct learned_object *learn,
+			int64_t *id)
+{
+	/* status unknown: it sent messages, so active until a workspace file says more */
+	struct object_input in = {.api_id = api_id, .name = learn->name && *learn->name ? learn->name : api_id,
+				  .kind = learn->kind, .status = STATUS_ACTIVE, .learned = true};
+	if (storage_object_upsert(k->s, &in, id) < 0)
+		return -1;
+	k->r->objects_learned++;
+	return 0;
+}
+
+struct seen_object *sink_object(struct event_sink *k, const char *api_id, const struct learned_object *learn)
+{
+	size_t len = strlen(api_id);
+	int64_t index;
+	if (strmap_get(&k->object_index, api_id, len, &index))
+		return &k->objects[index];
+	struct object_row o;
+	int found = storage_object_find(k->s, api_id, &o);
+	if (found < 0)
+		return storage_failed(k);
+	if (!found) {
+		int64_t id;
+		if (!learn) {
+			snprintf(k->error, sizeof k->error,
+				 "unknown object '%s' (import the workspace file that defines it first)", api_id);
+			return NULL;
+		}
+		if (learn_object(k, api_id, learn, &id) < 0 || storage_object_get(k->s, id, &o) <= 0)
+			return storage_failed(k);
+	}
+	k->objects = array_grow(k->objects, k->object_count, &k->object_cap, sizeof *k->objects);
+	struct seen_object *so = &k->objects[k->object_count];
+	*so = (struct seen_object){.id = o.id, .state = o.state, .kind = o.kind};
+	object_row_free(&o);
+	strmap_put(&k->object_by_id, (const char *)&so->id, sizeof so->id, k->object_count);
+	strmap_put(&k->object_index, api_id, len, k->object_count++);
+	return so;
+}
+
+struct seen_user *sink_user(struct event_sink *k, const char *external_id)
+{
+	size_t len = strlen(external_id);
+	int64_t index, id;
+	if (strmap_get(&k->user_index, external_id, len, &index))
+		return &k->users[index];
+	if (len == 0) {
+		snprintf(k->error, sizeof k->error, "the user id is empty");
+		return NULL;
+	}
+	if (storage_user_ensure(k->s, external_id, &id) < 0)
+		return storage_failed(k);
+	k->users = array_grow(k->users, k->user_count, &k->user_cap, sizeof *k->users);
+	k->users[k->user_count] = (struct seen_user){.id = id};
+	strmap_put(&k->user_index, external_id, len, k->user_count);
+	return &k->users[k->user_count++];
+}
+
+int64_t sink_part(struct event_sink *k, struct seen_object *o, bool step, const char *api_id,
+		  const char *name, bool learn)
+{
+	if (!api_id || !*api_id)
+		return 0;
+	char key[600];
+	int len = snprintf(key, sizeof key, "%c%s", step ? 's' : 'v', api_id);
+	int64_t id, owner;
+	if (len < (int)sizeof key && strmap_get(&k->part_ids, key, (size_t)len, &id))
+		return id;
+	int rc = step ? storage_step_id(k->s, api_id, &id, &owner) : storage_variant_id(k->s, api_id, &id, &owner);
+	if (rc == 0 && !id && learn) {
+		const char *label = name && *name ? name : api_id;
+		rc = step ? storage_step_upsert(k->s, o->id, api_id, label, 0, &id)
+			  : storage_variant_upsert(k->s, o->id, api_id, label, false, &id);
+		owner = o->id;
+	}
+	if (rc < 0) {
+		storage_failed(k);
+		return -1;
+	}
+	if (!id || owner != o->id) {
+		snprintf(k->error, sizeof k->error, id ? "'%s' belongs to another object" : "unknown step or variant '%s'",
+			 api_id);
+		return -1;
+	}
+	if (len < (int)sizeof key)
+		strmap_put(&k->part_ids, key, (size_t)len, id);
+	return id;
+}
+
+int64_t sink_alias(struct event_sink *k, struct seen_object *o, const char *name)
+{
+	if (!name || !*name)
+		return 0;
+	char key[600];
+	int len = snprintf(key, sizeof key, "a%lld:%s", (long long)o->id, name);
+	int64_t id;
+	if (len < (int)sizeof key && strmap_get(&k->part_ids, key, (size_t)len, &id))
+		return id;
+	/* link aliases are free text; the first event that names one defines it */
+	if (storage_alias_upsert(k->s, o->id, name, &id) < 0) {
+		storage_failed(k);
+		return -1;
+	}
+	if (len < (int)sizeof key)
+		strmap_put(&k->part_ids, key, (size_t)len, id);
+	return id;
+}
+
+static void raise_to(int64_t *field, int64_t t)
+{
+	if (t > *field)
+		*field = t;
+}
+
+/* The non-IxD user summary fields (SPEC §3) that an event updates. */
+static void note_summary(struct seen_user *u, int kind, int64_t ts)
+{
+	struct user_summary *s = &u->summary;
+	u->touched = true;
+	switch (kind) {
+	case EV_RECEIVED_EMAIL: raise_to(&s->last_received_email, ts); break;
+	case EV_RECEIVED_PUSH: raise_to(&s->last_received_push, ts); break;
+	case EV_RECEIVED_SMS: raise_to(&s->last_received_sms, ts); break;
+	case EV_RECEIVED_WEBHOOK: raise_to(&s->last_received_webhook, ts); break;
+	case EV_RECEIVED_WHATSAPP: raise_to(&s->last_received_whatsapp, ts); break;
+	case EV_VIEWED_IN_APP: raise_to(&s->last_in_app_impression, ts); break;
+	case EV_ENROLLED_CONTROL: raise_to(&s->last_control_enrolled, ts); break;
+	default: break;
+	}
+	if (event_kind_channel(kind))
+		raise_to(&s->last_received_any, ts);
+	else if (kind >= EV_OPENED_EMAIL && kind <= EV_CONVERTED)
+		raise_to(&s->last_engaged, ts);
+}
+
+void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, int64_t ts)
+{
+	struct user_summary *s = &u->summary;
+	(void)k;
+	u->touched = true;
+	switch (user_field) {
+	case UF_HARD_BOUNCED: s->hard_bounced = true; break;
+	case UF_MARKED_SPAM: s->marked_spam = true; break;
+	case UF_INVALID_PHONE: s->invalid_phone = true; break;
+	case UF_LAST_RECEIVED_EMAIL: raise_to(&s->last_received_email, ts), raise_to(&s->last_received_any, ts); break;
+	case UF_LAST_RECEIVED_SMS: raise_to(&s->last_received_sms, ts), raise_to(&s->last_received_any, ts); break;
+	case UF_LAST_RECEIVED_WHATSAPP: raise_to(&s->last_received_whatsapp, ts), raise_to(&s->last_received_any, ts); break;
+	default: break;
+	}
+}
+
+/* Events are written in key order, a batch at a time: inserting into the
+ * object-first key sequentially costs a fraction of random inserts. */
+#define HOT_BATCH 200000
+/* (user, object) pairs are compacted when this many pile up unsorted. */
+#define PAIR_BATCH (1 << 21)
+
+static int by_pair(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Sorts the pairs and drops repeats, so memory follows distinct pairs. */
+static void compact_pairs(struct event_sink *k)
+{
+	if (k->pair_count > 1)
+		qsort(k->pairs, k->pair_count, sizeof *k->pairs, by_pair);
+	int kept = 0;
+	for (int i = 0; i < k->pair_count; i++)
+		if (kept == 0 || by_pair(k->pairs[i], k->pairs[kept - 1]) != 0)
+			memcpy(k->pairs[kept++], k->pairs[i], sizeof k->pairs[0]);
+	k->pair_count = kept;
+	k->pairs_sorted = kept;
+}
+
+static void record_pair(struct event_sink *k, int64_t user_id, int64_t object_id)
+{
+	if (k->pair_count - k->pairs_sorted >= PAIR_BATCH)
+		compact_pairs(k);
+	k->pairs = array_grow(k->pairs, k->pair_count, &k->pair_cap, sizeof *k->pairs);
+	k->pairs[k->pair_count][0] = user_id;
+	k->pairs[k->pair_count++][1] = object_id;
+}
+
+static int flush_hot(struct event_sink *k)
+{
+	if (k->hot_count > 1)
+		qsort(k->hot, k->hot_count, sizeof *k->hot, event_compare);
+	struct seen_object *o = NULL;
+	for (int i = 0; i < k->hot_count; i++) {
+		const struct event *e = &k->hot[i];
+		int64_t index;
+		if (!o || o->id != e->object_id) {
+			if (!strmap_get(&k->object_by_id, (const char *)&e->object_id, sizeof e->object_id, &index))
+				abort(); /* every event came through sink_object */
+			o = &k->objects[index];
+		}
+		bool inserted;
+		if (storage_event_insert_hot(k->s, e, &inserted) < 0)
+			return storage_failed(k), -1;
+		o->hot_added += inserted;
+		k->r->events_hot += inserted;
+		k->r->events_duplicate += !inserted;
+	}
+	k->hot_count = 0;
+	return 0;
+}
+
+int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, struct event *e)
+{
+	if (o->state == IXD_PURGED) {
+		snprintf(k->error, sizeof k->error, "its data was deleted under the previous retention policy;"
+			 " its events cannot be imported");
+		return -1;
+	}
+	e->object_id = o->id;
+	e->user_id = u->id;
+	k->r->events_read++;
+	note_summary(u, e->kind, e->ts);
+	record_pair(k, e->user_id, e->object_id);
+	if (o->state == IXD_EXPIRED || o->state == IXD_RESTORING) {
+		o->cold = array_grow(o->cold, o->cold_n, &o->cold_cap, sizeof *o->cold);
+		o->cold[o->cold_n++] = *e;
+		return 0;
+	}
+	k->hot = array_grow(k->hot, k->hot_count, &k->hot_cap, sizeof *k->hot);
+	k->hot[k->hot_count++] = *e;
+	return k->hot_count >= HOT_BATCH ? flush_hot(k) : 0;
+}
+
+int sink_flush(struct event_sink *k)
+{
+	if (flush_hot(k) < 0)
+		return -1;
+	/* in key order, the index grows at its end instead of page by page */
+	compact_pairs(k);
+	if (storage_user_objects_add(k->s, (const int64_t (*)[2])k->pairs, k->pair_count) < 0)
+		return storage_failed(k), -1;
+	for (int i = 0; i < k->object_count; i++) {
+		struct seen_object *so = &k->objects[i];
+		int64_t added = 0;
+		if (storage_object_add_counts(k->s, so->id, so->hot_added, 0) < 0 ||
+		    storage_event_append_cold(k->s, so->id, so->cold, (size_t)so->cold_n, &added) < 0)
+			return storage_failed(k), -1;
+		k->r->events_cold += added;
+		k->r->events_duplicate += so->cold_n - added;
+	}
+	for (int i = 0; i < k->user_count; i++)
+		if (k->users[i].touched &&
+		    storage_user_merge_summary(k->s, k->users[i].id, &k->users[i].summary) < 0)
+			return storage_failed(k), -1;
+	k->r->objects = k->object_count;
+	k->r->users = k->user_count;
+	return 0;
+}

@@ -1,0 +1,31 @@
+/*
+ * profile — what one user received: the "Campaigns received" and "Canvas
+ * messages received" of a user profile (SPEC §4.2), in the shape of the
+ * /users/export endpoints (SPEC §4.3); and the per-object "user data" CSV
+ * (SPEC §4.4).  Only objects whose data is available are read.
+ */
+#ifndef THAW_PROFILE_H
+#define THAW_PROFILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "storage/storage.h"
+#include "base/text.h"
+
+/* One user as a /users/export JSON object (no trailing newline). */
+int profile_json(struct storage *s, int64_t user_id, struct buf *out);
+
+/* The same for people: two lists, aligned. */
+int profile_text(struct storage *s, int64_t user_id, struct buf *out);
+
+/*
+ * Writes the recipients of one object as CSV (RFC 4180; cells that start
+ * with - = + @ get a leading '): external_id, email, phone, variation_name,
+ * variation_api_id, in_control.  Refused (-1, err set) unless the object's
+ * data is available.  *rows = recipients written.
+ */
+int profile_object_csv(struct storage *s, const struct object_row *o, FILE *out, int64_t *rows,
+		       char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,285 @@
+#include "retention/restore.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/model.h"
+#include "retention/policy.h"
+#include "base/text.h"
+
+/* The outcome of asking to restore one object in its current state. */
+static int item_outcome_for(int state)
+{
+	switch (state) {
+	case IXD_EXPIRED: return ITEM_PENDING;
+	case IXD_RESTORING: return ITEM_SKIPPED_BUSY;
+	case IXD_PURGED: return ITEM_SKIPPED_PURGED;
+	case IXD_NONE: return ITEM_SKIPPED_NO_DATA;
+	default: return ITEM_SKIPPED_NOT_EXPIRED;
+	}
+}
+
+/* Resolves the request to object ids; unknown names are errors. */
+static int resolve_objects(struct storage *s, const struct restore_request *r, int64_t **ids,
+			   int *n, struct diag *d)
+{
+	if (r->tag) {
+		int64_t tag;
+		if (storage_tag_id(s, r->tag, false, &tag) < 0)
+			return -1;
+		if (!tag) {
+			diag_add(d, NULL, 0, 0, "no object carries the tag '%s'", r->tag);
+			return -1;
+		}
+		return storage_objects_with_tag(s, r->tag, ids, n);
+	}
+	if (r->object_ids) {
+		*ids = malloc((r->object_id_count + 1) * sizeof **ids);
+		if (!*ids)
+			abort();
+		memcpy(*ids, r->object_ids, r->object_id_count * sizeof **ids);
+		*n = r->object_id_count;
+		return 0;
+	}
+	*ids = calloc(r->object_count + 1, sizeof **ids);
+	if (!*ids)
+		abort();
+	*n = 0;
+	for (int i = 0; i < r->object_count; i++) {
+		struct object_row o;
+		int found = storage_object_find(s, r->objects[i], &o);
+		if (found < 0)
+			return -1;
+		if (!found) {
+			diag_add(d, NULL, 0, 0, "unknown object '%s' (give an api id or an exact, unique name)",
+				 r->objects[i]);
+			continue;
+		}
+		bool duplicate = false;
+		for (int k = 0; k < *n; k++)
+			duplicate |= (*ids)[k] == o.id;
+		if (!duplicate)
+			(*ids)[(*n)++] = o.id;
+		object_row_free(&o);
+	}
+	return d->count ? -1 : 0;
+}
+
+static void describe_request(const struct restore_request *r, struct buf *out)
+{
+	if (r->tag) {
+		buf_printf(out, "tag:%s", r->tag);
+		return;
+	}
+	if (r->object_ids) {
+		buf_printf(out, "%d selected object%s", r->object_id_count, r->object_id_count == 1 ? "" : "s");
+		return;
+	}
+	for (int i = 0; i < r->object_count; i++)
+		buf_printf(out, "%s%s", i ? " " : "", r->objects[i]);
+}
+
+static int run_hook(struct storage *s, int64_t job_id, struct job_end_hook hook)
+{
+	return hook.fn ? hook.fn(s, job_id, hook.ctx) : 0;
+}
+
+static int add_items(struct storage *s, int64_t job_id, const int64_t *ids, int n, bool by_tag,
+		     int *pending)
+{
+	*pending = 0;
+	/* a selection may hold 100,000 objects: only the cheap facts, per object */
+	for (int i = 0; i < n; i++) {
+		int state;
+		int64_t holder = 0, hot, cold;
+		if (storage_object_state(s, ids[i], &state) < 0 ||
+		    (state == IXD_RESTORING && storage_object_restore_job(s, ids[i], &holder) < 0) ||
+		    storage_object_counts(s, ids[i], &hot, &cold) < 0)
+			return -1;
+		int outcome = item_outcome_for(state);
+		/* a tag means "its expired objects": the others are not part of it */
+		bool include = !by_tag || outcome == ITEM_PENDING || outcome == ITEM_SKIPPED_BUSY;
+		if (include && storage_job_add_item(s, job_id, ids[i], outcome, holder, hot + cold) < 0)
+			return -1;
+		*pending += include && outcome == ITEM_PENDING;
+	}
+	return 0;
+}
+
+int restore_request(struct storage *s, const struct restore_request *r, int64_t *job_id,
+		    struct diag *d)
+{
+	*job_id = 0;
+	int64_t *ids = NULL;
+	int n = 0, pending;
+	struct buf what = {0};
+	describe_request(r, &what);
+	if (storage_begin(s) < 0) {
+		buf_free(&what);
+		return -1;
+	}
+	int rc = resolve_objects(s, r, &ids, &n, d);
+	if (rc == 0 && r->tag && n == 0)
+		diag_add(d, NULL, 0, 0, "no object carries the tag '%s'", r->tag), rc = -1;
+	if (rc == 0)
+		rc = storage_job_create(s, r->actor.name, r->actor.ssh_client, what.data, r->now, job_id);
+	if (rc == 0)
+		rc = add_items(s, *job_id, ids, n, r->tag != NULL, &pending);
+	if (rc == 0) {
+		char details[256];
+		snprintf(details, sizeof details, "restore requested: %s (%d to restore)", what.data, pending);
+		struct audit_input a = {.at = r->now, .operator_name = r->actor.name,
+					.ssh_client = r->actor.ssh_client, .action = "restore.request",
+					.job_id = *job_id, .details = details};
+		rc = storage_audit(s, &a);
+	}
+	if (rc == 0)
+		rc = storage_job_seal(s, *job_id, r->now, clock_real_ms());
+	if (rc == 0 && pending == 0)
+		rc = run_hook(s, *job_id, r->on_end);
+	if (rc == 0)
+		rc = storage_commit(s);
+	if (rc < 0) {
+		storage_rollback(s);
+		*job_id = 0;
+	}
+	free(ids);
+	buf_free(&what);
+	return rc;
+}
+
+static int audit_job(struct storage *s, const struct step_options *o, const char *action,
+		     int64_t job_id, int64_t object_id, const char *details)
+{
+	struct audit_input a = {.at = o->now, .operator_name = o->actor.name,
+				.ssh_client = o->actor.ssh_client, .action = action,
+				.object_id = object_id, .job_id = job_id, .details = details};
+	return storage_audit(s, &a);
+}
+
+/* The item's object has no cold rows left: it is available, clock restarted. */
+static int finish_item(struct storage *s, int64_t job_id, int64_t object_id,
+		       const struct step_options *o, int64_t hot_events)
+{
+	int status;
+	int64_t stopped_at;
+	if (storage_object_status(s, object_id, &status, &stopped_at) < 0)
+		return -1;
+	struct policy_facts f = {.status = status, .state = IXD_AVAILABLE, .stopped_at = stopped_at,
+				 .last_restored_at = o->now, .has_data = true};
+	struct policy_verdict v = policy_evaluate(&f, o->now, o->months);
+	char details[128];
+	snprintf(details, sizeof details, "restored %lld events", (long long)hot_events);
+	if (storage_restore_complete(s, object_id, o->now, v.expires_at) < 0 ||
+	    storage_job_item_finish(s, job_id, object_id, ITEM_RESTORED, v.expires_at) < 0)
+		return -1;
+	return audit_job(s, o, "restore.object", job_id, object_id, details);
+}
+
+static enum step_result finish_job(struct storage *s, int64_t job_id, const struct step_options *o)
+{
+	if (storage_job_finish(s, job_id, JOB_DONE, o->now, clock_real_ms()) < 0 ||
+	    audit_job(s, o, "restore.finish", job_id, 0, "restore job finished") < 0 ||
+	    run_hook(s, job_id, o->on_end) < 0 ||
+	    storage_commit(s) < 0) {
+		storage_rollback(s);
+		return STEP_ERROR;
+	}
+	return STEP_FINISHED;
+}
+
+/*
+ * Moves up to batch_rows events of the job's pending items, item after item,
+ * finishing each item whose cold rows are all back.  Small objects share a
+ * batch, so a job of many small objects costs few commits.
+ */
+static int move_batch(struct storage *s, int64_t job_id, const struct step_options *o,
+		      int64_t *moved, bool *job_empty)
+{
+	int64_t budget = o->batch_rows;
+	*job_empty = false;
+	while (budget > 0) {
+		int64_t object_id, step, hot, cold;
+		if (storage_job_next_item(s, job_id, &object_id) < 0)
+			return -1;
+		if (!object_id) {
+			*job_empty = true;
+			return 0;
+		}
+		if (storage_move_to_hot(s, object_id, budget, &step) < 0)
+			return -1;
+		if (step > 0 && storage_job_progress(s, job_id, object_id, step, clock_real_ms()) < 0)
+			return -1;
+		*moved += step;
+		budget -= step;
+		if (storage_object_counts(s, object_id, &hot, &cold) < 0)
+			return -1;
+		if (cold == 0 && finish_item(s, job_id, object_id, o, hot) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+enum step_result restore_job_step(struct storage *s, int64_t job_id, const struct step_options *o,
+				  int64_t *moved)
+{
+	*moved = 0;
+	if (storage_begin(s) < 0)
+		return STEP_ERROR;
+	int lease = storage_job_renew(s, job_id, o->owner, clock_real_ms(), o->lease_ms);
+	if (lease != 0) {
+		storage_rollback(s);
+		return lease < 0 ? STEP_ERROR : STEP_LOST;
+	}
+	bool job_empty;
+	if (move_batch(s, job_id, o, moved, &job_empty) < 0) {
+		storage_rollback(s);
+		return STEP_ERROR;
+	}
+	if (job_empty)
+		return finish_job(s, job_id, o);
+	if (storage_commit(s) < 0) {
+		storage_rollback(s);
+		return STEP_ERROR;
+	}
+	return STEP_PROGRESS;
+}
+
+int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now,
+		   struct job_end_hook on_end)
+{
+	struct job_row job;
+	if (storage_begin(s) < 0)
+		return -1;
+	int found = storage_job_get(s, job_id, &job);
+	if (found <= 0) {
+		storage_rollback(s);
+		return found < 0 ? -1 : 2;
+	}
+	int state = job.state;
+	job_row_free(&job);
+	if (state != JOB_QUEUED && state != JOB_RUNNING) {
+		storage_rollback(s);
+		return 1;
+	}
+	/* Holding the write lock, no batch of this job is in flight: the
+	 * worker's next batch finds the job ended and stops. */
+	int rc = storage_job_cancel_items(s, job_id);
+	if (rc == 0)
+		rc = storage_job_finish(s, job_id, JOB_CANCELLED, now, clock_real_ms());
+	if (rc == 0) {
+		struct audit_input a = {.at = now, .operator_name = actor->name,
+					.ssh_client = actor->ssh_client, .action = "restore.cancel",
+					.job_id = job_id, .details = "restore job cancelled"};
+		rc = storage_audit(s, &a);
+	}
+	if (rc == 0)
+		rc = run_hook(s, job_id, on_end);
+	if (rc == 0)
+		rc = storage_commit(s);
+	if (rc < 0)
+		storage_rollback(s);
+	return rc;
+}

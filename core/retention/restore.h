@@ -1,0 +1,80 @@
+/*
+ * restore — restore jobs (SPEC §5).
+ *
+ * restore_request() turns a request (objects or a tag) into a job with one
+ * item per object, written in one transaction before anything moves.  Each
+ * item is either pending (the object was expired; the job now holds it as
+ * "restoring") or skipped with its reason.  Asking again for an object that
+ * is already being restored yields "already being restored (job N)", so a
+ * repeated request never doubles work.
+ *
+ * restore_job_step() runs one batch of a job in one transaction: renew the
+ * lease, honour a cancel, move up to batch_rows events of the current item
+ * cold → hot and record the progress.  When an item has no cold rows left it
+ * becomes available with a new clock (SPEC §2.7); when no item is left the
+ * job is done.  A process killed at any moment resumes at the last batch.
+ */
+#ifndef THAW_RESTORE_H
+#define THAW_RESTORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/diag.h"
+#include "storage/storage.h"
+#include "retention/sweep.h"
+
+/*
+ * Called inside the transaction that ends a job (done or cancelled), so
+ * whatever it records (the completion mail) commits with the ending.
+ */
+struct job_end_hook {
+	int (*fn)(struct storage *s, int64_t job_id, void *ctx);
+	void *ctx;
+};
+
+struct restore_request {
+	const char *const *objects; /* api ids or exact names */
+	int object_count;
+	const char *tag;            /* or: every expired object with this tag */
+	const int64_t *object_ids;  /* or: these objects (the console's selection) */
+	int object_id_count;
+	struct actor actor;
+	int64_t now;
+	struct job_end_hook on_end; /* a job with nothing to restore ends at once */
+};
+
+/* Creates the job; *job_id = 0 when there was nothing to ask for. */
+int restore_request(struct storage *s, const struct restore_request *r, int64_t *job_id,
+		    struct diag *d);
+
+enum step_result {
+	STEP_PROGRESS,  /* a batch moved; call again */
+	STEP_FINISHED,  /* the job ended (done or cancelled) */
+	STEP_LOST,      /* another worker holds the lease */
+	STEP_ERROR,
+};
+
+struct step_options {
+	const char *owner;  /* lease owner, unique per worker */
+	int lease_ms;
+	int batch_rows;
+	int months;
+	int64_t now;
+	struct actor actor;
+	struct job_end_hook on_end;
+};
+
+/* *moved = events moved by this batch. */
+enum step_result restore_job_step(struct storage *s, int64_t job_id, const struct step_options *o,
+				  int64_t *moved);
+
+/*
+ * Cancels a job between batches: pending items end "cancelled" and their
+ * objects expired again (rows already moved back are settled to cold by the
+ * caller or the next sweep).  Returns 1 if the job had already ended.
+ */
+int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now,
+		   struct job_end_hook on_end);
+
+#endif

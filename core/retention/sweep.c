@@ -1,0 +1,149 @@
+#include "retention/sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/model.h"
+#include "retention/policy.h"
+
+static bool same_text(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static struct policy_verdict evaluate_row(const struct policy_row *r, int64_t now, int months)
+{
+	struct policy_facts f = {
+		.status = r->status,
+		.state = r->state,
+		.stopped_at = r->stopped_at,
+		.last_restored_at = r->last_restored_at,
+		.has_data = r->hot_events + r->cold_events > 0,
+		.protected_by_filter = r->kept_by != NULL,
+	};
+	return policy_evaluate(&f, now, months);
+}
+
+int sweep_refresh(struct storage *s, int64_t now, int months, int *changed)
+{
+	struct policy_row *rows;
+	int n;
+	*changed = 0;
+	if (storage_policy_rows(s, &rows, &n) < 0)
+		return -1;
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		struct policy_row *r = &rows[i];
+		/* expired objects keep the date they were due, for the record */
+		if (r->state == IXD_EXPIRED || r->state == IXD_RESTORING)
+			continue;
+		struct policy_verdict v = evaluate_row(r, now, months);
+		const char *kept = v.reason == REASON_KEPT ? r->kept_by : NULL;
+		if (v.expires_at != r->expires_at || !same_text(kept, r->stored_kept_by)) {
+			rc = storage_object_set_expiry(s, r->id, v.expires_at, kept);
+			(*changed)++;
+		}
+	}
+	policy_rows_free(rows, n);
+	return rc;
+}
+
+static int find_due(struct storage *s, int64_t now, int months, struct sweep_report *r)
+{
+	struct policy_row *rows;
+	int n;
+	if (storage_policy_rows(s, &rows, &n) < 0)
+		return -1;
+	r->due = calloc(n + 1, sizeof *r->due);
+	if (!r->due)
+		abort();
+	for (int i = 0; i < n; i++)
+		if (evaluate_row(&rows[i], now, months).due)
+			r->due[r->due_count++] = rows[i].id;
+	policy_rows_free(rows, n);
+	return 0;
+}
+
+static int mark_expired(struct storage *s, const struct sweep_options *o, const struct sweep_report *r)
+{
+	for (int i = 0; i < r->due_count; i++) {
+		struct object_row obj;
+		if (storage_object_get(s, r->due[i], &obj) <= 0)
+			return -1;
+		char details[160], due[16];
+		clock_format_date(obj.expires_at, due, sizeof due);
+		snprintf(details, sizeof details, "expired %lld events (due %s)",
+			 (long long)(obj.hot_events + obj.cold_events), due);
+		struct audit_input a = {.at = o->now, .operator_name = o->actor.name,
+					.ssh_client = o->actor.ssh_client, .action = "sweep.expire",
+					.object_id = obj.id, .details = details};
+		object_row_free(&obj);
+		if (storage_object_expire(s, r->due[i], o->now) < 0 || storage_audit(s, &a) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sweep_settle_batch(struct storage *s, int64_t object_id, int batch_rows, int64_t *moved)
+{
+	*moved = 0;
+	if (storage_begin(s) < 0)
+		return -1;
+	/* only while it is still expired: a restore may have taken the object
+	 * since the list of unsettled objects was read */
+	int state;
+	if (storage_object_state(s, object_id, &state) < 0 ||
+	    (state == IXD_EXPIRED && storage_move_to_cold(s, object_id, batch_rows, moved) < 0) ||
+	    storage_commit(s) < 0) {
+		storage_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+static int settle_all(struct storage *s, const struct sweep_options *o, struct sweep_report *r)
+{
+	int64_t *ids;
+	int n;
+	if (storage_objects_unsettled(s, &ids, &n) < 0)
+		return -1;
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0 && !r->stopped; i++) {
+		int64_t moved;
+		do {
+			if (o->stop && *o->stop) {
+				r->stopped = true;
+				break;
+			}
+			rc = sweep_settle_batch(s, ids[i], o->batch_rows, &moved);
+			r->events_moved += rc == 0 ? moved : 0;
+		} while (rc == 0 && moved > 0);
+		r->settled_objects += rc == 0 && !r->stopped;
+	}
+	free(ids);
+	return rc;
+}
+
+int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_report *r)
+{
+	memset(r, 0, sizeof *r);
+	int changed;
+	if (storage_begin(s) < 0)
+		return -1;
+	if (sweep_refresh(s, o->now, o->months, &changed) < 0 || find_due(s, o->now, o->months, r) < 0 ||
+	    (!o->dry_run && mark_expired(s, o, r) < 0) || storage_commit(s) < 0) {
+		storage_rollback(s);
+		return -1;
+	}
+	if (o->dry_run)
+		return 0;
+	return settle_all(s, o, r);
+}
+
+void sweep_report_free(struct sweep_report *r)
+{
+	free(r->due);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,54 @@
+/*
+ * sweep — applying the policy to the workspace (SPEC §2.6).
+ *
+ * sweep_refresh() recomputes every object's expiry date and protecting owner
+ * from its facts (after an import, before a sweep).  sweep_run() expires
+ * every object that is due: first, in one short transaction, it marks them
+ * expired with an audit entry each — from that instant no reader sees their
+ * data — then it moves their hot rows to cold in bounded batches, each its
+ * own transaction.  A sweep killed at any point leaves marked objects with
+ * some hot rows; the next sweep (or worker) settles them.  Nothing is ever
+ * lost or doubled because every batch moves and deletes atomically.
+ */
+#ifndef THAW_SWEEP_H
+#define THAW_SWEEP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "storage/storage.h"
+
+struct actor {
+	const char *name;       /* operator (OS user) */
+	const char *ssh_client; /* address from $SSH_CLIENT, or NULL */
+};
+
+/* Recomputes expiry dates and protection; call inside a transaction. */
+int sweep_refresh(struct storage *s, int64_t now, int months, int *changed);
+
+struct sweep_options {
+	int64_t now;
+	int months;
+	int batch_rows;
+	bool dry_run;
+	struct actor actor;
+	volatile sig_atomic_t *stop; /* checked between batches, may be NULL */
+};
+
+struct sweep_report {
+	int64_t *due;       /* objects expired (or that would be, in a dry run) */
+	int due_count;
+	int64_t events_moved;
+	int settled_objects; /* objects whose hot rows were moved */
+	bool stopped;        /* interrupted by *stop */
+};
+
+int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_report *r);
+void sweep_report_free(struct sweep_report *r);
+
+/* Moves up to batch_rows hot rows of one expired object to cold, in its own
+ * transaction.  *moved = 0 when the object is settled. */
+int sweep_settle_batch(struct storage *s, int64_t object_id, int batch_rows, int64_t *moved);
+
+#endif

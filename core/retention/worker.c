@@ -1,0 +1,234 @@
+#include "retention/worker.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mail/mail.h"
+#include "retention/restore.h"
+
+struct worker {
+	const struct worker_options *o;
+	char owner[128];
+};
+
+static void say(const struct worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(const struct worker *w, const char *fmt, ...)
+{
+	if (!w->o->log)
+		return;
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	w->o->log(w->o->log_ctx, line);
+}
+
+/* A name unique to this process, for leases: "host:pid:random". */
+static void worker_owner_name(char *buf, size_t size)
+{
+	char host[64] = "host";
+	gethostname(host, sizeof host - 1);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	snprintf(buf, size, "%s:%d:%lx", host, (int)getpid(),
+		 (unsigned long)(ts.tv_nsec ^ (ts.tv_sec << 20)));
+}
+
+static bool stopping(const struct worker *w)
+{
+	return w->o->stop && *w->o->stop;
+}
+
+/* Sleeps in small steps so a stop request is seen quickly. */
+static void nap(const struct worker *w, int ms)
+{
+	while (ms > 0 && !stopping(w)) {
+		int step = ms < 50 ? ms : 50;
+		struct timespec ts = {0, (long)step * 1000000L};
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+}
+
+/* The daily sweep is due once per UTC day, after the configured time. */
+static int daily_sweep_if_due(struct worker *w, bool *did)
+{
+	const struct config *c = w->o->config;
+	if (!c->worker.sweep_enabled)
+		return 0;
+	int64_t now = clock_now(w->o->clock);
+	int64_t day = now / 86400, minute = now % 86400 / 60;
+	char last[32];
+	if (storage_meta_get(w->o->storage, "last_sweep_day", last, sizeof last) < 0)
+		return -1;
+	int64_t last_day = last[0] ? strtoll(last, NULL, 10) : -1;
+	if (last_day >= day || (minute < c->worker.sweep_minute_of_day && last_day == day - 1))
+		return 0;
+	struct sweep_options so = {.now = now, .months = c->policy.expire_after_months,
+				   .batch_rows = c->worker.batch_rows, .actor = w->o->actor,
+				   .stop = w->o->stop};
+	struct sweep_report r;
+	if (sweep_run(w->o->storage, &so, &r) < 0)
+		return -1;
+	say(w, "sweep: %d objects expired, %" PRId64 " events moved to cold", r.due_count, r.events_moved);
+	bool complete = !r.stopped;
+	sweep_report_free(&r);
+	*did = true;
+	if (!complete)
+		return 0;
+	snprintf(last, sizeof last, "%" PRId64, day);
+	if (storage_begin(w->o->storage) < 0)
+		return -1;
+	if (storage_meta_set(w->o->storage, "last_sweep_day", last) < 0 ||
+	    storage_commit(w->o->storage) < 0) {
+		storage_rollback(w->o->storage);
+		return -1;
+	}
+	return 0;
+}
+
+/* Expired objects with hot rows left (a killed sweep, a cancelled restore). */
+static int settle(struct worker *w, bool *did)
+{
+	int64_t *ids;
+	int n;
+	if (storage_objects_unsettled(w->o->storage, &ids, &n) < 0)
+		return -1;
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0 && !stopping(w); i++) {
+		int64_t moved;
+		rc = sweep_settle_batch(w->o->storage, ids[i], w->o->config->worker.batch_rows, &moved);
+		*did |= moved > 0;
+	}
+	free(ids);
+	return rc;
+}
+
+/* Keeps to max_rows_per_second by sleeping after each batch. */
+static void pace(const struct worker *w, int64_t moved, int64_t batch_ms)
+{
+	int limit = w->o->config->worker.max_rows_per_second;
+	if (limit <= 0 || moved <= 0)
+		return;
+	int64_t wanted_ms = moved * 1000 / limit;
+	if (wanted_ms > batch_ms)
+		nap(w, (int)(wanted_ms - batch_ms));
+}
+
+static int run_job(struct worker *w, int64_t job_id)
+{
+	const struct config *c = w->o->config;
+	struct step_options so = {.owner = w->owner, .lease_ms = c->worker.lease_seconds * 1000,
+				  .batch_rows = c->worker.batch_rows,
+				  .months = c->policy.expire_after_months, .actor = w->o->actor,
+				  .on_end = {mail_queue_job, (void *)c}};
+	say(w, "job %" PRId64 ": started", job_id);
+	int64_t total = 0;
+	while (!stopping(w)) {
+		so.now = clock_now(w->o->clock);
+		int64_t moved, started = clock_mono_ms();
+		enum step_result r = restore_job_step(w->o->storage, job_id, &so, &moved);
+		total += moved;
+		if (r == STEP_ERROR)
+			return -1;
+		if (r == STEP_LOST) {
+			say(w, "job %" PRId64 ": taken over or ended elsewhere", job_id);
+			return 0;
+		}
+		if (r == STEP_FINISHED) {
+			say(w, "job %" PRId64 ": finished, %" PRId64 " events restored", job_id, total);
+			return 0;
+		}
+		pace(w, moved, clock_mono_ms() - started);
+	}
+	/* stopping: hand the job back at once rather than after the lease */
+	if (storage_begin(w->o->storage) == 0) {
+		if (storage_job_release(w->o->storage, job_id, w->owner) < 0 ||
+		    storage_commit(w->o->storage) < 0)
+			storage_rollback(w->o->storage);
+	}
+	return 0;
+}
+
+static int claim(struct worker *w, int64_t *job_id)
+{
+	const struct config *c = w->o->config;
+	if (storage_begin(w->o->storage) < 0)
+		return -1;
+	if (storage_job_claim(w->o->storage, w->owner, clock_real_ms(), c->worker.lease_seconds * 1000,
+			      job_id) < 0 || storage_commit(w->o->storage) < 0) {
+		storage_rollback(w->o->storage);
+		return -1;
+	}
+	return 0;
+}
+
+static int deliver_mail(struct worker *w, bool *did)
+{
+	struct mail_delivery d;
+	if (mail_deliver_due(w->o->storage, w->o->config, clock_real_ms() / 1000, &d) < 0)
+		return -1;
+	if (d.sent)
+		say(w, "mail: %d sent", d.sent);
+	if (d.retried)
+		say(w, "mail: %d will be retried", d.retried);
+	if (d.failed)
+		say(w, "mail: %d failed", d.failed);
+	*did |= d.sent > 0;
+	return 0;
+}
+
+static int only_job_ended(struct worker *w, bool *ended)
+{
+	struct job_row j;
+	int found = storage_job_get(w->o->storage, w->o->only_job, &j);
+	if (found < 0)
+		return -1;
+	*ended = !found || (j.state != JOB_QUEUED && j.state != JOB_RUNNING);
+	if (found)
+		job_row_free(&j);
+	return 0;
+}
+
+int worker_run(const struct worker_options *o)
+{
+	struct worker w = {.o = o};
+	worker_owner_name(w.owner, sizeof w.owner);
+	while (!stopping(&w)) {
+		bool did = false;
+		/* mail first: a job that just ended gets its mail before we return */
+		if (deliver_mail(&w, &did) < 0)
+			return -1;
+		if (o->only_job) {
+			bool ended;
+			if (only_job_ended(&w, &ended) < 0)
+				return -1;
+			if (ended)
+				return 0;
+		} else if (daily_sweep_if_due(&w, &did) < 0) {
+			return -1;
+		}
+		if (settle(&w, &did) < 0)
+			return -1;
+		int64_t job_id;
+		if (claim(&w, &job_id) < 0)
+			return -1;
+		if (job_id) {
+			if (run_job(&w, job_id) < 0)
+				return -1;
+			did = true;
+		}
+		if (!did) {
+			if (o->once && !o->only_job)
+				return 0;
+			nap(&w, o->config->worker.poll_ms);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * worker — runs restore jobs, settles interrupted moves, and the daily sweep.
+ *
+ * The same loop serves `thaw worker` (a service), `thaw restore --wait` (runs
+ * until its own job ends) and, later, a thread inside the console.  Each
+ * worker has a unique lease owner name; two workers never run one job, and a
+ * job whose worker died is taken over once its lease lapses.  The stop flag
+ * is checked between batches, so SIGTERM/SIGINT stop it cleanly.
+ */
+#ifndef THAW_WORKER_H
+#define THAW_WORKER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/clock.h"
+#include "config/config.h"
+#include "storage/storage.h"
+#include "retention/sweep.h"
+
+struct worker_options {
+	struct storage *storage;
+	const struct config *config;
+	const struct clock *clock;
+	struct actor actor;
+	bool once;        /* return when there is nothing left to do */
+	int64_t only_job; /* when set: return as soon as this job has ended */
+	volatile sig_atomic_t *stop;
+	/* progress lines for people; may be NULL */
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
+};
+
+/* Returns 0 when stopped or done, -1 on a storage error (reason in storage_error). */
+int worker_run(const struct worker_options *o);
+
+#endif

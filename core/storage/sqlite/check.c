@@ -1,0 +1,141 @@
+/*
+ * storage_check.c — verifying what every move promises: each event in
+ * exactly one tier, cached counts equal to the rows, cold chunks readable,
+ * states consistent with where the rows are.  Used by `thaw check` and by
+ * the crash tests after each kill.
+ */
+#include "kit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/model.h"
+
+static void note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b)
+{
+	(*counter)++;
+	if (!r->first_problem[0])
+		snprintf(r->first_problem, sizeof r->first_problem, fmt, a, b);
+}
+
+static int check_integrity(struct storage *s, struct check_report *r)
+{
+	sqlite3_stmt *st = stmt(s, "PRAGMA integrity_check");
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	const unsigned char *msg = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+	snprintf(r->integrity, sizeof r->integrity, "%s", msg ? (const char *)msg : "no answer");
+	r->integrity_ok = msg && strcmp((const char *)msg, "ok") == 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "checking integrity");
+}
+
+/* Decodes one object's cold chunks; counts events also present hot. */
+static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, struct check_report *r,
+		      int64_t *cold_rows)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT chunk, n, data FROM events_cold WHERE object_id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev), *all = NULL;
+	int n_all = 0, cap_all = 0;
+	*cold_rows = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int n = coldpack_decode(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
+					object_id, ev);
+		if (n < 0 || n != sqlite3_column_int(st, 1)) {
+			note(r, &r->damaged_chunks, "object %lld: cold chunk %lld does not decode",
+			     (long long)object_id, (long long)sqlite3_column_int64(st, 0));
+			continue;
+		}
+		*cold_rows += n;
+		if (hot_rows > 0) {
+			all = array_reserve(all, n_all, &cap_all, sizeof *all, n);
+			memcpy(all + n_all, ev, (size_t)n * sizeof *ev);
+			n_all += n;
+		}
+	}
+	sqlite3_reset(st);
+	free(ev);
+	if (rc != SQLITE_DONE) {
+		free(all);
+		return fail(s, "reading cold chunks");
+	}
+	/* an object caught mid-move has rows in both tiers: none may be in both */
+	sqlite3_stmt *probe = stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
+				      " AND kind=? AND step_id=? AND variant_id=? AND alias_id=? AND label=?");
+	for (int i = 0; probe && i < n_all; i++) {
+		const struct event *e = &all[i];
+		sqlite3_reset(probe);
+		bind_event(probe, 1, e);
+		if (sqlite3_step(probe) == SQLITE_ROW)
+			note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)",
+			     (long long)object_id, (long long)i);
+	}
+	if (probe)
+		sqlite3_reset(probe);
+	free(all);
+	return probe ? 0 : -1;
+}
+
+static int check_rows(struct storage *s, struct check_report *r);
+
+int storage_check(struct storage *s, struct check_report *r)
+{
+	memset(r, 0, sizeof *r);
+	/* one snapshot, so a sweep or restore running meanwhile cannot make
+	 * the counts look inconsistent */
+	if (storage_begin_read(s) < 0)
+		return -1;
+	int rc = check_integrity(s, r);
+	if (rc == 0)
+		rc = check_rows(s, r);
+	storage_rollback(s);
+	return rc;
+}
+
+static int check_rows(struct storage *s, struct check_report *r)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT o.id, o.ixd_state, o.hot_events, o.cold_events,"
+				   " (SELECT count(*) FROM events_hot h WHERE h.object_id=o.id)"
+				   " FROM objects o ORDER BY o.id");
+	if (!st)
+		return -1;
+	struct row { int64_t id, hot_cached, cold_cached, hot_rows; int state; } *rows = NULL;
+	int n = 0, cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rows = array_grow(rows, n, &cap, sizeof *rows);
+		rows[n++] = (struct row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
+					 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+					 sqlite3_column_int(st, 1)};
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(rows);
+		return fail(s, "reading objects");
+	}
+	for (int i = 0; i < n; i++) {
+		const struct row *o = &rows[i];
+		int64_t cold_rows;
+		if (check_cold(s, o->id, o->hot_rows, r, &cold_rows) < 0) {
+			free(rows);
+			return -1;
+		}
+		r->objects_checked++;
+		if (o->hot_rows != o->hot_cached || cold_rows != o->cold_cached)
+			note(r, &r->count_mismatches, "object %lld: cached counts differ from the rows (hot %lld)",
+			     (long long)o->id, (long long)o->hot_rows);
+		bool bad = (o->state == IXD_AVAILABLE && cold_rows > 0) ||
+			   ((o->state == IXD_NONE || o->state == IXD_PURGED) && o->hot_rows + cold_rows > 0);
+		if (bad)
+			note(r, &r->state_mismatches, "object %lld: state %lld does not match its rows",
+			     (long long)o->id, (long long)o->state);
+	}
+	free(rows);
+	return 0;
+}

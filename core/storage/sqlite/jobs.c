@@ -1,0 +1,362 @@
+/*
+ * storage_jobs.c — restore jobs, their items, and leases.
+ *
+ * A job and all its items are written in one transaction before anything
+ * moves.  A worker holds a job through a lease (owner + expiry in real
+ * milliseconds) renewed with every batch; a lease that lapses is free for
+ * another worker to take over, so a dead worker never strands a job.
+ */
+#include "kit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const job_state_names[JOB__COUNT] = {
+	"queued", "running", "done", "cancelled", "failed"};
+static const char *const outcome_names[ITEM__COUNT] = {
+	"pending", "restored", "not expired", "already being restored",
+	"deleted under the previous policy", "no interaction data", "cancelled"};
+
+const char *job_state_name(int state)
+{
+	return state >= 0 && state < JOB__COUNT ? job_state_names[state] : "?";
+}
+
+const char *item_outcome_name(int outcome)
+{
+	return outcome >= 0 && outcome < ITEM__COUNT ? outcome_names[outcome] : "?";
+}
+
+int storage_job_create(struct storage *s, const char *by, const char *from, const char *request,
+		       int64_t now, int64_t *job_id)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT INTO jobs(state, requested_by, requested_from, request,"
+				   " created_at) VALUES(0,?,?,?,?) RETURNING id");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, by, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, request, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*job_id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "creating a job");
+}
+
+int storage_job_add_item(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
+			 int64_t other_job, int64_t events_total)
+{
+	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO job_items(job_id, object_id, outcome,"
+				   " other_job, events_total) VALUES(?,?,?,?,?)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, object_id);
+	sqlite3_bind_int(st, 3, outcome);
+	bind_opt(st, 4, other_job);
+	sqlite3_bind_int64(st, 5, events_total);
+	if (exec_stmt(s, st, "adding a job item") < 0)
+		return -1;
+	if (outcome != ITEM_PENDING)
+		return 0;
+	/* the job now holds the object: readers skip it, events go to cold */
+	st = stmt(s, "UPDATE objects SET ixd_state=3, restore_job=? WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, object_id);
+	return exec_stmt(s, st, "holding an object for restore");
+}
+
+int storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t real_ms)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET events_total=(SELECT coalesce(sum(events_total), 0)"
+				   " FROM job_items WHERE job_id=?1 AND outcome=0) WHERE id=?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	if (exec_stmt(s, st, "totalling a job") < 0)
+		return -1;
+	int64_t pending;
+	if (storage_job_next_item(s, job_id, &pending) < 0)
+		return -1;
+	return pending ? 0 : storage_job_finish(s, job_id, JOB_DONE, now, real_ms);
+}
+
+#define JOB_COLUMNS \
+	"j.id, j.state, j.requested_by, j.requested_from, j.request, j.created_at," \
+	" j.finished_at, j.started_ms, j.updated_ms, j.finished_ms, j.events_total," \
+	" j.events_done," \
+	" (SELECT state FROM outbox WHERE job_id=j.id ORDER BY id DESC LIMIT 1)," \
+	" (SELECT last_error FROM outbox WHERE job_id=j.id ORDER BY id DESC LIMIT 1)" \
+	" FROM jobs j"
+
+static void read_job(sqlite3_stmt *st, struct job_row *j)
+{
+	j->id = sqlite3_column_int64(st, 0);
+	j->state = sqlite3_column_int(st, 1);
+	j->requested_by = column_strdup(st, 2);
+	j->requested_from = column_strdup(st, 3);
+	j->request = column_strdup(st, 4);
+	j->created_at = sqlite3_column_int64(st, 5);
+	j->finished_at = sqlite3_column_int64(st, 6);
+	j->started_ms = sqlite3_column_int64(st, 7);
+	j->updated_ms = sqlite3_column_int64(st, 8);
+	j->finished_ms = sqlite3_column_int64(st, 9);
+	j->events_total = sqlite3_column_int64(st, 10);
+	j->events_done = sqlite3_column_int64(st, 11);
+	j->mail_state = column_strdup(st, 12);
+	j->mail_error = column_strdup(st, 13);
+}
+
+void job_row_free(struct job_row *j)
+{
+	free(j->requested_by);
+	free(j->requested_from);
+	free(j->request);
+	free(j->mail_state);
+	free(j->mail_error);
+	memset(j, 0, sizeof *j);
+}
+
+void job_rows_free(struct job_row *rows, int n)
+{
+	for (int i = 0; i < n; i++)
+		job_row_free(&rows[i]);
+	free(rows);
+}
+
+static int collect_jobs(struct storage *s, sqlite3_stmt *st, struct job_row **rows, int *n)
+{
+	*rows = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*rows = array_grow(*rows, *n, &cap, sizeof **rows);
+		read_job(st, &(*rows)[(*n)++]);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "reading jobs");
+}
+
+int storage_job_get(struct storage *s, int64_t job_id, struct job_row *out)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		read_job(st, out);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(s, "reading a job");
+	return rc == SQLITE_ROW;
+}
+
+int storage_jobs_list(struct storage *s, int64_t limit, struct job_row **rows, int *n)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT " JOB_COLUMNS " ORDER BY j.id DESC LIMIT ?");
+	if (st)
+		sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1);
+	return collect_jobs(s, st, rows, n);
+}
+
+int storage_object_restores(struct storage *s, int64_t object_id, struct job_row **rows, int *n)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id IN (SELECT job_id FROM job_items"
+				   " WHERE object_id=? AND outcome IN (0, 1, 6)) ORDER BY j.id DESC");
+	if (st)
+		sqlite3_bind_int64(st, 1, object_id);
+	return collect_jobs(s, st, rows, n);
+}
+
+int storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **items, int *n)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT i.object_id, o.api_id, o.name, o.kind, i.outcome,"
+				   " i.other_job, i.events_total, i.events_done, i.new_expires_at"
+				   " FROM job_items i JOIN objects o ON o.id=i.object_id"
+				   " WHERE i.job_id=? ORDER BY o.name_fold, o.id");
+	*items = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*items = array_grow(*items, *n, &cap, sizeof **items);
+		struct job_item_row *it = &(*items)[(*n)++];
+		it->object_id = sqlite3_column_int64(st, 0);
+		it->api_id = column_strdup(st, 1);
+		it->name = column_strdup(st, 2);
+		it->kind = sqlite3_column_int(st, 3);
+		it->outcome = sqlite3_column_int(st, 4);
+		it->other_job = sqlite3_column_int64(st, 5);
+		it->events_total = sqlite3_column_int64(st, 6);
+		it->events_done = sqlite3_column_int64(st, 7);
+		it->new_expires_at = sqlite3_column_int64(st, 8);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : fail(s, "reading job items");
+}
+
+void job_items_free(struct job_item_row *items, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(items[i].api_id);
+		free(items[i].name);
+	}
+	free(items);
+}
+
+int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int lease_ms,
+		      int64_t *job_id)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET lease_owner=?1, lease_until_ms=?2 + ?3, state=1,"
+				   " started_ms=coalesce(started_ms, ?2), updated_ms=?2"
+				   " WHERE id=(SELECT id FROM jobs WHERE state IN (0, 1)"
+				   "   AND (lease_owner IS NULL OR lease_owner=?1 OR lease_until_ms < ?2)"
+				   "   ORDER BY id LIMIT 1) RETURNING id");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, real_ms);
+	sqlite3_bind_int(st, 3, lease_ms);
+	int rc = sqlite3_step(st);
+	*job_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "claiming a job");
+}
+
+int storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int64_t real_ms,
+		      int lease_ms)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET lease_until_ms=?3 + ?4, updated_ms=?3"
+				   " WHERE id=?1 AND lease_owner=?2 AND state IN (0, 1)");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, real_ms);
+	sqlite3_bind_int(st, 4, lease_ms);
+	if (exec_stmt(s, st, "renewing a lease") < 0)
+		return -1;
+	return sqlite3_changes(s->db) == 1 ? 0 : 1;
+}
+
+int storage_job_release(struct storage *s, int64_t job_id, const char *owner)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET lease_owner=NULL, lease_until_ms=NULL"
+				   " WHERE id=? AND lease_owner=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
+	return exec_stmt(s, st, "releasing a lease");
+}
+
+int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
+{
+	/* in key order: an index lookup, however many items the job has */
+	sqlite3_stmt *st = stmt(s, "SELECT object_id FROM job_items WHERE job_id=? AND outcome=0"
+				   " ORDER BY object_id LIMIT 1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	int rc = sqlite3_step(st);
+	*object_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading job items");
+}
+
+int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
+			 int64_t real_ms)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, moved);
+	sqlite3_bind_int64(st, 2, job_id);
+	sqlite3_bind_int64(st, 3, object_id);
+	if (exec_stmt(s, st, "recording progress") < 0)
+		return -1;
+	st = stmt(s, "UPDATE jobs SET events_done=events_done+?, updated_ms=? WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, moved);
+	sqlite3_bind_int64(st, 2, real_ms);
+	sqlite3_bind_int64(st, 3, job_id);
+	return exec_stmt(s, st, "recording progress");
+}
+
+int storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
+			    int64_t new_expires_at)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE job_items SET outcome=?, new_expires_at=? WHERE job_id=? AND object_id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, outcome);
+	bind_opt(st, 2, new_expires_at);
+	sqlite3_bind_int64(st, 3, job_id);
+	sqlite3_bind_int64(st, 4, object_id);
+	return exec_stmt(s, st, "finishing a job item");
+}
+
+int storage_job_finish(struct storage *s, int64_t job_id, int state, int64_t now, int64_t real_ms)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET state=?, finished_at=?, finished_ms=?,"
+				   " started_ms=coalesce(started_ms, ?3), updated_ms=?3,"
+				   " lease_owner=NULL, lease_until_ms=NULL WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, state);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, real_ms);
+	sqlite3_bind_int64(st, 4, job_id);
+	return exec_stmt(s, st, "finishing a job");
+}
+
+int storage_job_cancel_items(struct storage *s, int64_t job_id)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE objects SET ixd_state=2, restore_job=NULL WHERE id IN"
+				   " (SELECT object_id FROM job_items WHERE job_id=?1 AND outcome=0)"
+				   " AND restore_job=?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	if (exec_stmt(s, st, "expiring cancelled items") < 0)
+		return -1;
+	st = stmt(s, "UPDATE job_items SET outcome=6 WHERE job_id=? AND outcome=0");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	return exec_stmt(s, st, "cancelling job items");
+}
+
+int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
+{
+	sqlite3_stmt *st = stmt(s, "UPDATE objects SET ixd_state=1, last_restored_at=?, expires_at=?,"
+				   " expired_at=NULL, restore_job=NULL WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	bind_opt(st, 2, expires_at);
+	sqlite3_bind_int64(st, 3, object_id);
+	return exec_stmt(s, st, "completing a restore");
+}
+
+int storage_object_restore_job(struct storage *s, int64_t object_id, int64_t *job_id)
+{
+	sqlite3_stmt *st = stmt(s, "SELECT coalesce(restore_job, 0) FROM objects WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	int rc = sqlite3_step(st);
+	*job_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading a restore job");
+}
