@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "storage/storage.h"
+
 #include "cli/cli.h"
 
 static const struct command commands[] = {

@@ -6,6 +6,7 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "retention/policy.h"
+#include "storage/objects.h"
 
 void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t size)
 {
@@ -85,7 +86,6 @@ void present_date(int64_t t, char *buf, size_t size)
 	else
 		snprintf(buf, size, "—");
 }
-
 
 void present_object_json(struct buf *out, const struct object_row *o, int64_t now)
 {

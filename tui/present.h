@@ -11,7 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "storage/storage.h"
+#include "storage/objects.h"
+
 #include "base/text.h"
 
 /* The IxD column: state and expiry in a few words. */

@@ -28,6 +28,13 @@ static const char *const filter_names[F__COUNT] = {
 	"in_campaign_control", "in_canvas_control", "entered_canvas_variation",
 	"received_tag", "clicked_opened_tag", "last_received_tag"};
 
+static const char *const job_state_names[JOB__COUNT] = {
+	"queued", "running", "done", "cancelled", "failed"};
+
+static const char *const outcome_names[ITEM__COUNT] = {
+	"pending", "restored", "not expired", "already being restored",
+	"deleted under the previous policy", "no interaction data", "cancelled"};
+
 static const char *name_of(const char *const *names, int count, int v)
 {
 	return v >= 0 && v < count ? names[v] : "?";
@@ -45,6 +52,8 @@ const char *object_kind_name(int v) { return name_of(kind_names, KIND__COUNT, v)
 const char *object_status_name(int v) { return name_of(status_names, STATUS__COUNT, v); }
 const char *ixd_state_name(int v) { return name_of(state_names, IXD__COUNT, v); }
 const char *filter_kind_name(int v) { return name_of(filter_names, F__COUNT, v); }
+const char *job_state_name(int v) { return name_of(job_state_names, JOB__COUNT, v); }
+const char *item_outcome_name(int v) { return name_of(outcome_names, ITEM__COUNT, v); }
 
 int object_kind_parse(const char *s) { return parse_n(kind_names, KIND__COUNT, s, strlen(s)); }
 int object_status_parse(const char *s) { return parse_n(status_names, STATUS__COUNT, s, strlen(s)); }
@@ -62,4 +71,18 @@ const char *event_kind_channel(int kind)
 		"email", "push", "sms", "webhook", "whatsapp", "in_app", "content_card"};
 	return kind >= EV_RECEIVED_EMAIL && kind <= EV_RECEIVED_CONTENT_CARD
 		       ? channels[kind - EV_RECEIVED_EMAIL] : NULL;
+}
+
+#define CMP(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
+
+int event_compare(const void *pa, const void *pb)
+{
+	const struct event *a = pa, *b = pb;
+	int c;
+	if ((c = CMP(a->object_id, b->object_id)) || (c = CMP(a->user_id, b->user_id)) ||
+	    (c = CMP(a->ts, b->ts)) || (c = CMP(a->kind, b->kind)) ||
+	    (c = CMP(a->step_id, b->step_id)) || (c = CMP(a->variant_id, b->variant_id)) ||
+	    (c = CMP(a->alias_id, b->alias_id)))
+		return c;
+	return CMP(a->label, b->label);
 }

@@ -1,5 +1,6 @@
 /*
- * model — the words of SPEC §1, §3 and §4.1 as C enums, with their names.
+ * model — the words of the domain (SPEC §1, §3, §4.1, restore jobs) as C
+ * enums with their names, and who acts.
  *
  * The numeric values are stored in the database: append, never renumber.
  */
@@ -48,10 +49,40 @@ enum filter_kind {
 
 #define F__SPECIFIC_COUNT F_RECEIVED_TAG
 
+/* A restore job's life, and what became of each object it was asked for. */
+enum job_state { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_CANCELLED, JOB_FAILED, JOB__COUNT };
+enum item_outcome {
+	ITEM_PENDING, ITEM_RESTORED, ITEM_SKIPPED_NOT_EXPIRED, ITEM_SKIPPED_BUSY,
+	ITEM_SKIPPED_PURGED, ITEM_SKIPPED_NO_DATA, ITEM_CANCELLED, ITEM__COUNT
+};
+
+/* One interaction event; ids are row ids (0 = absent). */
+struct event {
+	int64_t object_id;
+	int64_t user_id;
+	int64_t ts;
+	int kind; /* enum event_kind */
+	int64_t step_id;
+	int64_t variant_id;
+	int64_t alias_id;
+	int label; /* conversion label 1..4 = A..D, 0 = none */
+};
+
+/* Orders events by the hot table's key (object, user, ts, kind, ...). */
+int event_compare(const void *a, const void *b);
+
+/* Who asked for an action, for jobs and the audit log. */
+struct actor {
+	const char *name;       /* operator (OS user) */
+	const char *ssh_client; /* address from $SSH_CLIENT, or NULL */
+};
+
 const char *object_kind_name(int kind);
 const char *object_status_name(int status);
 const char *ixd_state_name(int state);
 const char *filter_kind_name(int kind);
+const char *job_state_name(int state);
+const char *item_outcome_name(int outcome);
 
 /* Name → value; -1 when unknown.  Case-sensitive, as stored in files. */
 int object_kind_parse(const char *name);

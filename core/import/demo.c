@@ -6,8 +6,13 @@
 
 #include "base/clock.h"
 #include "base/model.h"
-#include "retention/sweep.h"
 #include "base/text.h"
+#include "retention/sweep.h"
+#include "storage/events.h"
+#include "storage/lifecycle.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
+#include "storage/users.h"
 
 #define DAY 86400
 

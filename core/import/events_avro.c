@@ -19,8 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/sink.h"
 #include "base/model.h"
+#include "import/sink.h"
+#include "storage/users.h"
 
 enum special {
 	SP_NONE,

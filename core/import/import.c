@@ -1,13 +1,15 @@
 /*
  * import.c — picks the reader for a file and wraps it in one transaction.
  */
+#include "base/clock.h"
 #include "internal.h"
+#include "retention/sweep.h"
+#include "storage/audit.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "base/clock.h"
 
 static bool ends_with(const char *s, const char *suffix)
 {

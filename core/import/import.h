@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 #include "base/diag.h"
+#include "base/model.h"
 #include "storage/storage.h"
-#include "retention/sweep.h"
 
 struct import_options {
 	int64_t now;

@@ -6,6 +6,11 @@
 
 #include "base/model.h"
 #include "base/text.h"
+#include "storage/events.h"
+#include "storage/lifecycle.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
+#include "storage/users.h"
 
 void sink_init(struct event_sink *k, struct storage *s, struct import_report *r)
 {

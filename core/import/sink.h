@@ -16,6 +16,7 @@
 
 #include "import/import.h"
 #include "base/strmap.h"
+#include "storage/users.h"
 
 struct seen_object {
 	int64_t id;

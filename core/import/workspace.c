@@ -15,6 +15,9 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "config/yamltree.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
+#include "storage/users.h"
 
 struct ws {
 	struct storage *s;

@@ -9,6 +9,9 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "mail/smtp.h"
+#include "storage/audit.h"
+#include "storage/jobs.h"
+#include "storage/outbox.h"
 
 /* ---- composing the report ---- */
 

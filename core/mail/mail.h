@@ -23,9 +23,9 @@
 
 #include <stdint.h>
 
+#include "base/text.h"
 #include "config/config.h"
 #include "storage/storage.h"
-#include "base/text.h"
 
 /* The job_end hook of restore.h: ctx is the const struct config *. */
 int mail_queue_job(struct storage *s, int64_t job_id, void *ctx);

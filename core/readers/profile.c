@@ -6,6 +6,9 @@
 
 #include "base/clock.h"
 #include "base/model.h"
+#include "storage/objects.h"
+#include "storage/readers.h"
+#include "storage/users.h"
 
 /* What one user's events of one object add up to. */
 struct received {
@@ -62,7 +65,6 @@ static void summarise(const struct event *ev, int n, struct received *r)
 		}
 	}
 }
-
 
 static void json_text(struct buf *b, const char *key, const char *value, bool comma)
 {

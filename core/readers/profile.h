@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "storage/storage.h"
+#include "storage/objects.h"
+
 #include "base/text.h"
 
 /* One user as a /users/export JSON object (no trailing newline). */

@@ -10,6 +10,10 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
+#include "storage/objects.h"
+#include "storage/readers.h"
+#include "storage/setup.h"
+#include "storage/users.h"
 
 /* ---- the filters ---- */
 
@@ -80,7 +84,6 @@ static const struct filter_def *def_named(const char *name)
 			return &defs[i];
 	return NULL;
 }
-
 
 /* How many names a target takes. */
 static int target_arity(int target)

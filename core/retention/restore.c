@@ -6,8 +6,13 @@
 
 #include "base/clock.h"
 #include "base/model.h"
-#include "retention/policy.h"
 #include "base/text.h"
+#include "retention/policy.h"
+#include "storage/audit.h"
+#include "storage/events.h"
+#include "storage/jobs.h"
+#include "storage/lifecycle.h"
+#include "storage/objects.h"
 
 /* The outcome of asking to restore one object in its current state. */
 static int item_outcome_for(int state)

@@ -21,8 +21,8 @@
 #include <stdint.h>
 
 #include "base/diag.h"
+#include "base/model.h"
 #include "storage/storage.h"
-#include "retention/sweep.h"
 
 /*
  * Called inside the transaction that ends a job (done or cancelled), so

@@ -7,6 +7,10 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "retention/policy.h"
+#include "storage/audit.h"
+#include "storage/events.h"
+#include "storage/lifecycle.h"
+#include "storage/objects.h"
 
 static bool same_text(const char *a, const char *b)
 {

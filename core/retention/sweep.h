@@ -17,12 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "base/model.h"
 #include "storage/storage.h"
-
-struct actor {
-	const char *name;       /* operator (OS user) */
-	const char *ssh_client; /* address from $SSH_CLIENT, or NULL */
-};
 
 /* Recomputes expiry dates and protection; call inside a transaction. */
 int sweep_refresh(struct storage *s, int64_t now, int months, int *changed);

@@ -10,6 +10,9 @@
 
 #include "mail/mail.h"
 #include "retention/restore.h"
+#include "retention/sweep.h"
+#include "storage/jobs.h"
+#include "storage/lifecycle.h"
 
 struct worker {
 	const struct worker_options *o;

@@ -15,9 +15,9 @@
 #include <stdint.h>
 
 #include "base/clock.h"
+#include "base/model.h"
 #include "config/config.h"
 #include "storage/storage.h"
-#include "retention/sweep.h"
 
 struct worker_options {
 	struct storage *storage;

@@ -1,19 +1,5 @@
 #include "storage/coldpack.h"
 
-#define CMP(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
-
-int event_compare(const void *pa, const void *pb)
-{
-	const struct event *a = pa, *b = pb;
-	int c;
-	if ((c = CMP(a->object_id, b->object_id)) || (c = CMP(a->user_id, b->user_id)) ||
-	    (c = CMP(a->ts, b->ts)) || (c = CMP(a->kind, b->kind)) ||
-	    (c = CMP(a->step_id, b->step_id)) || (c = CMP(a->variant_id, b->variant_id)) ||
-	    (c = CMP(a->alias_id, b->alias_id)))
-		return c;
-	return CMP(a->label, b->label);
-}
-
 enum { HAS_STEP = 1, HAS_VARIANT = 2, HAS_ALIAS = 4, HAS_LABEL = 8 };
 
 static void put_varint(struct buf *out, uint64_t v)

@@ -4,8 +4,9 @@
  * Cold events are long-term storage: they are read only by a restore, whole.
  * So they are packed, per object, into chunks of at most COLDPACK_CHUNK
  * events sorted in hot-table key order, each event as a few varints relative
- * to the one before.  About 7-9 bytes per event against 22+ for plain rows
- * (reference/sqlite_limits.md, variant e), and faster to move.
+ * to the one before: about 7-9 bytes per event against 22+ for plain rows
+ * (README, Benchmarks), and faster to move.  Every engine stores a chunk as
+ * the same bytes.
  *
  * Layout of a chunk: varint count, varint base_ts, then per event:
  *   varint Δuser            (users ascending)
@@ -14,31 +15,17 @@
  *   varint kind | flags<<5  (flags: step, variant, alias, label present)
  *   zigzag Δ of each present id against the previous one of its field
  */
-#ifndef THAW_COLDPACK_H
-#define THAW_COLDPACK_H
+#ifndef THAW_STORAGE_COLDPACK_H
+#define THAW_STORAGE_COLDPACK_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/model.h"
 #include "base/text.h"
 
 #define COLDPACK_CHUNK 1024
-
-/* One interaction event, ids are row ids (0 = absent). */
-struct event {
-	int64_t object_id;
-	int64_t user_id;
-	int64_t ts;
-	int kind;
-	int64_t step_id;
-	int64_t variant_id;
-	int64_t alias_id;
-	int label; /* conversion label 1..4 = A..D, 0 = none */
-};
-
-/* Orders events by the hot table's key (object, user, ts, kind, ...). */
-int event_compare(const void *a, const void *b);
 
 /* Encodes n events of one object (sorted with event_compare) into out. */
 void coldpack_encode(const struct event *ev, size_t n, struct buf *out);

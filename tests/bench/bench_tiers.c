@@ -29,8 +29,10 @@
 #include "base/clock.h"
 #include "import/demo.h"
 #include "retention/restore.h"
-#include "storage/storage.h"
 #include "retention/sweep.h"
+#include "storage/jobs.h"
+#include "storage/lifecycle.h"
+#include "storage/objects.h"
 
 #define BATCH 50000
 

@@ -16,13 +16,17 @@
 #include <unistd.h>
 
 #include "base/clock.h"
-#include "storage/coldpack.h"
 #include "base/csv.h"
-#include "import/import.h"
 #include "base/model.h"
+#include "import/import.h"
 #include "retention/restore.h"
-#include "storage/storage.h"
 #include "retention/sweep.h"
+#include "storage/check.h"
+#include "storage/coldpack.h"
+#include "storage/events.h"
+#include "storage/jobs.h"
+#include "storage/lifecycle.h"
+#include "storage/objects.h"
 
 #define DATA SOURCE_ROOT "/tests/data/"
 

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "storage/audit.h"
+
 void cli_print_help(const struct command *cmd)
 {
 	printf("usage: thaw [GLOBAL OPTIONS] %s %s\n\n%s\n", cmd->name, cmd->args, cmd->summary);

@@ -13,9 +13,9 @@
 #include <stdint.h>
 
 #include "base/clock.h"
+#include "base/model.h"
 #include "config/config.h"
 #include "storage/storage.h"
-#include "retention/sweep.h"
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 

@@ -9,9 +9,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/text.h"
 #include "import/demo.h"
 #include "import/import.h"
-#include "base/text.h"
+#include "storage/storage.h"
 
 /* The files to import: a directory stands for every .avro file below it. */
 struct file_list {

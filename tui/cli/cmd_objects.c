@@ -8,8 +8,12 @@
 
 #include "cli/cli.h"
 #include "base/model.h"
-#include "present.h"
 #include "base/text.h"
+#include "present.h"
+#include "storage/check.h"
+#include "storage/jobs.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
 
 static void print_sanitized(const char *s)
 {

@@ -9,9 +9,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "base/text.h"
 #include "readers/profile.h"
 #include "readers/segment.h"
-#include "base/text.h"
+#include "storage/objects.h"
+#include "storage/users.h"
 
 /* Joins the positional arguments with spaces: the shell splits expressions. */
 static char *joined(char **pos, int n)

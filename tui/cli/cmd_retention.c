@@ -9,15 +9,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "base/clock.h"
-#include "mail/mail.h"
 #include "base/model.h"
+#include "base/text.h"
+#include "cli/cli.h"
+#include "mail/mail.h"
+#include "mail/smtp.h"
 #include "present.h"
 #include "retention/restore.h"
-#include "mail/smtp.h"
-#include "base/text.h"
+#include "retention/sweep.h"
 #include "retention/worker.h"
+#include "storage/audit.h"
+#include "storage/jobs.h"
+#include "storage/objects.h"
 
 static void json_str(struct buf *b, const char *key, const char *value)
 {

@@ -9,10 +9,13 @@
 #include <unistd.h>
 
 #include "base/model.h"
-#include "present.h"
 #include "base/text.h"
 #include "console/view.h"
+#include "present.h"
 #include "retention/worker.h"
+#include "storage/jobs.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
 
 #define MIN_ROWS 24
 #define MIN_COLS 80

@@ -18,14 +18,16 @@
 #include <stdio.h>
 
 #include "base/clock.h"
+#include "base/model.h"
 #include "config/config.h"
 #include "console/filter.h"
 #include "console/keymap.h"
 #include "console/screen.h"
 #include "console/selection.h"
-#include "storage/storage.h"
-#include "retention/sweep.h"
 #include "console/theme.h"
+#include "storage/jobs.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
 
 struct console_options {
 	const char *db_path;

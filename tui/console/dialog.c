@@ -8,10 +8,12 @@
 
 #include "mail/mail.h"
 #include "base/model.h"
-#include "present.h"
-#include "retention/restore.h"
 #include "base/text.h"
 #include "console/view.h"
+#include "present.h"
+#include "retention/restore.h"
+#include "storage/objects.h"
+#include "storage/users.h"
 
 /* A box in the middle of the screen; returns its top row and left column. */
 static void box(struct console *c, int height, int width, int *top, int *left)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/model.h"
+#include "storage/objects.h"
 
 static int parse_state_word(const char *s)
 {

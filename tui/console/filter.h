@@ -11,8 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-
-#include "storage/storage.h"
+#include "storage/objects.h"
 
 struct filter {
 	char text[256];     /* a copy the terms point into */

@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include "base/model.h"
-#include "present.h"
-#include "readers/profile.h"
 #include "base/text.h"
 #include "console/view.h"
+#include "present.h"
+#include "readers/profile.h"
+#include "storage/jobs.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
 
 static void detail_reload(struct console *c)
 {

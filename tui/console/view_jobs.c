@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "base/model.h"
-#include "present.h"
 #include "base/text.h"
 #include "console/view.h"
+#include "present.h"
+#include "storage/jobs.h"
 
 static void jobs_reload(struct console *c)
 {

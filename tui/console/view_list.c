@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "base/model.h"
-#include "present.h"
 #include "base/text.h"
 #include "console/view.h"
+#include "present.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
 
 static void build_query(const struct console *c, struct object_query *q)
 {

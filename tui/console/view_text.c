@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "base/clock.h"
-#include "readers/profile.h"
 #include "base/text.h"
 #include "console/view.h"
+#include "readers/profile.h"
+#include "storage/audit.h"
 
 static void clear_lines(struct console *c)
 {

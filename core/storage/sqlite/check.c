@@ -1,8 +1,6 @@
 /*
- * storage_check.c — verifying what every move promises: each event in
- * exactly one tier, cached counts equal to the rows, cold chunks readable,
- * states consistent with where the rows are.  Used by `thaw check` and by
- * the crash tests after each kill.
+ * check.c — `thaw check`: the invariants every move keeps, counted from
+ * the rows themselves (see storage/check.h).
  */
 #include "kit.h"
 
@@ -11,6 +9,7 @@
 #include <string.h>
 
 #include "base/model.h"
+#include "storage/check.h"
 
 static void note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b)
 {
@@ -21,7 +20,7 @@ static void note(struct check_report *r, int64_t *counter, const char *fmt, long
 
 static int check_integrity(struct storage *s, struct check_report *r)
 {
-	sqlite3_stmt *st = stmt(s, "PRAGMA integrity_check");
+	sqlite3_stmt *st = sql_stmt(s, "PRAGMA integrity_check");
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -29,14 +28,14 @@ static int check_integrity(struct storage *s, struct check_report *r)
 	snprintf(r->integrity, sizeof r->integrity, "%s", msg ? (const char *)msg : "no answer");
 	r->integrity_ok = msg && strcmp((const char *)msg, "ok") == 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : fail(s, "checking integrity");
+	return rc == SQLITE_ROW ? 0 : sql_fail(s, "checking integrity");
 }
 
 /* Decodes one object's cold chunks; counts events also present hot. */
 static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, struct check_report *r,
 		      int64_t *cold_rows)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT chunk, n, data FROM events_cold WHERE object_id=?");
+	sqlite3_stmt *st = sql_stmt(s, "SELECT chunk, n, data FROM events_cold WHERE object_id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
@@ -63,15 +62,15 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 	free(ev);
 	if (rc != SQLITE_DONE) {
 		free(all);
-		return fail(s, "reading cold chunks");
+		return sql_fail(s, "reading cold chunks");
 	}
 	/* an object caught mid-move has rows in both tiers: none may be in both */
-	sqlite3_stmt *probe = stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
+	sqlite3_stmt *probe = sql_stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
 				      " AND kind=? AND step_id=? AND variant_id=? AND alias_id=? AND label=?");
 	for (int i = 0; probe && i < n_all; i++) {
 		const struct event *e = &all[i];
 		sqlite3_reset(probe);
-		bind_event(probe, 1, e);
+		sql_bind_event(probe, 1, e);
 		if (sqlite3_step(probe) == SQLITE_ROW)
 			note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)",
 			     (long long)object_id, (long long)i);
@@ -100,7 +99,7 @@ int storage_check(struct storage *s, struct check_report *r)
 
 static int check_rows(struct storage *s, struct check_report *r)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT o.id, o.ixd_state, o.hot_events, o.cold_events,"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id, o.ixd_state, o.hot_events, o.cold_events,"
 				   " (SELECT count(*) FROM events_hot h WHERE h.object_id=o.id)"
 				   " FROM objects o ORDER BY o.id");
 	if (!st)
@@ -117,7 +116,7 @@ static int check_rows(struct storage *s, struct check_report *r)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		free(rows);
-		return fail(s, "reading objects");
+		return sql_fail(s, "reading objects");
 	}
 	for (int i = 0; i < n; i++) {
 		const struct row *o = &rows[i];

@@ -1,36 +1,23 @@
 /*
- * storage_events.c — interaction events: inserting, and moving one object's
- * events between the hot table and its packed cold chunks.
- *
- * A move batch reads, writes and deletes inside the caller's transaction, so
- * a batch is all or nothing: a process killed between batches leaves every
- * event in exactly one tier, and the per-object counts match.
+ * events.c — adding events and moving one object's events between the hot
+ * table and its packed cold chunks (see storage/events.h).
  */
 #include "kit.h"
+#include "storage/objects.h"
+#include "storage/events.h"
+#include "storage/lifecycle.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-void bind_event(sqlite3_stmt *st, int first, const struct event *e)
-{
-	sqlite3_bind_int64(st, first, e->object_id);
-	sqlite3_bind_int64(st, first + 1, e->user_id);
-	sqlite3_bind_int64(st, first + 2, e->ts);
-	sqlite3_bind_int(st, first + 3, e->kind);
-	sqlite3_bind_int64(st, first + 4, e->step_id);
-	sqlite3_bind_int64(st, first + 5, e->variant_id);
-	sqlite3_bind_int64(st, first + 6, e->alias_id);
-	sqlite3_bind_int(st, first + 7, e->label);
-}
-
 int storage_event_insert_hot(struct storage *s, const struct event *e, bool *inserted)
 {
-	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO events_hot VALUES(?,?,?,?,?,?,?,?)");
+	sqlite3_stmt *st = sql_stmt(s, "INSERT OR IGNORE INTO events_hot VALUES(?,?,?,?,?,?,?,?)");
 	if (!st)
 		return -1;
-	bind_event(st, 1, e);
+	sql_bind_event(st, 1, e);
 	if (sqlite3_step(st) != SQLITE_DONE) {
-		fail(s, "storing an event");
+		sql_fail(s, "storing an event");
 		sqlite3_reset(st);
 		return -1;
 	}
@@ -41,12 +28,12 @@ int storage_event_insert_hot(struct storage *s, const struct event *e, bool *ins
 
 int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id)
 {
-	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)");
+	sqlite3_stmt *st = sql_stmt(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
 	sqlite3_bind_int64(st, 2, object_id);
-	return exec_stmt(s, st, "indexing a user's objects");
+	return sql_exec(s, st, "indexing a user's objects");
 }
 
 #define PAIRS_PER_INSERT 100
@@ -77,13 +64,13 @@ static const char *multi_pair_insert(void)
 int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n)
 {
 	int at = 0;
-	sqlite3_stmt *many = n >= PAIRS_PER_INSERT ? stmt(s, multi_pair_insert()) : NULL;
+	sqlite3_stmt *many = n >= PAIRS_PER_INSERT ? sql_stmt(s, multi_pair_insert()) : NULL;
 	for (; many && at + PAIRS_PER_INSERT <= n; at += PAIRS_PER_INSERT) {
 		for (int i = 0; i < PAIRS_PER_INSERT; i++) {
 			sqlite3_bind_int64(many, 1 + 2 * i, pairs[at + i][0]);
 			sqlite3_bind_int64(many, 2 + 2 * i, pairs[at + i][1]);
 		}
-		if (exec_stmt(s, many, "indexing users' objects") < 0)
+		if (sql_exec(s, many, "indexing users' objects") < 0)
 			return -1;
 	}
 	for (; at < n; at++)
@@ -92,32 +79,16 @@ int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n
 	return 0;
 }
 
-int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
-{
-	if (hot == 0 && cold == 0)
-		return 0;
-	/* The first event of an object turns "no data" into "available". */
-	sqlite3_stmt *st = stmt(s, "UPDATE objects SET hot_events=hot_events+?1,"
-				   " cold_events=cold_events+?2,"
-				   " ixd_state=CASE WHEN ixd_state=0 THEN 1 ELSE ixd_state END WHERE id=?3");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, hot);
-	sqlite3_bind_int64(st, 2, cold);
-	sqlite3_bind_int64(st, 3, object_id);
-	return exec_stmt(s, st, "updating event counts");
-}
-
 static int next_chunk_number(struct storage *s, int64_t object_id, int64_t *chunk)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT coalesce(max(chunk), 0) + 1 FROM events_cold WHERE object_id=?");
+	sqlite3_stmt *st = sql_stmt(s, "SELECT coalesce(max(chunk), 0) + 1 FROM events_cold WHERE object_id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
 	int rc = sqlite3_step(st);
 	*chunk = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : fail(s, "numbering cold chunks");
+	return rc == SQLITE_ROW ? 0 : sql_fail(s, "numbering cold chunks");
 }
 
 /* Packs sorted events into as many chunks as needed, numbered from *chunk. */
@@ -129,7 +100,7 @@ static int write_chunks(struct storage *s, int64_t object_id, const struct event
 		size_t count = n - at < COLDPACK_CHUNK ? n - at : COLDPACK_CHUNK;
 		buf_reset(&blob);
 		coldpack_encode(ev + at, count, &blob);
-		sqlite3_stmt *st = stmt(s, "INSERT INTO events_cold(object_id, chunk, n, data) VALUES(?,?,?,?)");
+		sqlite3_stmt *st = sql_stmt(s, "INSERT INTO events_cold(object_id, chunk, n, data) VALUES(?,?,?,?)");
 		if (!st) {
 			buf_free(&blob);
 			return -1;
@@ -138,7 +109,7 @@ static int write_chunks(struct storage *s, int64_t object_id, const struct event
 		sqlite3_bind_int64(st, 2, (*chunk)++);
 		sqlite3_bind_int64(st, 3, (int64_t)count);
 		sqlite3_bind_blob(st, 4, blob.data, (int)blob.len, SQLITE_STATIC);
-		if (exec_stmt(s, st, "writing cold events") < 0) {
+		if (sql_exec(s, st, "writing cold events") < 0) {
 			buf_free(&blob);
 			return -1;
 		}
@@ -166,7 +137,7 @@ static struct event *event_array_room(struct event_array *a, int extra)
 static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 		     struct event_array *out, int64_t *last_chunk, int64_t *stored)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT chunk, n, data FROM events_cold WHERE object_id=? ORDER BY chunk");
+	sqlite3_stmt *st = sql_stmt(s, "SELECT chunk, n, data FROM events_cold WHERE object_id=? ORDER BY chunk");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
@@ -191,50 +162,26 @@ static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 	if (min_events == 0 || *stored < min_events) {
 		if (rc != SQLITE_DONE) {
 			sqlite3_reset(st);
-			return fail(s, "reading cold events");
+			return sql_fail(s, "reading cold events");
 		}
 	}
 	sqlite3_reset(st);
 	return 0;
 }
 
-int storage_object_state(struct storage *s, int64_t object_id, int *state)
-{
-	int64_t v, unused;
-	int rc = query_pair(s, stmt(s, "SELECT ixd_state, 0 FROM objects WHERE id=?"), object_id, &v, &unused,
-			    "reading an object's state");
-	*state = (int)v;
-	return rc;
-}
-
-int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
-{
-	int64_t v;
-	int rc = query_pair(s, stmt(s, "SELECT status, coalesce(stopped_at, 0) FROM objects WHERE id=?"),
-			     object_id, &v, stopped_at, "reading an object's status");
-	*status = (int)v;
-	return rc;
-}
-
-int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
-{
-	return query_pair(s, stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?"), object_id,
-			   hot, cold, "reading event counts");
-}
-
 static bool hot_has(struct storage *s, const struct event *e, int *err)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
 				   " AND kind=? AND step_id=? AND variant_id=? AND alias_id=? AND label=?");
 	if (!st) {
 		*err = -1;
 		return false;
 	}
-	bind_event(st, 1, e);
+	sql_bind_event(st, 1, e);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		*err = fail(s, "checking an event");
+		*err = sql_fail(s, "checking an event");
 	return rc == SQLITE_ROW;
 }
 
@@ -285,7 +232,7 @@ int storage_event_append_cold(struct storage *s, int64_t object_id, struct event
 int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
 {
 	*moved = 0;
-	sqlite3_stmt *st = stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
 				   " FROM events_hot WHERE object_id=? ORDER BY user_id, ts, kind,"
 				   " step_id, variant_id, alias_id, label LIMIT ?");
 	if (!st)
@@ -295,14 +242,14 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 	struct event_array a = {0};
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		column_event(st, object_id, event_array_room(&a, 1));
+		sql_column_event(st, object_id, event_array_room(&a, 1));
 		a.n++;
 	}
 	/* finish the read before writing the same table (SQLite isolation rule) */
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		free(a.ev);
-		return fail(s, "reading hot events");
+		return sql_fail(s, "reading hot events");
 	}
 	if (a.n == 0) {
 		free(a.ev);
@@ -315,8 +262,8 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 	if (result == 0) {
 		const struct event *last = &a.ev[a.n - 1];
 		sqlite3_stmt *del = (int64_t)a.n < max_rows
-			? stmt(s, "DELETE FROM events_hot WHERE object_id=?1")
-			: stmt(s, "DELETE FROM events_hot WHERE object_id=?1 AND"
+			? sql_stmt(s, "DELETE FROM events_hot WHERE object_id=?1")
+			: sql_stmt(s, "DELETE FROM events_hot WHERE object_id=?1 AND"
 				  " (user_id, ts, kind, step_id, variant_id, alias_id, label) <="
 				  " (?2, ?3, ?4, ?5, ?6, ?7, ?8)");
 		if (!del) {
@@ -332,7 +279,7 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 				sqlite3_bind_int64(del, 7, last->alias_id);
 				sqlite3_bind_int(del, 8, last->label);
 			}
-			result = exec_stmt(s, del, "removing moved hot events");
+			result = sql_exec(s, del, "removing moved hot events");
 		}
 	}
 	if (result == 0 && (int64_t)sqlite3_changes(s->db) != (int64_t)a.n) {
@@ -364,13 +311,13 @@ static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, 
 {
 	*inserted = 0;
 	size_t at = 0;
-	sqlite3_stmt *many = n >= ROWS_PER_INSERT ? stmt(s, multi_row_insert()) : NULL;
+	sqlite3_stmt *many = n >= ROWS_PER_INSERT ? sql_stmt(s, multi_row_insert()) : NULL;
 	for (; many && at + ROWS_PER_INSERT <= n; at += ROWS_PER_INSERT) {
 		for (int i = 0; i < ROWS_PER_INSERT; i++)
-			bind_event(many, 1 + i * 8, &ev[at + i]);
+			sql_bind_event(many, 1 + i * 8, &ev[at + i]);
 		if (sqlite3_step(many) != SQLITE_DONE) {
 			sqlite3_reset(many);
-			return fail(s, "restoring events");
+			return sql_fail(s, "restoring events");
 		}
 		*inserted += sqlite3_changes(s->db);
 		sqlite3_reset(many);
@@ -401,12 +348,12 @@ int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, 
 	free(a.ev);
 	if (rc < 0)
 		return -1;
-	sqlite3_stmt *del = stmt(s, "DELETE FROM events_cold WHERE object_id=? AND chunk<=?");
+	sqlite3_stmt *del = sql_stmt(s, "DELETE FROM events_cold WHERE object_id=? AND chunk<=?");
 	if (!del)
 		return -1;
 	sqlite3_bind_int64(del, 1, object_id);
 	sqlite3_bind_int64(del, 2, last_chunk);
-	if (exec_stmt(s, del, "removing restored cold chunks") < 0 ||
+	if (sql_exec(s, del, "removing restored cold chunks") < 0 ||
 	    storage_object_add_counts(s, object_id, inserted, -stored) < 0)
 		return -1;
 	*moved = stored;
@@ -416,8 +363,8 @@ int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, 
 int storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
 {
 	sqlite3_stmt *h = object_id
-		? stmt(s, "SELECT count(*) FROM events_hot WHERE object_id=?")
-		: stmt(s, "SELECT count(*) FROM events_hot WHERE ?=0");
+		? sql_stmt(s, "SELECT count(*) FROM events_hot WHERE object_id=?")
+		: sql_stmt(s, "SELECT count(*) FROM events_hot WHERE ?=0");
 	if (!h)
 		return -1;
 	sqlite3_bind_int64(h, 1, object_id);
@@ -425,15 +372,15 @@ int storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int
 	*hot = sqlite3_column_int64(h, 0);
 	sqlite3_reset(h);
 	if (rc != SQLITE_ROW)
-		return fail(s, "counting hot events");
+		return sql_fail(s, "counting hot events");
 	sqlite3_stmt *c = object_id
-		? stmt(s, "SELECT coalesce(sum(n), 0) FROM events_cold WHERE object_id=?")
-		: stmt(s, "SELECT coalesce(sum(n), 0) FROM events_cold WHERE ?=0");
+		? sql_stmt(s, "SELECT coalesce(sum(n), 0) FROM events_cold WHERE object_id=?")
+		: sql_stmt(s, "SELECT coalesce(sum(n), 0) FROM events_cold WHERE ?=0");
 	if (!c)
 		return -1;
 	sqlite3_bind_int64(c, 1, object_id);
 	rc = sqlite3_step(c);
 	*cold = sqlite3_column_int64(c, 0);
 	sqlite3_reset(c);
-	return rc == SQLITE_ROW ? 0 : fail(s, "counting cold events");
+	return rc == SQLITE_ROW ? 0 : sql_fail(s, "counting cold events");
 }

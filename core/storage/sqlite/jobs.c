@@ -1,36 +1,19 @@
 /*
- * storage_jobs.c — restore jobs, their items, and leases.
- *
- * A job and all its items are written in one transaction before anything
- * moves.  A worker holds a job through a lease (owner + expiry in real
- * milliseconds) renewed with every batch; a lease that lapses is free for
- * another worker to take over, so a dead worker never strands a job.
+ * jobs.c — restore jobs, their items, and leases (see storage/jobs.h).
  */
 #include "kit.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const job_state_names[JOB__COUNT] = {
-	"queued", "running", "done", "cancelled", "failed"};
-static const char *const outcome_names[ITEM__COUNT] = {
-	"pending", "restored", "not expired", "already being restored",
-	"deleted under the previous policy", "no interaction data", "cancelled"};
-
-const char *job_state_name(int state)
-{
-	return state >= 0 && state < JOB__COUNT ? job_state_names[state] : "?";
-}
-
-const char *item_outcome_name(int outcome)
-{
-	return outcome >= 0 && outcome < ITEM__COUNT ? outcome_names[outcome] : "?";
-}
+#include "base/model.h"
+#include "storage/lifecycle.h"
+#include "storage/jobs.h"
 
 int storage_job_create(struct storage *s, const char *by, const char *from, const char *request,
 		       int64_t now, int64_t *job_id)
 {
-	sqlite3_stmt *st = stmt(s, "INSERT INTO jobs(state, requested_by, requested_from, request,"
+	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO jobs(state, requested_by, requested_from, request,"
 				   " created_at) VALUES(0,?,?,?,?) RETURNING id");
 	if (!st)
 		return -1;
@@ -42,42 +25,34 @@ int storage_job_create(struct storage *s, const char *by, const char *from, cons
 	if (rc == SQLITE_ROW)
 		*job_id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : fail(s, "creating a job");
+	return rc == SQLITE_ROW ? 0 : sql_fail(s, "creating a job");
 }
 
 int storage_job_add_item(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
 			 int64_t other_job, int64_t events_total)
 {
-	sqlite3_stmt *st = stmt(s, "INSERT OR IGNORE INTO job_items(job_id, object_id, outcome,"
+	sqlite3_stmt *st = sql_stmt(s, "INSERT OR IGNORE INTO job_items(job_id, object_id, outcome,"
 				   " other_job, events_total) VALUES(?,?,?,?,?)");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
 	sqlite3_bind_int64(st, 2, object_id);
 	sqlite3_bind_int(st, 3, outcome);
-	bind_opt(st, 4, other_job);
+	sql_bind_opt(st, 4, other_job);
 	sqlite3_bind_int64(st, 5, events_total);
-	if (exec_stmt(s, st, "adding a job item") < 0)
+	if (sql_exec(s, st, "adding a job item") < 0)
 		return -1;
-	if (outcome != ITEM_PENDING)
-		return 0;
-	/* the job now holds the object: readers skip it, events go to cold */
-	st = stmt(s, "UPDATE objects SET ixd_state=3, restore_job=? WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int64(st, 2, object_id);
-	return exec_stmt(s, st, "holding an object for restore");
+	return outcome == ITEM_PENDING ? storage_object_hold_for_restore(s, object_id, job_id) : 0;
 }
 
 int storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t real_ms)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET events_total=(SELECT coalesce(sum(events_total), 0)"
-				   " FROM job_items WHERE job_id=?1 AND outcome=0) WHERE id=?1");
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET events_total=(SELECT coalesce(sum(events_total), 0)"
+				   " FROM job_items WHERE job_id=?1 AND outcome=" SQL_ITEM_PENDING ") WHERE id=?1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
-	if (exec_stmt(s, st, "totalling a job") < 0)
+	if (sql_exec(s, st, "totalling a job") < 0)
 		return -1;
 	int64_t pending;
 	if (storage_job_next_item(s, job_id, &pending) < 0)
@@ -97,9 +72,9 @@ static void read_job(sqlite3_stmt *st, struct job_row *j)
 {
 	j->id = sqlite3_column_int64(st, 0);
 	j->state = sqlite3_column_int(st, 1);
-	j->requested_by = column_strdup(st, 2);
-	j->requested_from = column_strdup(st, 3);
-	j->request = column_strdup(st, 4);
+	j->requested_by = sql_column_text(st, 2);
+	j->requested_from = sql_column_text(st, 3);
+	j->request = sql_column_text(st, 4);
 	j->created_at = sqlite3_column_int64(st, 5);
 	j->finished_at = sqlite3_column_int64(st, 6);
 	j->started_ms = sqlite3_column_int64(st, 7);
@@ -107,8 +82,8 @@ static void read_job(sqlite3_stmt *st, struct job_row *j)
 	j->finished_ms = sqlite3_column_int64(st, 9);
 	j->events_total = sqlite3_column_int64(st, 10);
 	j->events_done = sqlite3_column_int64(st, 11);
-	j->mail_state = column_strdup(st, 12);
-	j->mail_error = column_strdup(st, 13);
+	j->mail_state = sql_column_text(st, 12);
+	j->mail_error = sql_column_text(st, 13);
 }
 
 void job_row_free(struct job_row *j)
@@ -140,12 +115,12 @@ static int collect_jobs(struct storage *s, sqlite3_stmt *st, struct job_row **ro
 		read_job(st, &(*rows)[(*n)++]);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, "reading jobs");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading jobs");
 }
 
 int storage_job_get(struct storage *s, int64_t job_id, struct job_row *out)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id=?");
+	sqlite3_stmt *st = sql_stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
@@ -154,13 +129,13 @@ int storage_job_get(struct storage *s, int64_t job_id, struct job_row *out)
 		read_job(st, out);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "reading a job");
+		return sql_fail(s, "reading a job");
 	return rc == SQLITE_ROW;
 }
 
 int storage_jobs_list(struct storage *s, int64_t limit, struct job_row **rows, int *n)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT " JOB_COLUMNS " ORDER BY j.id DESC LIMIT ?");
+	sqlite3_stmt *st = sql_stmt(s, "SELECT " JOB_COLUMNS " ORDER BY j.id DESC LIMIT ?");
 	if (st)
 		sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1);
 	return collect_jobs(s, st, rows, n);
@@ -168,7 +143,7 @@ int storage_jobs_list(struct storage *s, int64_t limit, struct job_row **rows, i
 
 int storage_object_restores(struct storage *s, int64_t object_id, struct job_row **rows, int *n)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id IN (SELECT job_id FROM job_items"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id IN (SELECT job_id FROM job_items"
 				   " WHERE object_id=? AND outcome IN (0, 1, 6)) ORDER BY j.id DESC");
 	if (st)
 		sqlite3_bind_int64(st, 1, object_id);
@@ -177,7 +152,7 @@ int storage_object_restores(struct storage *s, int64_t object_id, struct job_row
 
 int storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **items, int *n)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT i.object_id, o.api_id, o.name, o.kind, i.outcome,"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT i.object_id, o.api_id, o.name, o.kind, i.outcome,"
 				   " i.other_job, i.events_total, i.events_done, i.new_expires_at"
 				   " FROM job_items i JOIN objects o ON o.id=i.object_id"
 				   " WHERE i.job_id=? ORDER BY o.name_fold, o.id");
@@ -191,8 +166,8 @@ int storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **i
 		*items = array_grow(*items, *n, &cap, sizeof **items);
 		struct job_item_row *it = &(*items)[(*n)++];
 		it->object_id = sqlite3_column_int64(st, 0);
-		it->api_id = column_strdup(st, 1);
-		it->name = column_strdup(st, 2);
+		it->api_id = sql_column_text(st, 1);
+		it->name = sql_column_text(st, 2);
 		it->kind = sqlite3_column_int(st, 3);
 		it->outcome = sqlite3_column_int(st, 4);
 		it->other_job = sqlite3_column_int64(st, 5);
@@ -201,7 +176,7 @@ int storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **i
 		it->new_expires_at = sqlite3_column_int64(st, 8);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, "reading job items");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading job items");
 }
 
 void job_items_free(struct job_item_row *items, int n)
@@ -216,9 +191,9 @@ void job_items_free(struct job_item_row *items, int n)
 int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int lease_ms,
 		      int64_t *job_id)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET lease_owner=?1, lease_until_ms=?2 + ?3, state=1,"
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=?1, lease_until_ms=?2 + ?3, state=1,"
 				   " started_ms=coalesce(started_ms, ?2), updated_ms=?2"
-				   " WHERE id=(SELECT id FROM jobs WHERE state IN (0, 1)"
+				   " WHERE id=(SELECT id FROM jobs WHERE state IN (" SQL_JOB_QUEUED ", " SQL_JOB_RUNNING ")"
 				   "   AND (lease_owner IS NULL OR lease_owner=?1 OR lease_until_ms < ?2)"
 				   "   ORDER BY id LIMIT 1) RETURNING id");
 	if (!st)
@@ -229,40 +204,40 @@ int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int
 	int rc = sqlite3_step(st);
 	*job_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "claiming a job");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "claiming a job");
 }
 
 int storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int64_t real_ms,
 		      int lease_ms)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET lease_until_ms=?3 + ?4, updated_ms=?3"
-				   " WHERE id=?1 AND lease_owner=?2 AND state IN (0, 1)");
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_until_ms=?3 + ?4, updated_ms=?3"
+				   " WHERE id=?1 AND lease_owner=?2 AND state IN (" SQL_JOB_QUEUED ", " SQL_JOB_RUNNING ")");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
 	sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, real_ms);
 	sqlite3_bind_int(st, 4, lease_ms);
-	if (exec_stmt(s, st, "renewing a lease") < 0)
+	if (sql_exec(s, st, "renewing a lease") < 0)
 		return -1;
 	return sqlite3_changes(s->db) == 1 ? 0 : 1;
 }
 
 int storage_job_release(struct storage *s, int64_t job_id, const char *owner)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET lease_owner=NULL, lease_until_ms=NULL"
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=NULL, lease_until_ms=NULL"
 				   " WHERE id=? AND lease_owner=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
 	sqlite3_bind_text(st, 2, owner, -1, SQLITE_STATIC);
-	return exec_stmt(s, st, "releasing a lease");
+	return sql_exec(s, st, "releasing a lease");
 }
 
 int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
 {
 	/* in key order: an index lookup, however many items the job has */
-	sqlite3_stmt *st = stmt(s, "SELECT object_id FROM job_items WHERE job_id=? AND outcome=0"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT object_id FROM job_items WHERE job_id=? AND outcome=" SQL_ITEM_PENDING
 				   " ORDER BY object_id LIMIT 1");
 	if (!st)
 		return -1;
@@ -270,45 +245,45 @@ int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
 	int rc = sqlite3_step(st);
 	*object_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading job items");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading job items");
 }
 
 int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
 			 int64_t real_ms)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?");
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, moved);
 	sqlite3_bind_int64(st, 2, job_id);
 	sqlite3_bind_int64(st, 3, object_id);
-	if (exec_stmt(s, st, "recording progress") < 0)
+	if (sql_exec(s, st, "recording progress") < 0)
 		return -1;
-	st = stmt(s, "UPDATE jobs SET events_done=events_done+?, updated_ms=? WHERE id=?");
+	st = sql_stmt(s, "UPDATE jobs SET events_done=events_done+?, updated_ms=? WHERE id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, moved);
 	sqlite3_bind_int64(st, 2, real_ms);
 	sqlite3_bind_int64(st, 3, job_id);
-	return exec_stmt(s, st, "recording progress");
+	return sql_exec(s, st, "recording progress");
 }
 
 int storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
 			    int64_t new_expires_at)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE job_items SET outcome=?, new_expires_at=? WHERE job_id=? AND object_id=?");
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE job_items SET outcome=?, new_expires_at=? WHERE job_id=? AND object_id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int(st, 1, outcome);
-	bind_opt(st, 2, new_expires_at);
+	sql_bind_opt(st, 2, new_expires_at);
 	sqlite3_bind_int64(st, 3, job_id);
 	sqlite3_bind_int64(st, 4, object_id);
-	return exec_stmt(s, st, "finishing a job item");
+	return sql_exec(s, st, "finishing a job item");
 }
 
 int storage_job_finish(struct storage *s, int64_t job_id, int state, int64_t now, int64_t real_ms)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE jobs SET state=?, finished_at=?, finished_ms=?,"
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET state=?, finished_at=?, finished_ms=?,"
 				   " started_ms=coalesce(started_ms, ?3), updated_ms=?3,"
 				   " lease_owner=NULL, lease_until_ms=NULL WHERE id=?");
 	if (!st)
@@ -317,46 +292,17 @@ int storage_job_finish(struct storage *s, int64_t job_id, int state, int64_t now
 	sqlite3_bind_int64(st, 2, now);
 	sqlite3_bind_int64(st, 3, real_ms);
 	sqlite3_bind_int64(st, 4, job_id);
-	return exec_stmt(s, st, "finishing a job");
+	return sql_exec(s, st, "finishing a job");
 }
 
 int storage_job_cancel_items(struct storage *s, int64_t job_id)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE objects SET ixd_state=2, restore_job=NULL WHERE id IN"
-				   " (SELECT object_id FROM job_items WHERE job_id=?1 AND outcome=0)"
-				   " AND restore_job=?1");
+	if (storage_job_release_objects(s, job_id) < 0)
+		return -1;
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE job_items SET outcome=" SQL_ITEM_CANCELLED
+				       " WHERE job_id=? AND outcome=" SQL_ITEM_PENDING);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
-	if (exec_stmt(s, st, "expiring cancelled items") < 0)
-		return -1;
-	st = stmt(s, "UPDATE job_items SET outcome=6 WHERE job_id=? AND outcome=0");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, job_id);
-	return exec_stmt(s, st, "cancelling job items");
-}
-
-int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
-{
-	sqlite3_stmt *st = stmt(s, "UPDATE objects SET ixd_state=1, last_restored_at=?, expires_at=?,"
-				   " expired_at=NULL, restore_job=NULL WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	bind_opt(st, 2, expires_at);
-	sqlite3_bind_int64(st, 3, object_id);
-	return exec_stmt(s, st, "completing a restore");
-}
-
-int storage_object_restore_job(struct storage *s, int64_t object_id, int64_t *job_id)
-{
-	sqlite3_stmt *st = stmt(s, "SELECT coalesce(restore_job, 0) FROM objects WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, object_id);
-	int rc = sqlite3_step(st);
-	*job_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "reading a restore job");
+	return sql_exec(s, st, "cancelling job items");
 }

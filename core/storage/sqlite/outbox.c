@@ -1,8 +1,8 @@
 /*
- * storage_mail.c — the mail outbox: completion mails are queued in the
- * transaction that ends their job and delivered later by a worker.
+ * outbox.c — the completion-mail outbox (see storage/outbox.h).
  */
 #include "kit.h"
+#include "storage/outbox.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +10,11 @@
 int storage_outbox_add(struct storage *s, int64_t job_id, const char *state, const char *recipients,
 		       const char *subject, const char *body, const char *error, int64_t now)
 {
-	sqlite3_stmt *st = stmt(s, "INSERT INTO outbox(job_id, state, recipients, subject, body,"
+	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO outbox(job_id, state, recipients, subject, body,"
 				   " last_error, next_attempt_at, created_at) VALUES(?,?,?,?,?,?,?,?)");
 	if (!st)
 		return -1;
-	bind_opt(st, 1, job_id);
+	sql_bind_opt(st, 1, job_id);
 	sqlite3_bind_text(st, 2, state, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, recipients, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, subject, -1, SQLITE_STATIC);
@@ -22,12 +22,12 @@ int storage_outbox_add(struct storage *s, int64_t job_id, const char *state, con
 	sqlite3_bind_text(st, 6, error, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 7, now);
 	sqlite3_bind_int64(st, 8, now);
-	return exec_stmt(s, st, "queueing a mail");
+	return sql_exec(s, st, "queueing a mail");
 }
 
 int storage_outbox_claim(struct storage *s, int64_t now, int claim_s, struct outbox_row *out)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE outbox SET state='sending', next_attempt_at=?1 + ?2"
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE outbox SET state='sending', next_attempt_at=?1 + ?2"
 				   " WHERE id=(SELECT id FROM outbox WHERE state IN ('queued', 'sending')"
 				   "   AND next_attempt_at <= ?1 ORDER BY next_attempt_at, id LIMIT 1)"
 				   " RETURNING id, job_id, state, recipients, subject, body, last_error,"
@@ -41,11 +41,11 @@ int storage_outbox_claim(struct storage *s, int64_t now, int claim_s, struct out
 		memset(out, 0, sizeof *out);
 		out->id = sqlite3_column_int64(st, 0);
 		out->job_id = sqlite3_column_int64(st, 1);
-		out->state = column_strdup(st, 2);
-		out->recipients = column_strdup(st, 3);
-		out->subject = column_strdup(st, 4);
-		out->body = column_strdup(st, 5);
-		out->last_error = column_strdup(st, 6);
+		out->state = sql_column_text(st, 2);
+		out->recipients = sql_column_text(st, 3);
+		out->subject = sql_column_text(st, 4);
+		out->body = sql_column_text(st, 5);
+		out->last_error = sql_column_text(st, 6);
 		out->attempts = sqlite3_column_int(st, 7);
 		out->next_attempt_at = sqlite3_column_int64(st, 8);
 		out->created_at = sqlite3_column_int64(st, 9);
@@ -56,14 +56,14 @@ int storage_outbox_claim(struct storage *s, int64_t now, int claim_s, struct out
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "claiming a mail");
+		return sql_fail(s, "claiming a mail");
 	return rc == SQLITE_ROW;
 }
 
 int storage_outbox_update(struct storage *s, int64_t id, const char *state, int attempts,
 			  int64_t next_attempt_at, const char *error, int64_t sent_at)
 {
-	sqlite3_stmt *st = stmt(s, "UPDATE outbox SET state=?, attempts=?, next_attempt_at=?,"
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE outbox SET state=?, attempts=?, next_attempt_at=?,"
 				   " last_error=?, sent_at=? WHERE id=?");
 	if (!st)
 		return -1;
@@ -71,9 +71,9 @@ int storage_outbox_update(struct storage *s, int64_t id, const char *state, int 
 	sqlite3_bind_int(st, 2, attempts);
 	sqlite3_bind_int64(st, 3, next_attempt_at);
 	sqlite3_bind_text(st, 4, error, -1, SQLITE_STATIC);
-	bind_opt(st, 5, sent_at);
+	sql_bind_opt(st, 5, sent_at);
 	sqlite3_bind_int64(st, 6, id);
-	return exec_stmt(s, st, "recording a mail attempt");
+	return sql_exec(s, st, "recording a mail attempt");
 }
 
 void outbox_row_free(struct outbox_row *r)

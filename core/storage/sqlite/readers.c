@@ -1,7 +1,6 @@
 /*
- * storage_readers.c — the queries behind segment filters, user profiles and
- * exports.  Every one of them reads hot events of available objects only:
- * an expired, restoring or purged object's data is invisible to readers.
+ * readers.c — the queries behind segment filters, profiles and exports
+ * (see storage/readers.h): hot events of available objects only.
  */
 #include "kit.h"
 
@@ -9,11 +8,12 @@
 #include <string.h>
 
 #include "base/text.h"
+#include "storage/readers.h"
 
 static int object_available(struct storage *s, int64_t object_id, bool *available)
 {
 	int64_t yes, unused;
-	int rc = query_pair(s, stmt(s, "SELECT ixd_state=1, 0 FROM objects WHERE id=?"), object_id, &yes,
+	int rc = sql_query_pair(s, sql_stmt(s, "SELECT ixd_state=" SQL_IXD_AVAILABLE ", 0 FROM objects WHERE id=?"), object_id, &yes,
 			    &unused, "checking an object");
 	*available = yes;
 	return rc;
@@ -31,10 +31,10 @@ int storage_event_users(struct storage *s, const struct event_match *m, int64_t 
 		return 0;
 	/* the object's events are one key range: this reads only them */
 	sqlite3_stmt *st = latest
-		? stmt(s, "SELECT user_id, max(ts) FROM events_hot WHERE object_id=?1 AND (?2 >> kind) & 1"
+		? sql_stmt(s, "SELECT user_id, max(ts) FROM events_hot WHERE object_id=?1 AND (?2 >> kind) & 1"
 			  " AND (?3=0 OR step_id=?3) AND (?4=0 OR variant_id=?4) AND (?5=0 OR alias_id=?5)"
 			  " GROUP BY user_id HAVING max(ts) >= ?6 AND max(ts) < ?7")
-		: stmt(s, "SELECT DISTINCT user_id, 0 FROM events_hot WHERE object_id=?1 AND (?2 >> kind) & 1"
+		: sql_stmt(s, "SELECT DISTINCT user_id, 0 FROM events_hot WHERE object_id=?1 AND (?2 >> kind) & 1"
 			  " AND (?3=0 OR step_id=?3) AND (?4=0 OR variant_id=?4) AND (?5=0 OR alias_id=?5)"
 			  " AND ts >= ?6 AND ts < ?7");
 	if (!st)
@@ -52,115 +52,23 @@ int storage_event_users(struct storage *s, const struct event_match *m, int64_t 
 		(*out)[(*n)++] = (struct user_time){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, "evaluating a filter");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "evaluating a filter");
 }
 
 int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT o.id FROM objects o JOIN object_tags ot ON ot.object_id=o.id"
-				   " JOIN tags t ON t.id=ot.tag_id WHERE t.name=? AND o.ixd_state=1 ORDER BY o.id");
+	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id FROM objects o JOIN object_tags ot ON ot.object_id=o.id"
+				   " JOIN tags t ON t.id=ot.tag_id WHERE t.name=? AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY o.id");
 	if (st)
 		sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
-	return collect_int64(s, st, ids, n, "finding a tag's objects");
-}
-
-/* Column names are from this fixed table, never from input. */
-static const char *const field_columns[UF__COUNT] = {
-	"hard_bounced", "marked_spam", "invalid_phone", "last_received_any", "last_received_email",
-	"last_received_push", "last_received_sms", "last_received_webhook", "last_received_whatsapp",
-	"last_engaged", "last_in_app_impression", "last_control_enrolled"};
-
-int storage_users_by_field(struct storage *s, int field, int64_t after, int64_t before,
-			   int64_t **ids, int *n)
-{
-	char sql[256];
-	if (field < 0 || field >= UF__COUNT)
-		return -1;
-	if (field <= UF_INVALID_PHONE)
-		snprintf(sql, sizeof sql, "SELECT id FROM users WHERE %s ORDER BY id", field_columns[field]);
-	else
-		snprintf(sql, sizeof sql, "SELECT id FROM users WHERE %s > 0 AND %s >= ?1 AND %s < ?2 ORDER BY id",
-			 field_columns[field], field_columns[field], field_columns[field]);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "preparing a user filter");
-	if (field > UF_INVALID_PHONE) {
-		sqlite3_bind_int64(st, 1, after);
-		sqlite3_bind_int64(st, 2, before);
-	}
-	int rc = collect_int64(s, st, ids, n, "evaluating a user filter");
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int storage_all_user_ids(struct storage *s, int64_t **ids, int *n)
-{
-	return collect_int64(s, stmt(s, "SELECT id FROM users ORDER BY id"), ids, n, "listing users");
-}
-
-#define USER_COLUMNS \
-	"id, external_id, email, phone, last_received_any, last_received_email," \
-	" last_received_push, last_received_sms, last_received_webhook, last_received_whatsapp," \
-	" last_engaged, last_in_app_impression, last_control_enrolled, hard_bounced, marked_spam," \
-	" invalid_phone FROM users"
-
-static int read_user(struct storage *s, sqlite3_stmt *st, struct user_row *u)
-{
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		memset(u, 0, sizeof *u);
-		u->id = sqlite3_column_int64(st, 0);
-		u->external_id = column_strdup(st, 1);
-		u->email = column_strdup(st, 2);
-		u->phone = column_strdup(st, 3);
-		int64_t *times[] = {&u->summary.last_received_any, &u->summary.last_received_email,
-				    &u->summary.last_received_push, &u->summary.last_received_sms,
-				    &u->summary.last_received_webhook, &u->summary.last_received_whatsapp,
-				    &u->summary.last_engaged, &u->summary.last_in_app_impression,
-				    &u->summary.last_control_enrolled};
-		for (int i = 0; i < 9; i++)
-			*times[i] = sqlite3_column_int64(st, 4 + i);
-		u->summary.hard_bounced = sqlite3_column_int(st, 13);
-		u->summary.marked_spam = sqlite3_column_int(st, 14);
-		u->summary.invalid_phone = sqlite3_column_int(st, 15);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "reading a user");
-	return rc == SQLITE_ROW;
-}
-
-int storage_user_find(struct storage *s, const char *external_id, struct user_row *out)
-{
-	sqlite3_stmt *st = stmt(s, "SELECT " USER_COLUMNS " WHERE external_id=?");
-	if (st)
-		sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
-	return read_user(s, st, out);
-}
-
-int storage_user_get(struct storage *s, int64_t id, struct user_row *out)
-{
-	sqlite3_stmt *st = stmt(s, "SELECT " USER_COLUMNS " WHERE id=?");
-	if (st)
-		sqlite3_bind_int64(st, 1, id);
-	return read_user(s, st, out);
-}
-
-void user_row_free(struct user_row *u)
-{
-	free(u->external_id);
-	free(u->email);
-	free(u->phone);
-	memset(u, 0, sizeof *u);
+	return sql_collect_ids(s, st, ids, n, "finding a tag's objects");
 }
 
 int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT o.id, o.kind, o.api_id, o.name FROM user_objects u"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id, o.kind, o.api_id, o.name FROM user_objects u"
 				   " JOIN objects o ON o.id=u.object_id"
-				   " WHERE u.user_id=? AND o.ixd_state=1 ORDER BY o.kind, o.name_fold, o.id");
+				   " WHERE u.user_id=? AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY o.kind, o.name_fold, o.id");
 	*out = NULL;
 	*n = 0;
 	if (!st)
@@ -170,10 +78,10 @@ int storage_user_available_objects(struct storage *s, int64_t user_id, struct ob
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = array_grow(*out, *n, &cap, sizeof **out);
 		(*out)[(*n)++] = (struct object_brief){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-						       column_strdup(st, 2), column_strdup(st, 3)};
+						       sql_column_text(st, 2), sql_column_text(st, 3)};
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, "finding a user's objects");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "finding a user's objects");
 }
 
 void object_briefs_free(struct object_brief *b, int n)
@@ -188,7 +96,7 @@ void object_briefs_free(struct object_brief *b, int n)
 int storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
 			       struct event **ev, int *n)
 {
-	sqlite3_stmt *st = stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
 				   " FROM events_hot WHERE object_id=? AND user_id=?");
 	*ev = NULL;
 	*n = 0;
@@ -199,10 +107,10 @@ int storage_user_object_events(struct storage *s, int64_t object_id, int64_t use
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*ev = array_grow(*ev, *n, &cap, sizeof **ev);
-		column_event(st, object_id, &(*ev)[(*n)++]);
+		sql_column_event(st, object_id, &(*ev)[(*n)++]);
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : fail(s, "reading a user's events");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading a user's events");
 }
 
 int storage_object_events_each(struct storage *s, int64_t object_id,
@@ -212,16 +120,16 @@ int storage_object_events_each(struct storage *s, int64_t object_id,
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
 				      " FROM events_hot WHERE object_id=?", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "reading an object's events");
+		return sql_fail(s, "reading an object's events");
 	sqlite3_bind_int64(st, 1, object_id);
 	int rc, stop = 0;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct event e;
-		column_event(st, object_id, &e);
+		sql_column_event(st, object_id, &e);
 		stop = fn(ctx, &e);
 	}
 	if (!stop && rc != SQLITE_DONE)
-		fail(s, "reading an object's events");
+		sql_fail(s, "reading an object's events");
 	sqlite3_finalize(st);
 	return stop < 0 || (!stop && rc != SQLITE_DONE) ? -1 : 0;
 }
@@ -229,8 +137,8 @@ int storage_object_events_each(struct storage *s, int64_t object_id,
 int storage_part_names(struct storage *s, bool step, int64_t id, char *api_id, size_t api_size,
 		       char *name, size_t name_size)
 {
-	sqlite3_stmt *st = step ? stmt(s, "SELECT api_id, name FROM steps WHERE id=?")
-				: stmt(s, "SELECT api_id, name FROM variants WHERE id=?");
+	sqlite3_stmt *st = step ? sql_stmt(s, "SELECT api_id, name FROM steps WHERE id=?")
+				: sql_stmt(s, "SELECT api_id, name FROM variants WHERE id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
@@ -238,14 +146,14 @@ int storage_part_names(struct storage *s, bool step, int64_t id, char *api_id, s
 	snprintf(api_id, api_size, "%s", rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "");
 	snprintf(name, name_size, "%s", rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 1) : "");
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : fail(s, "naming a step or variant");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "naming a step or variant");
 }
 
 int storage_segment_filters(struct storage *s, const char *key, struct stored_filter **f, int *n)
 {
 	*f = NULL;
 	*n = 0;
-	sqlite3_stmt *st = stmt(s, "SELECT id FROM segments WHERE api_id=?1 OR (name=?1 AND"
+	sqlite3_stmt *st = sql_stmt(s, "SELECT id FROM segments WHERE api_id=?1 OR (name=?1 AND"
 				   " (SELECT count(*) FROM segments WHERE name=?1)=1)");
 	if (!st)
 		return -1;
@@ -254,10 +162,10 @@ int storage_segment_filters(struct storage *s, const char *key, struct stored_fi
 	int64_t segment = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return fail(s, "finding a segment");
+		return sql_fail(s, "finding a segment");
 	if (!segment)
 		return 0;
-	st = stmt(s, "SELECT f.kind, coalesce(f.target_object_id, 0), coalesce(f.target_step_id, 0),"
+	st = sql_stmt(s, "SELECT f.kind, coalesce(f.target_object_id, 0), coalesce(f.target_step_id, 0),"
 		     " coalesce(f.target_variant_id, 0), coalesce(f.target_alias_id, 0), t.name"
 		     " FROM filters f LEFT JOIN tags t ON t.id=f.target_tag_id WHERE f.owner_segment_id=?"
 		     " ORDER BY f.id");
@@ -269,10 +177,10 @@ int storage_segment_filters(struct storage *s, const char *key, struct stored_fi
 		*f = array_grow(*f, *n, &cap, sizeof **f);
 		(*f)[(*n)++] = (struct stored_filter){
 			sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-			sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), column_strdup(st, 5)};
+			sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sql_column_text(st, 5)};
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 1 : fail(s, "reading a segment's filters");
+	return rc == SQLITE_DONE ? 1 : sql_fail(s, "reading a segment's filters");
 }
 
 void stored_filters_free(struct stored_filter *f, int n)

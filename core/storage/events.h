@@ -1,0 +1,43 @@
+/*
+ * storage/events — interaction events: adding them, and moving one
+ * object's events between the hot table and its packed cold chunks.
+ *
+ * A move batch reads, writes and deletes inside the caller's transaction,
+ * so a batch is all or nothing: a process killed between batches leaves
+ * every event in exactly one tier, and the per-object counts match.
+ */
+#ifndef THAW_STORAGE_EVENTS_H
+#define THAW_STORAGE_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/model.h"
+#include "storage/storage.h"
+
+/* Inserts one hot event; *inserted = false when it was already there. */
+int storage_event_insert_hot(struct storage *s, const struct event *e, bool *inserted);
+/*
+ * Adds events of one expired or restoring object to its cold chunks,
+ * skipping those already stored (hot or cold).  `ev` is sorted in place.
+ */
+int storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev,
+			      size_t n, int64_t *added);
+/* Records that a user has events of an object (either tier). */
+int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id);
+/* The same for many (user, object) pairs, best sorted. */
+int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n);
+
+/*
+ * One batch of a move, inside the caller's transaction: at most about
+ * max_rows events of the object go hot → cold (or back), the counts follow.
+ * *moved is what moved; 0 means nothing was left.
+ */
+int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved);
+int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved);
+
+/* Integrity counters for tests and `thaw check`: counted, not the cached counts. */
+int storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * kit.c — the helpers every SQLite storage file shares (see kit.h).
+ */
+#include "kit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/text.h"
+
+sqlite3_stmt *sql_stmt(struct storage *s, const char *sql)
+{
+	for (int i = 0; i < s->cached; i++) {
+		if (s->cache[i].sql == sql) {
+			sqlite3_stmt *hit = s->cache[i].stmt;
+			/* most recently used first: a loop over rows finds its
+			 * statement at once */
+			if (i > 0) {
+				memmove(&s->cache[1], &s->cache[0], (size_t)i * sizeof s->cache[0]);
+				s->cache[0].sql = sql;
+				s->cache[0].stmt = hit;
+			}
+			sqlite3_reset(hit);
+			sqlite3_clear_bindings(hit);
+			return hit;
+		}
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		sql_fail(s, "prepare");
+		return NULL;
+	}
+	/* sized for every statement in the program; were it ever full, the
+	 * least recently used goes */
+	if (s->cached == STMT_CACHE)
+		sqlite3_finalize(s->cache[--s->cached].stmt);
+	memmove(&s->cache[1], &s->cache[0], (size_t)s->cached * sizeof s->cache[0]);
+	s->cache[0].sql = sql;
+	s->cache[0].stmt = st;
+	s->cached++;
+	return st;
+}
+
+int sql_fail(struct storage *s, const char *context)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	const char *msg = sqlite3_errmsg(s->db);
+	if (code == SQLITE_FULL || code == SQLITE_IOERR_WRITE)
+		snprintf(s->error, sizeof s->error, "%s: %s (is the disk full?)", context, msg);
+	else if (code == SQLITE_READONLY || (code & 0xff) == SQLITE_READONLY)
+		snprintf(s->error, sizeof s->error, "%s: %s (the database is read-only here)", context, msg);
+	else
+		snprintf(s->error, sizeof s->error, "%s: %s", context, msg);
+	return -1;
+}
+
+int sql_exec(struct storage *s, sqlite3_stmt *st, const char *context)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sql_fail(s, context);
+		sqlite3_reset(st);
+		return -1;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
+int sql_exec_script(struct storage *s, const char *sql, const char *context)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(s->error, sizeof s->error, "%s: %s", context, msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+void sql_bind_opt(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v)
+		sqlite3_bind_int64(st, i, v);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+char *sql_column_text(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	return t ? strdup((const char *)t) : NULL;
+}
+
+int sql_collect_ids(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, const char *ctx)
+{
+	*ids = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ids = array_grow(*ids, *n, &cap, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, ctx);
+}
+
+int sql_query_pair(struct storage *s, sqlite3_stmt *st, int64_t object_id, int64_t *a, int64_t *b,
+		       const char *context)
+{
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	int rc = sqlite3_step(st);
+	*a = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*b = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, context);
+}
+
+void sql_column_event(sqlite3_stmt *st, int64_t object_id, struct event *e)
+{
+	e->object_id = object_id;
+	e->user_id = sqlite3_column_int64(st, 0);
+	e->ts = sqlite3_column_int64(st, 1);
+	e->kind = sqlite3_column_int(st, 2);
+	e->step_id = sqlite3_column_int64(st, 3);
+	e->variant_id = sqlite3_column_int64(st, 4);
+	e->alias_id = sqlite3_column_int64(st, 5);
+	e->label = sqlite3_column_int(st, 6);
+}
+
+void sql_bind_event(sqlite3_stmt *st, int first, const struct event *e)
+{
+	sqlite3_bind_int64(st, first, e->object_id);
+	sqlite3_bind_int64(st, first + 1, e->user_id);
+	sqlite3_bind_int64(st, first + 2, e->ts);
+	sqlite3_bind_int(st, first + 3, e->kind);
+	sqlite3_bind_int64(st, first + 4, e->step_id);
+	sqlite3_bind_int64(st, first + 5, e->variant_id);
+	sqlite3_bind_int64(st, first + 6, e->alias_id);
+	sqlite3_bind_int(st, first + 7, e->label);
+}
+
+int sql_query_id(struct storage *s, sqlite3_stmt *st, int64_t *id, int64_t *second,
+		    const char *context)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (second)
+		*second = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, context);
+}
+
+int sql_upsert_returning(struct storage *s, sqlite3_stmt *st, int64_t *id, const char *ctx)
+{
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : sql_fail(s, ctx);
+}
+
+int64_t sql_scalar_int(struct storage *s, sqlite3_stmt *st, bool *ok)
+{
+	if (!st) {
+		*ok = false;
+		return 0;
+	}
+	int rc = sqlite3_step(st);
+	int64_t v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc != SQLITE_ROW) {
+		sql_fail(s, "summarising the workspace");
+		*ok = false;
+	}
+	sqlite3_reset(st);
+	return v;
+}

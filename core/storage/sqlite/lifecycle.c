@@ -1,0 +1,136 @@
+/*
+ * lifecycle.c — every change of an object's IxD state (see
+ * storage/lifecycle.h) and the facts the retention policy reads.
+ */
+#include "kit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/text.h"
+#include "storage/lifecycle.h"
+
+int storage_policy_rows(struct storage *s, struct policy_row **rows, int *n)
+{
+	/* The protecting owner: the first active owner (active/idle object or
+	 * segment in use) of a specific-object filter naming the object. */
+	sqlite3_stmt *st = sql_stmt(s,
+		"SELECT o.id, o.status, o.ixd_state, o.stopped_at, o.last_restored_at, o.expires_at,"
+		" o.hot_events, o.cold_events, o.kept_by,"
+		" (SELECT CASE WHEN ow.id IS NOT NULL THEN"
+		"     CASE ow.kind WHEN 0 THEN 'campaign ' ELSE 'Canvas ' END || ow.name"
+		"   ELSE 'segment ' || sg.name END"
+		"  FROM filters f LEFT JOIN objects ow ON ow.id=f.owner_object_id"
+		"  LEFT JOIN segments sg ON sg.id=f.owner_segment_id"
+		"  WHERE f.target_object_id=o.id AND f.kind < 14"
+		"    AND (ow.status IN (1, 2) OR sg.in_use=1) ORDER BY f.id LIMIT 1)"
+		" FROM objects o ORDER BY o.id");
+	*rows = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*rows = array_grow(*rows, *n, &cap, sizeof **rows);
+		struct policy_row *r = &(*rows)[(*n)++];
+		r->id = sqlite3_column_int64(st, 0);
+		r->status = sqlite3_column_int(st, 1);
+		r->state = sqlite3_column_int(st, 2);
+		r->stopped_at = sqlite3_column_int64(st, 3);
+		r->last_restored_at = sqlite3_column_int64(st, 4);
+		r->expires_at = sqlite3_column_int64(st, 5);
+		r->hot_events = sqlite3_column_int64(st, 6);
+		r->cold_events = sqlite3_column_int64(st, 7);
+		r->stored_kept_by = sql_column_text(st, 8);
+		r->kept_by = sql_column_text(st, 9);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading retention facts");
+}
+
+void policy_rows_free(struct policy_row *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(rows[i].kept_by);
+		free(rows[i].stored_kept_by);
+	}
+	free(rows);
+}
+
+int storage_object_set_expiry(struct storage *s, int64_t id, int64_t expires_at, const char *kept_by)
+{
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET expires_at=?, kept_by=? WHERE id=?");
+	if (!st)
+		return -1;
+	sql_bind_opt(st, 1, expires_at);
+	sqlite3_bind_text(st, 2, kept_by, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, id);
+	return sql_exec(s, st, "saving an expiry date");
+}
+
+int storage_objects_unsettled(struct storage *s, int64_t **ids, int *n)
+{
+	return sql_collect_ids(s, sql_stmt(s, "SELECT id FROM objects WHERE ixd_state=" SQL_IXD_EXPIRED " AND hot_events>0"
+				      " ORDER BY id"), ids, n, "finding unsettled objects");
+}
+
+int storage_object_expire(struct storage *s, int64_t id, int64_t when)
+{
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", expired_at=?, kept_by=NULL,"
+				   " restore_job=NULL WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, when);
+	sqlite3_bind_int64(st, 2, id);
+	return sql_exec(s, st, "expiring an object");
+}
+
+int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
+{
+	if (hot == 0 && cold == 0)
+		return 0;
+	/* The first event of an object turns "no data" into "available". */
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET hot_events=hot_events+?1,"
+				   " cold_events=cold_events+?2,"
+				   " ixd_state=CASE WHEN ixd_state=" SQL_IXD_NONE " THEN " SQL_IXD_AVAILABLE " ELSE ixd_state END WHERE id=?3");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, hot);
+	sqlite3_bind_int64(st, 2, cold);
+	sqlite3_bind_int64(st, 3, object_id);
+	return sql_exec(s, st, "updating event counts");
+}
+
+int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
+{
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_AVAILABLE ", last_restored_at=?, expires_at=?,"
+				   " expired_at=NULL, restore_job=NULL WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sql_bind_opt(st, 2, expires_at);
+	sqlite3_bind_int64(st, 3, object_id);
+	return sql_exec(s, st, "completing a restore");
+}
+
+int storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id)
+{
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_RESTORING ", restore_job=?"
+				       " WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	sqlite3_bind_int64(st, 2, object_id);
+	return sql_exec(s, st, "holding an object for restore");
+}
+
+int storage_job_release_objects(struct storage *s, int64_t job_id)
+{
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", restore_job=NULL"
+				       " WHERE id IN (SELECT object_id FROM job_items WHERE job_id=?1"
+				       " AND outcome=" SQL_ITEM_PENDING ") AND restore_job=?1");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, job_id);
+	return sql_exec(s, st, "expiring cancelled items");
+}

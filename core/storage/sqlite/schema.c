@@ -1,0 +1,218 @@
+/*
+ * schema.c — the SQLite schema as numbered migrations, applied on open.
+ *
+ * Times are Unix seconds (UTC) unless a column ends in _ms (real
+ * milliseconds, for leases and rates).  events_hot has no foreign keys and
+ * no secondary index on purpose: with the object first in its key one
+ * object's events are contiguous, which is what makes moves run near a
+ * million rows a second.
+ */
+#include "kit.h"
+#include "storage/events.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Migration 3 indexes the users of cold chunks too, which SQL alone cannot. */
+static int backfill_user_objects(struct storage *s);
+
+struct migration {
+	const char *sql;
+	int (*then)(struct storage *s); /* a step SQL alone cannot do, or NULL */
+};
+
+static const struct migration migrations[] = {
+	/* 1: the whole first schema */
+	{"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+
+	"CREATE TABLE objects("
+	"  id INTEGER PRIMARY KEY,"
+	"  api_id TEXT NOT NULL UNIQUE,"
+	"  kind INTEGER NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  name_fold TEXT NOT NULL,"
+	"  status INTEGER NOT NULL,"
+	"  channels TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER, first_sent_at INTEGER, last_sent_at INTEGER, stopped_at INTEGER,"
+	"  ixd_state INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  expired_at INTEGER,"
+	"  last_restored_at INTEGER,"
+	"  kept_by TEXT,"
+	"  restore_job INTEGER,"
+	"  hot_events INTEGER NOT NULL DEFAULT 0,"
+	"  cold_events INTEGER NOT NULL DEFAULT 0,"
+	"  learned INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX objects_name ON objects(name_fold);"
+	"CREATE INDEX objects_state ON objects(ixd_state, expires_at);"
+
+	"CREATE TABLE steps(id INTEGER PRIMARY KEY,"
+	"  object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,"
+	"  api_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX steps_object ON steps(object_id);"
+	"CREATE TABLE variants(id INTEGER PRIMARY KEY,"
+	"  object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,"
+	"  api_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, is_control INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX variants_object ON variants(object_id);"
+	"CREATE TABLE aliases(id INTEGER PRIMARY KEY,"
+	"  object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,"
+	"  name TEXT NOT NULL, UNIQUE(object_id, name));"
+	"CREATE TABLE tags(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE object_tags("
+	"  object_id INTEGER NOT NULL REFERENCES objects(id) ON DELETE CASCADE,"
+	"  tag_id INTEGER NOT NULL REFERENCES tags(id),"
+	"  PRIMARY KEY(object_id, tag_id)) WITHOUT ROWID;"
+	"CREATE INDEX object_tags_tag ON object_tags(tag_id, object_id);"
+
+	"CREATE TABLE segments(id INTEGER PRIMARY KEY, api_id TEXT NOT NULL UNIQUE,"
+	"  name TEXT NOT NULL, in_use INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE filters(id INTEGER PRIMARY KEY,"
+	"  kind INTEGER NOT NULL,"
+	"  owner_object_id INTEGER REFERENCES objects(id) ON DELETE CASCADE,"
+	"  owner_segment_id INTEGER REFERENCES segments(id) ON DELETE CASCADE,"
+	"  target_object_id INTEGER REFERENCES objects(id),"
+	"  target_step_id INTEGER REFERENCES steps(id),"
+	"  target_variant_id INTEGER REFERENCES variants(id),"
+	"  target_alias_id INTEGER REFERENCES aliases(id),"
+	"  target_tag_id INTEGER REFERENCES tags(id),"
+	"  CHECK ((owner_object_id IS NULL) <> (owner_segment_id IS NULL)),"
+	"  CHECK ((target_object_id IS NULL) <> (target_tag_id IS NULL)));"
+	"CREATE INDEX filters_target ON filters(target_object_id);"
+	"CREATE INDEX filters_owner_object ON filters(owner_object_id);"
+	"CREATE INDEX filters_owner_segment ON filters(owner_segment_id);"
+
+	"CREATE TABLE users(id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE,"
+	"  email TEXT, phone TEXT,"
+	"  last_received_any INTEGER, last_received_email INTEGER, last_received_push INTEGER,"
+	"  last_received_sms INTEGER, last_received_webhook INTEGER, last_received_whatsapp INTEGER,"
+	"  last_engaged INTEGER, last_in_app_impression INTEGER, last_control_enrolled INTEGER,"
+	"  hard_bounced INTEGER NOT NULL DEFAULT 0, marked_spam INTEGER NOT NULL DEFAULT 0,"
+	"  invalid_phone INTEGER NOT NULL DEFAULT 0, learned INTEGER NOT NULL DEFAULT 0);"
+
+	"CREATE TABLE events_hot(object_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL, kind INTEGER NOT NULL, step_id INTEGER NOT NULL,"
+	"  variant_id INTEGER NOT NULL, alias_id INTEGER NOT NULL, label INTEGER NOT NULL,"
+	"  PRIMARY KEY(object_id, user_id, ts, kind, step_id, variant_id, alias_id, label)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE events_cold(object_id INTEGER NOT NULL, chunk INTEGER NOT NULL,"
+	"  n INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(object_id, chunk));"
+
+	"CREATE TABLE jobs(id INTEGER PRIMARY KEY,"
+	"  state INTEGER NOT NULL,"
+	"  requested_by TEXT NOT NULL, requested_from TEXT, request TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL, finished_at INTEGER,"
+	"  started_ms INTEGER, updated_ms INTEGER, finished_ms INTEGER,"
+	"  events_total INTEGER NOT NULL DEFAULT 0, events_done INTEGER NOT NULL DEFAULT 0,"
+	"  lease_owner TEXT, lease_until_ms INTEGER);"
+	"CREATE INDEX jobs_state ON jobs(state);"
+	"CREATE TABLE job_items(job_id INTEGER NOT NULL REFERENCES jobs(id),"
+	"  object_id INTEGER NOT NULL REFERENCES objects(id),"
+	"  outcome INTEGER NOT NULL, other_job INTEGER,"
+	"  events_total INTEGER NOT NULL DEFAULT 0, events_done INTEGER NOT NULL DEFAULT 0,"
+	"  new_expires_at INTEGER,"
+	"  PRIMARY KEY(job_id, object_id)) WITHOUT ROWID;"
+	"CREATE INDEX job_items_object ON job_items(object_id);"
+
+	"CREATE TABLE outbox(id INTEGER PRIMARY KEY,"
+	"  job_id INTEGER REFERENCES jobs(id),"
+	"  state TEXT NOT NULL,"
+	"  recipients TEXT NOT NULL, subject TEXT NOT NULL, body TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER,"
+	"  last_error TEXT, created_at INTEGER NOT NULL, sent_at INTEGER);"
+
+	"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL,"
+	"  operator TEXT NOT NULL, ssh_client TEXT, action TEXT NOT NULL,"
+	"  object_id INTEGER, job_id INTEGER, details TEXT);"
+	"CREATE INDEX audit_at ON audit(at);", NULL},
+
+	/* 2: the summary banner reads only this index, not 100,000 wide rows */
+	{"CREATE INDEX objects_summary ON objects(kind, ixd_state, expires_at, hot_events,"
+	 " cold_events, kept_by IS NOT NULL);", NULL},
+
+	/* 3: which objects each user has events for, in either tier, so a
+	 * profile or an export finds a user's objects without scanning every
+	 * event.  Readers still show only available objects. */
+	{"CREATE TABLE user_objects(user_id INTEGER NOT NULL, object_id INTEGER NOT NULL,"
+	 " PRIMARY KEY(user_id, object_id)) WITHOUT ROWID;"
+	 "INSERT OR IGNORE INTO user_objects SELECT DISTINCT user_id, object_id FROM events_hot;",
+	 backfill_user_objects},
+};
+
+#define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+_Static_assert(MIGRATION_COUNT == STORAGE_SCHEMA_VERSION, "one migration per schema version");
+
+/* Migration 3: the cold tier's users, decoded chunk by chunk. */
+static int backfill_user_objects(struct storage *s)
+{
+	sqlite3_stmt *read = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT object_id, n, data FROM events_cold", -1, &read, NULL) != SQLITE_OK)
+		return sql_fail(s, "reading cold events");
+	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
+	int rc;
+	while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+		int64_t object_id = sqlite3_column_int64(read, 0);
+		int n = coldpack_decode(sqlite3_column_blob(read, 2), (size_t)sqlite3_column_bytes(read, 2),
+					object_id, ev);
+		for (int i = 0; i < n; i++)
+			if ((i == 0 || ev[i].user_id != ev[i - 1].user_id) &&
+			    storage_user_object_add(s, ev[i].user_id, object_id) < 0) {
+				rc = SQLITE_ERROR;
+				break;
+			}
+		if (rc == SQLITE_ERROR)
+			break;
+	}
+	free(ev);
+	sqlite3_finalize(read);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "indexing cold events by user");
+}
+
+int storage_schema_version(struct storage *s)
+{
+	sqlite3_stmt *st = sql_stmt(s, "PRAGMA user_version");
+	if (!st || sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	int v = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+int sql_migrate(struct storage *s)
+{
+	int version = storage_schema_version(s);
+	if (version < 0)
+		return sql_fail(s, "reading the schema version");
+	if (version > MIGRATION_COUNT) {
+		snprintf(s->error, sizeof s->error,
+			 "%s was written by a newer thaw (schema %d; this thaw knows up to %d): "
+			 "upgrade thaw to use it",
+			 s->path, version, MIGRATION_COUNT);
+		return -1;
+	}
+	if (version < MIGRATION_COUNT && s->read_only) {
+		snprintf(s->error, sizeof s->error,
+			 "%s needs its schema upgraded (%d -> %d); open it once without --read-only",
+			 s->path, version, MIGRATION_COUNT);
+		return STORAGE_NEEDS_MIGRATION;
+	}
+	for (int v = version; v < MIGRATION_COUNT; v++) {
+		char pragma[64];
+		snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+		if (storage_begin(s) < 0)
+			return -1;
+		if (sql_exec_script(s, migrations[v].sql, "migrating the schema") < 0 ||
+		    (migrations[v].then && migrations[v].then(s) < 0) ||
+		    sql_exec_script(s, pragma, "recording the schema version") < 0) {
+			char keep[sizeof s->error];
+			memcpy(keep, s->error, sizeof keep);
+			storage_rollback(s);
+			memcpy(s->error, keep, sizeof keep);
+			return -1;
+		}
+		if (storage_commit(s) < 0)
+			return -1;
+	}
+	return 0;
+}
