@@ -133,3 +133,20 @@ void present_object_json(struct buf *out, const struct object_row *o, int64_t no
 			   (long long)o->restore_total);
 	buf_printf(out, ",\"learned\":%s}", o->learned ? "true" : "false");
 }
+
+int present_state_parse(const char *word)
+{
+	if (strcmp(word, "expiring") == 0)
+		return STATE_FILTER_EXPIRING;
+	if (strcmp(word, "kept") == 0)
+		return STATE_FILTER_KEPT;
+	return ixd_state_parse(word);
+}
+
+void present_puts(const char *s)
+{
+	struct buf b = {0};
+	text_sanitize_terminal(&b, s ? s : "");
+	fputs(b.data ? b.data : "", stdout);
+	buf_free(&b);
+}

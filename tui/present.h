@@ -1,7 +1,6 @@
 /*
- * present — how objects, states and numbers read for people.
- *
- * Shared by the command line and the console so both say the same thing:
+ * present — how objects, states and numbers read for people, shared by
+ * the command line and the console so both say the same thing:
  * "expires in 12 d", "kept: used by campaign X", "EXPIRED", "restoring 45%",
  * "deleted (legacy)", "—".
  */
@@ -11,9 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "storage/objects.h"
-
 #include "base/text.h"
+#include "storage/objects.h"
 
 /* The IxD column: state and expiry in a few words. */
 void present_expiry(const struct object_row *o, int64_t now, char *buf, size_t size);
@@ -24,6 +22,14 @@ void present_why(const struct object_row *o, int64_t now, int months, char *buf,
 /* How a filter's target reads: "" when its data is available, else why it
  * matches nobody ("names expired data: matches nobody until restored"). */
 const char *present_filter_target(int target_state);
+
+/* A state word of `list --state` and the filter's `state:` → an IxD state
+ * or STATE_FILTER_EXPIRING / _KEPT; -1 when unknown. */
+int present_state_parse(const char *word);
+
+/* Writes a string from the database to standard output, made safe for a
+ * terminal (control characters shown, never sent). */
+void present_puts(const char *s);
 
 /* 1234567 -> "1,234,567" */
 void present_count(int64_t n, char *buf, size_t size);

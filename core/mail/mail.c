@@ -120,7 +120,7 @@ static void recipients_for(const struct config *c, const char *requested_by, str
 	}
 }
 
-int mail_queue_job(struct storage *s, int64_t job_id, void *ctx)
+static int queue_job_mail(struct storage *s, int64_t job_id, void *ctx)
 {
 	const struct config *c = ctx;
 	if (!smtp_configured(c))
@@ -149,6 +149,11 @@ int mail_queue_job(struct storage *s, int64_t job_id, void *ctx)
 	job_items_free(items, n);
 	job_row_free(&j);
 	return rc;
+}
+
+struct job_end_hook mail_job_end_hook(const struct config *c)
+{
+	return (struct job_end_hook){queue_job_mail, (void *)c};
 }
 
 /* ---- formatting ---- */

@@ -1,7 +1,7 @@
 /*
  * mail — the restore completion e-mail (SPEC §5).
  *
- * mail_queue_job() writes the mail of a job that has just ended into the
+ * mail_job_end_hook() writes the mail of a job that has just ended into the
  * outbox, inside the transaction that ends the job, so a job never ends
  * without its mail and a mail never exists for a job that did not end.
  * mail_deliver_due() sends what is due: a temporary failure (no connection,
@@ -25,10 +25,12 @@
 
 #include "base/text.h"
 #include "config/config.h"
+#include "storage/jobs.h"
 #include "storage/storage.h"
 
-/* The job_end hook of restore.h: ctx is the const struct config *. */
-int mail_queue_job(struct storage *s, int64_t job_id, void *ctx);
+/* The hook that queues a job's completion mail as the job ends: what every
+ * caller of restore_request, restore_job_step and restore_cancel passes. */
+struct job_end_hook mail_job_end_hook(const struct config *c);
 
 struct mail_delivery {
 	int sent, retried, failed;

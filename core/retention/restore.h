@@ -22,16 +22,8 @@
 
 #include "base/diag.h"
 #include "base/model.h"
+#include "storage/jobs.h"
 #include "storage/storage.h"
-
-/*
- * Called inside the transaction that ends a job (done or cancelled), so
- * whatever it records (the completion mail) commits with the ending.
- */
-struct job_end_hook {
-	int (*fn)(struct storage *s, int64_t job_id, void *ctx);
-	void *ctx;
-};
 
 struct restore_request {
 	const char *const *objects; /* api ids or exact names */
@@ -72,7 +64,8 @@ enum step_result restore_job_step(struct storage *s, int64_t job_id, const struc
 /*
  * Cancels a job between batches: pending items end "cancelled" and their
  * objects expired again (rows already moved back are settled to cold by the
- * caller or the next sweep).  Returns 1 if the job had already ended.
+ * caller or the next sweep).  Returns 0 when cancelled, 1 if the job had
+ * already ended, 2 if there is no such job, -1 on a storage error.
  */
 int restore_cancel(struct storage *s, int64_t job_id, const struct actor *actor, int64_t now,
 		   struct job_end_hook on_end);

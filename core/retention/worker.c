@@ -130,7 +130,7 @@ static int run_job(struct worker *w, int64_t job_id)
 	struct step_options so = {.owner = w->owner, .lease_ms = c->worker.lease_seconds * 1000,
 				  .batch_rows = c->worker.batch_rows,
 				  .months = c->policy.expire_after_months, .actor = w->o->actor,
-				  .on_end = {mail_queue_job, (void *)c}};
+				  .on_end = mail_job_end_hook(c)};
 	say(w, "job %" PRId64 ": started", job_id);
 	int64_t total = 0;
 	while (!stopping(w)) {

@@ -34,6 +34,16 @@ struct job_item_row {
 	int64_t new_expires_at;
 };
 
+/*
+ * Called inside the transaction that ends a job (done or cancelled), so
+ * whatever it records (e.g. the completion mail,
+ * mail/mail.h) commits with the ending.
+ */
+struct job_end_hook {
+	int (*fn)(struct storage *s, int64_t job_id, void *ctx);
+	void *ctx;
+};
+
 int storage_job_create(struct storage *s, const char *by, const char *from, const char *request,
 		       int64_t now, int64_t *job_id);
 /* A pending item also holds its object for the job (storage/lifecycle.h). */

@@ -15,23 +15,6 @@
 #include "storage/objects.h"
 #include "storage/setup.h"
 
-static void print_sanitized(const char *s)
-{
-	struct buf b = {0};
-	text_sanitize_terminal(&b, s ? s : "");
-	fputs(b.data ? b.data : "", stdout);
-	buf_free(&b);
-}
-
-static int parse_state(const char *s)
-{
-	if (strcmp(s, "expiring") == 0)
-		return STATE_FILTER_EXPIRING;
-	if (strcmp(s, "kept") == 0)
-		return STATE_FILTER_KEPT;
-	return ixd_state_parse(s);
-}
-
 static void print_table(const struct object_list *l, int64_t now)
 {
 	printf("%-14s %-8s %-8s %-18s %12s %12s  %s\n", "API_ID", "KIND", "STATUS", "IXD", "HOT", "COLD",
@@ -45,14 +28,14 @@ static void print_table(const struct object_list *l, int64_t now)
 			snprintf(expiry, sizeof expiry, "kept");
 		present_count(o->hot_events, hot, sizeof hot);
 		present_count(o->cold_events, cold, sizeof cold);
-		print_sanitized(o->api_id);
+		present_puts(o->api_id);
 		int pad = 14 - (int)strlen(o->api_id);
 		printf("%*s %-8s %-8s %-18s %12s %12s  ", pad > 0 ? pad : 0, "",
 		       object_kind_name(o->kind), object_status_name(o->status), expiry, hot, cold);
-		print_sanitized(o->name);
+		present_puts(o->name);
 		if (o->tags && *o->tags) {
 			printf(" [");
-			print_sanitized(o->tags);
+			present_puts(o->tags);
 			printf("]");
 		}
 		printf("\n");
@@ -118,7 +101,7 @@ int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 		return cli_usage(self, "--kind must be campaign or canvas, not '%s'", kind);
 	if (status && (q.status = object_status_parse(status)) < 0)
 		return cli_usage(self, "--status must be draft, active, idle, stopped or archived, not '%s'", status);
-	if (state && (q.state = parse_state(state)) < 0)
+	if (state && (q.state = present_state_parse(state)) < 0)
 		return cli_usage(self, "--state must be available, expiring, kept, expired, restoring, purged or none, not '%s'", state);
 	if (sort && (q.sort = object_sort_parse(sort)) < 0)
 		return cli_usage(self, "--sort must be name, kind, status, last_sent, state, expires, hot, cold or tags, not '%s'", sort);
@@ -157,10 +140,10 @@ static void show_items(const char *title, const struct named_item *items, int n,
 	printf("%s:\n", title);
 	for (int i = 0; i < n; i++) {
 		printf("  ");
-		print_sanitized(items[i].name);
+		present_puts(items[i].name);
 		if (items[i].api_id && *items[i].api_id) {
 			printf("  (");
-			print_sanitized(items[i].api_id);
+			present_puts(items[i].api_id);
 			printf(")");
 		}
 		if (variants && items[i].flag)
@@ -179,7 +162,7 @@ static void show_refs(const struct object_detail *d)
 		int kind = atoi(r->extra);
 		const char *owner_kind = strchr(r->extra, ':') + 1;
 		printf("  %-26s by %s ", filter_kind_name(kind), owner_kind);
-		print_sanitized(r->name);
+		present_puts(r->name);
 		printf("  %s\n", r->flag ? "(active: protects it)" : "(owner not active: does not protect)");
 	}
 }
@@ -193,8 +176,8 @@ static void show_filters(const struct object_detail *d)
 		const struct named_item *f = &d->filters[i];
 		const char *stale = present_filter_target(f->flag);
 		printf("  %-26s ", filter_kind_name(atoi(f->extra)));
-		print_sanitized(f->flag < 0 ? "tag " : "");
-		print_sanitized(f->api_id);
+		present_puts(f->flag < 0 ? "tag " : "");
+		present_puts(f->api_id);
 		printf("%s%s\n", *stale ? "  !! " : "", stale);
 	}
 }
@@ -210,7 +193,7 @@ static void show_restores(struct storage *s, int64_t id)
 		char when[32];
 		present_date(jobs[i].finished_at ? jobs[i].finished_at : jobs[i].created_at, when, sizeof when);
 		printf("  job %lld  %-9s %s  by ", (long long)jobs[i].id, job_state_name(jobs[i].state), when);
-		print_sanitized(jobs[i].requested_by);
+		present_puts(jobs[i].requested_by);
 		printf("\n");
 	}
 	job_rows_free(jobs, n);
@@ -230,14 +213,14 @@ static void show_text(struct storage *s, const struct cli *c, const struct objec
 		printf("!! Interaction data deleted under the previous retention policy (nothing sent for 25 months\n"
 		       "!! and no active retargeting use). It cannot be restored or used in new filters.\n\n");
 	}
-	print_sanitized(o->name);
+	present_puts(o->name);
 	printf("\n  api id      ");
-	print_sanitized(o->api_id);
+	present_puts(o->api_id);
 	printf("\n  kind        %s\n  status      %s\n  IxD         %s (%s)\n",
 	       object_kind_name(o->kind), object_status_name(o->status), ixd_state_name(o->state), expiry);
 	present_why(o, now, months, why, sizeof why);
 	printf("  why         ");
-	print_sanitized(why);
+	present_puts(why);
 	present_date(o->created_at, dates[0], sizeof dates[0]);
 	present_date(o->first_sent_at, dates[1], sizeof dates[1]);
 	present_date(o->last_sent_at, dates[2], sizeof dates[2]);
@@ -246,9 +229,9 @@ static void show_text(struct storage *s, const struct cli *c, const struct objec
 	       dates[0], dates[1], dates[2], dates[3]);
 	present_date(o->last_restored_at, dates[0], sizeof dates[0]);
 	printf("  restored    %s\n  tags        ", dates[0]);
-	print_sanitized(o->tags && *o->tags ? o->tags : "—");
+	present_puts(o->tags && *o->tags ? o->tags : "—");
 	printf("\n  channels    ");
-	print_sanitized(o->channels && *o->channels ? o->channels : "—");
+	present_puts(o->channels && *o->channels ? o->channels : "—");
 	present_count(o->hot_events, hot, sizeof hot);
 	present_count(o->cold_events, cold, sizeof cold);
 	printf("\n  events      %s hot, %s cold\n", hot, cold);
@@ -315,7 +298,7 @@ int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv
 	present_count(w.cold_events, cold, sizeof cold);
 	present_count(w.users, users, sizeof users);
 	printf("Workspace ");
-	print_sanitized(storage_path(s));
+	present_puts(storage_path(s));
 	printf("\n  %lld objects (%lld campaigns, %lld Canvases), %s users\n"
 	       "  interaction data: %lld available, %lld expired, %lld restoring, %lld purged, %lld none\n"
 	       "  %lld expire within %d days, %lld kept by a retargeting filter\n"

@@ -32,14 +32,6 @@ static void json_str(struct buf *b, const char *key, const char *value)
 		buf_adds(b, "null");
 }
 
-static void put_sanitized(const char *s)
-{
-	struct buf b = {0};
-	text_sanitize_terminal(&b, s ? s : "");
-	fputs(b.data ? b.data : "", stdout);
-	buf_free(&b);
-}
-
 /* ---- sweep ---- */
 
 int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
@@ -88,9 +80,9 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 				   (long long)(obj.hot_events + obj.cold_events));
 		} else {
 			printf("%s ", dry_run ? "would expire" : "expired");
-			put_sanitized(obj.api_id);
+			present_puts(obj.api_id);
 			printf(" (due %s, %lld events)  ", due, (long long)(obj.hot_events + obj.cold_events));
-			put_sanitized(obj.name);
+			present_puts(obj.name);
 			printf("\n");
 		}
 		object_row_free(&obj);
@@ -196,20 +188,20 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 	if (j->state == JOB_RUNNING && eta > 0)
 		printf(", ETA %llds", (long long)eta);
 	printf("\n          %s by ", when);
-	put_sanitized(j->requested_by);
+	present_puts(j->requested_by);
 	if (j->requested_from) {
 		printf(" from ");
-		put_sanitized(j->requested_from);
+		present_puts(j->requested_from);
 	}
 	printf(": ");
-	put_sanitized(j->request);
+	present_puts(j->request);
 	if (!j->mail_state && j->state > JOB_RUNNING && !mail_enabled)
 		printf("\n          mail: disabled (smtp.url is not set)");
 	if (j->mail_state) {
 		printf("\n          mail: %s", j->mail_state);
 		if (j->mail_error) {
 			printf(" (");
-			put_sanitized(j->mail_error);
+			present_puts(j->mail_error);
 			printf(")");
 		}
 	}
@@ -225,7 +217,7 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 		char count[32], exp[16];
 		present_count(it->outcome == ITEM_PENDING ? it->events_done : it->events_total, count, sizeof count);
 		printf("          - ");
-		put_sanitized(it->api_id);
+		present_puts(it->api_id);
 		printf(" %-8s ", object_kind_name(it->kind));
 		if (it->outcome == ITEM_RESTORED) {
 			present_date(it->new_expires_at, exp, sizeof exp);
@@ -240,7 +232,7 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 			printf("skipped: %s", item_outcome_name(it->outcome));
 		}
 		printf("  ");
-		put_sanitized(it->name);
+		present_puts(it->name);
 		printf("\n");
 	}
 	job_items_free(items, n);
@@ -366,7 +358,7 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 	}
 	struct restore_request r = {.objects = (const char *const *)pos, .object_count = npos,
 				    .tag = tag, .actor = c->actor, .now = cli_now(c),
-				    .on_end = {mail_queue_job, &c->config}};
+				    .on_end = mail_job_end_hook(&c->config)};
 	struct diag d = {0};
 	int64_t job_id;
 	if (restore_request(s, &r, &job_id, &d) < 0) {
@@ -406,7 +398,7 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 	if (rc || (rc = cli_open(c, true, &s)) != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
 	int result = restore_cancel(s, id, &c->actor, cli_now(c),
-				    (struct job_end_hook){mail_queue_job, &c->config});
+				    mail_job_end_hook(&c->config));
 	if (result < 0)
 		rc = cli_fail("cancel: %s", storage_error(s));
 	else if (result == 2)
@@ -488,19 +480,19 @@ int cmd_audit(struct cli *c, const struct command *self, int argc, char **argv)
 			buf_addc(&b, '}');
 		} else {
 			printf("%s  ", when);
-			put_sanitized(a->operator_name);
+			present_puts(a->operator_name);
 			if (a->ssh_client) {
 				printf("@");
-				put_sanitized(a->ssh_client);
+				present_puts(a->ssh_client);
 			}
 			printf("  %-16s ", a->action);
 			if (a->object_api_id) {
-				put_sanitized(a->object_api_id);
+				present_puts(a->object_api_id);
 				printf(" ");
 			}
 			if (a->job_id)
 				printf("job %lld ", (long long)a->job_id);
-			put_sanitized(a->details);
+			present_puts(a->details);
 			printf("\n");
 		}
 	}

@@ -142,7 +142,7 @@ static void do_restore(struct console *c)
 {
 	struct restore_request r = {.object_ids = c->confirm_ids, .object_id_count = c->confirm_count,
 				    .actor = c->o->actor, .now = console_now(c),
-				    .on_end = {mail_queue_job, (void *)c->o->config}};
+				    .on_end = mail_job_end_hook(c->o->config)};
 	struct diag d = {0};
 	int64_t job;
 	if (restore_request(c->s, &r, &job, &d) < 0) {
@@ -160,7 +160,7 @@ static void do_restore(struct console *c)
 static void do_cancel(struct console *c)
 {
 	int rc = restore_cancel(c->s, c->confirm_job, &c->o->actor, console_now(c),
-				(struct job_end_hook){mail_queue_job, (void *)c->o->config});
+				mail_job_end_hook(c->o->config));
 	if (rc < 0)
 		console_flash(c, ST_ERROR, "cancel: %s", storage_error(c->s));
 	else if (rc > 0)

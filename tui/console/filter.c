@@ -4,16 +4,8 @@
 #include <string.h>
 
 #include "base/model.h"
+#include "present.h"
 #include "storage/objects.h"
-
-static int parse_state_word(const char *s)
-{
-	if (strcmp(s, "expiring") == 0)
-		return STATE_FILTER_EXPIRING;
-	if (strcmp(s, "kept") == 0)
-		return STATE_FILTER_KEPT;
-	return ixd_state_parse(s);
-}
 
 static bool parse_term(struct filter *f, char *word)
 {
@@ -40,7 +32,7 @@ static bool parse_term(struct filter *f, char *word)
 	} fields[] = {
 		{"tag", TERM_TAG, NULL, NULL},
 		{"status", TERM_STATUS, object_status_parse, "draft, active, idle, stopped, archived"},
-		{"state", TERM_STATE, parse_state_word, "available, expiring, kept, expired, restoring, purged, none"},
+		{"state", TERM_STATE, present_state_parse, "available, expiring, kept, expired, restoring, purged, none"},
 		{"kind", TERM_KIND, object_kind_parse, "campaign, canvas"},
 	};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
