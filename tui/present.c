@@ -150,3 +150,13 @@ void present_puts(const char *s)
 	fputs(b.data ? b.data : "", stdout);
 	buf_free(&b);
 }
+
+void present_count_short(int64_t n, char *buf, size_t size)
+{
+	if (n < 10000)
+		snprintf(buf, size, "%lld", (long long)n);
+	else if (n < 1000000)
+		snprintf(buf, size, "%lldk", (long long)(n / 1000));
+	else
+		snprintf(buf, size, "%.1fM", (double)n / 1e6);
+}

@@ -34,6 +34,9 @@ void present_puts(const char *s);
 /* 1234567 -> "1,234,567" */
 void present_count(int64_t n, char *buf, size_t size);
 
+/* 1234 -> "1234", 12345 -> "12k", 1234567 -> "1.2M": for narrow columns */
+void present_count_short(int64_t n, char *buf, size_t size);
+
 /* A date, or "—" for 0. */
 void present_date(int64_t t, char *buf, size_t size);
 

@@ -1,3 +1,7 @@
+/*
+ * console.c — the loop: keys in, reloads when due, one frame out (see
+ * console.h); the embedded worker thread.
+ */
 #include "console/console.h"
 
 #include <errno.h>
@@ -10,6 +14,7 @@
 
 #include "base/model.h"
 #include "base/text.h"
+#include "console/dialog.h"
 #include "console/view.h"
 #include "present.h"
 #include "retention/worker.h"
@@ -20,54 +25,9 @@
 #define MIN_ROWS 24
 #define MIN_COLS 80
 #define PROGRESS_MS 100 /* repaint progress at most ten times a second */
-#define LIST_FIRST_ROW 4 /* title, banner, tabs, column headers, then rows */
-#define CHROME_ROWS 5    /* those four, and the status line */
 
 static const struct view_ops *const views[VIEW__COUNT] = {&list_view, &detail_view, &jobs_view,
 							  &user_view, &audit_view};
-
-int64_t console_now(const struct console *c)
-{
-	return clock_now(c->o->clock);
-}
-
-void console_flash(struct console *c, int style, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->flash, sizeof c->flash, fmt, ap);
-	va_end(ap);
-	c->flash_style = style;
-	c->flash_until = clock_mono_ms() + (style == ST_ERROR ? 8000 : 4000);
-	c->dirty = true;
-}
-
-void console_reload_soon(struct console *c)
-{
-	c->next_refresh = 0;
-	c->dirty = true;
-}
-
-const struct object_row *console_cursor_row(const struct console *c)
-{
-	int64_t i = c->cursor - c->page_offset;
-	return i >= 0 && i < c->page.count ? &c->page.rows[i] : NULL;
-}
-
-int console_state_style(const struct object_row *o, int64_t now, int soon_days)
-{
-	switch (o->state) {
-	case IXD_EXPIRED: return ST_EXPIRED;
-	case IXD_RESTORING: return ST_RESTORING;
-	case IXD_PURGED: return ST_PURGED;
-	case IXD_NONE: return ST_NONE;
-	}
-	if (o->kept_by)
-		return ST_KEPT;
-	if (o->expires_at && o->expires_at < now + (int64_t)soon_days * 86400)
-		return ST_EXPIRING;
-	return ST_AVAILABLE;
-}
 
 /* ---- the embedded worker ---- */
 
@@ -140,7 +100,7 @@ static void notice_finished_jobs(struct console *c)
 		for (int k = 0; k < c->active_job_count; k++)
 			if (c->active_jobs[k] == j->id) {
 				char done[32];
-				format_count(j->events_done, done, sizeof done);
+				present_count_short(j->events_done, done, sizeof done);
 				if (j->state == JOB_DONE)
 					console_flash(c, ST_INFO, "Restore job %lld finished: %s events back; the data is"
 						      " available again", (long long)j->id, done);
@@ -176,9 +136,11 @@ static void reload(struct console *c)
 	if (storage_summary(c->s, console_now(c), c->o->config->policy.expiring_soon_days, &c->summary) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 	notice_finished_jobs(c);
-	struct object_query all = {.kind = c->tab, .status = -1, .state = -1};
-	storage_count_objects(c->s, &all, &c->total);
-	views[c->view]->reload(c);
+	const struct view_ops *v = views[c->view];
+	if (c->entering && v->enter)
+		v->enter(c, c->view_state[c->view]);
+	c->entering = false;
+	v->reload(c, c->view_state[c->view]);
 	check_worker(c);
 	int interval = c->jobs_active ? PROGRESS_MS * 5 : c->o->config->console.refresh_ms;
 	c->next_refresh = now + interval;
@@ -258,10 +220,10 @@ static void draw(struct console *c)
 	} else {
 		draw_title(c);
 		draw_banner(c);
-		views[c->view]->draw(c, 2, sc->rows - 3);
+		views[c->view]->draw(c, c->view_state[c->view], 2, sc->rows - 3);
 		if (c->mode == MODE_HELP)
 			help_draw(c, 2, sc->rows - 3);
-		if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT)
+		if (c->mode == MODE_DIALOG)
 			dialog_draw(c);
 		draw_status(c);
 	}
@@ -281,7 +243,7 @@ static void global_action(struct console *c, int action)
 	switch (action) {
 	case ACT_QUIT:
 		if (c->view != VIEW_LIST)
-			c->view = VIEW_LIST, console_reload_soon(c);
+			console_show(c, VIEW_LIST);
 		else
 			c->running = false;
 		break;
@@ -293,110 +255,59 @@ static void global_action(struct console *c, int action)
 		console_reload_soon(c);
 		break;
 	case ACT_JOBS:
-		c->view = VIEW_JOBS;
-		console_reload_soon(c);
+		console_show(c, VIEW_JOBS);
 		break;
 	case ACT_AUDIT:
-		c->view = VIEW_AUDIT;
-		c->text_scroll = 0;
-		console_reload_soon(c);
+		console_show(c, VIEW_AUDIT);
 		break;
 	case ACT_USER:
-		c->prompt_input[0] = '\0';
-		c->mode = MODE_USER_PROMPT;
+		dialog_open_user_prompt(c);
 		break;
 	case ACT_BACK:
-		if (c->view != VIEW_LIST) {
-			c->view = VIEW_LIST;
-			console_reload_soon(c);
-		}
+		if (c->view != VIEW_LIST)
+			console_show(c, VIEW_LIST);
 		break;
 	default:
 		break;
 	}
 }
 
-/* The filter line edits text; other keys behave as usual once it closes. */
-static void filter_key(struct console *c, int key)
-{
-	size_t len = strlen(c->filter_input);
-	if (key == K_ENTER) {
-		c->mode = MODE_NORMAL;
-	} else if (key == K_ESC) {
-		c->filter_input[0] = '\0';
-		c->mode = MODE_NORMAL;
-	} else if (key == K_BACKSPACE) {
-		while (len > 0 && (c->filter_input[len - 1] & 0xC0) == 0x80)
-			len--; /* a whole UTF-8 character */
-		if (len > 0)
-			c->filter_input[len - 1] = '\0';
-	} else if (key == K_TAB) {
-		filter_complete_tag(c->filter_input, sizeof c->filter_input, c->tags, c->tag_count, false);
-	} else if (key >= ' ' && key < 0x110000 && key != 0x7F) {
-		char mb[8];
-		mbstate_t st = {0};
-		size_t n = wcrtomb(mb, (wchar_t)key, &st);
-		if (n != (size_t)-1 && len + n < sizeof c->filter_input) {
-			memcpy(c->filter_input + len, mb, n);
-			c->filter_input[len + n] = '\0';
-		}
-	} else {
-		return;
-	}
-	filter_parse(&c->filter, c->filter_input);
-	c->cursor = c->page_offset = 0;
-	/* the one query run per keystroke: only the list, at once; the
-	 * summary and jobs follow at the next timed refresh */
-	list_view.reload(c);
-}
-
-/* Mouse (console.mouse): the wheel moves, a click puts the cursor on a
- * row, a double click opens it. */
+/* Mouse (console.mouse): the wheel moves, a click goes to the view. */
 static void handle_mouse(struct console *c)
 {
 	int y, x;
 	int what = screen_mouse(&c->screen, &y, &x);
+	const struct view_ops *v = views[c->view];
+	void *state = c->view_state[c->view];
 	if (c->mode != MODE_NORMAL)
 		return;
 	if (what == MOUSE_WHEEL_UP || what == MOUSE_WHEEL_DOWN) {
 		for (int i = 0; i < 3; i++)
-			views[c->view]->handle(c, what == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
-		return;
+			v->handle(c, state, what == MOUSE_WHEEL_UP ? ACT_UP : ACT_DOWN);
+	} else if ((what == MOUSE_CLICK || what == MOUSE_DOUBLE_CLICK) && v->click) {
+		v->click(c, state, y, what == MOUSE_DOUBLE_CLICK);
 	}
-	if (c->view != VIEW_LIST || (what != MOUSE_CLICK && what != MOUSE_DOUBLE_CLICK))
-		return;
-	int64_t row = c->page_offset + (y - LIST_FIRST_ROW);
-	if (y < LIST_FIRST_ROW || row >= c->page_offset + c->page.count)
-		return;
-	c->cursor = row;
-	if (what == MOUSE_DOUBLE_CLICK)
-		views[c->view]->handle(c, ACT_OPEN);
-}
-
-/* The terminal's size decides how many rows a page of the list holds. */
-static void fit_screen(struct console *c)
-{
-	screen_resized(&c->screen);
-	c->list_height = c->screen.rows > CHROME_ROWS ? c->screen.rows - CHROME_ROWS : 1;
 }
 
 static void handle_key(struct console *c, int key)
 {
 	if (key == K_RESIZE) {
-		fit_screen(c);
+		screen_resized(&c->screen);
 		console_reload_soon(c);
 		return;
 	}
 	c->dirty = true;
+	const struct view_ops *v = views[c->view];
+	void *state = c->view_state[c->view];
 	if (key == K_MOUSE) {
 		handle_mouse(c);
 		return;
 	}
-	if (c->mode == MODE_FILTER) {
-		filter_key(c, key);
+	if (c->mode == MODE_EDIT && v->edit_key) {
+		v->edit_key(c, state, key);
 		return;
 	}
-	if (c->mode == MODE_CONFIRM || c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT) {
+	if (c->mode == MODE_DIALOG) {
 		dialog_key(c, key);
 		return;
 	}
@@ -411,7 +322,7 @@ static void handle_key(struct console *c, int key)
 			c->running = false;
 		return;
 	}
-	if (action >= 0 && !views[c->view]->handle(c, action))
+	if (action >= 0 && !v->handle(c, state, action))
 		global_action(c, action);
 }
 
@@ -473,6 +384,22 @@ static bool load_theme(struct console *c)
 	return true;
 }
 
+static void views_start(struct console *c)
+{
+	for (int v = 0; v < VIEW__COUNT; v++)
+		if (!(c->view_state[v] = calloc(1, views[v]->state_size)))
+			abort();
+}
+
+static void views_stop(struct console *c)
+{
+	for (int v = 0; v < VIEW__COUNT; v++) {
+		if (views[v]->done)
+			views[v]->done(c->view_state[v]);
+		free(c->view_state[v]);
+	}
+}
+
 int console_run(const struct console_options *o)
 {
 	struct console *c = calloc(1, sizeof *c);
@@ -480,7 +407,6 @@ int console_run(const struct console_options *o)
 		abort();
 	c->o = o;
 	c->started_ms = clock_mono_ms();
-	c->tab = -1;
 	const char *trace = getenv("THAW_CONSOLE_TRACE");
 	if (trace && *trace && (c->trace = fopen(trace, "a")))
 		setvbuf(c->trace, NULL, _IOLBF, 0);
@@ -506,29 +432,21 @@ int console_run(const struct console_options *o)
 		free(c);
 		return 1;
 	}
-	fit_screen(c);
+	views_start(c);
 	start_worker(c);
 	c->running = true;
 	reload(c);
 	run_loop(c);
 	stop_worker(c);
 	screen_stop(&c->screen);
+	dialog_close(c);
+	views_stop(c);
 	storage_close(c->s);
-	object_list_free(&c->page);
-	object_row_free(&c->detail);
-	object_detail_free(&c->detail_parts);
-	job_rows_free(c->detail_restores, c->detail_restore_count);
-	job_rows_free(c->jobs, c->job_count);
-	job_items_free(c->job_items, c->job_item_count);
 	selection_free(&c->selection);
 	for (int i = 0; i < c->tag_count; i++)
 		free(c->tags[i]);
 	free(c->tags);
 	free(c->active_jobs);
-	free(c->confirm_ids);
-	for (int i = 0; i < c->text_count; i++)
-		free(c->text_lines[i]);
-	free(c->text_lines);
 	if (c->trace)
 		fclose(c->trace);
 	free(c);

@@ -1,19 +1,55 @@
 /*
- * dialog.c — what opens over a view: the restore and cancel confirmations,
- * the restore-by-tag prompt, and the help overlay.
+ * dialog.c — the confirmations and prompts (see dialog.h).
  */
+#include "console/dialog.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail/mail.h"
 #include "base/model.h"
 #include "base/text.h"
-#include "console/view.h"
+#include "console/filter.h"
+#include "mail/mail.h"
 #include "present.h"
 #include "retention/restore.h"
 #include "storage/objects.h"
 #include "storage/users.h"
+
+enum dialog_kind { DIALOG_RESTORE, DIALOG_CANCEL_JOB, DIALOG_TAG_PROMPT, DIALOG_USER_PROMPT };
+
+struct dialog {
+	enum dialog_kind kind;
+	int focus; /* confirmations: 0 = Cancel (the default), 1 = confirm */
+	struct selection_summary summary; /* restore: what it would touch */
+	int64_t *ids;  /* restore: the objects */
+	int count;
+	char tag[128]; /* restore: the tag it was asked by, or "" */
+	int64_t job;   /* cancel: the job */
+	char input[128]; /* prompts: what was typed */
+};
+
+static struct dialog *open_dialog(struct console *c, enum dialog_kind kind)
+{
+	dialog_close(c);
+	struct dialog *d = calloc(1, sizeof *d);
+	if (!d)
+		abort();
+	d->kind = kind;
+	c->dialog = d;
+	c->mode = MODE_DIALOG;
+	return d;
+}
+
+void dialog_close(struct console *c)
+{
+	if (c->dialog)
+		free(c->dialog->ids);
+	free(c->dialog);
+	c->dialog = NULL;
+	if (c->mode == MODE_DIALOG)
+		c->mode = MODE_NORMAL;
+}
 
 /* A box in the middle of the screen; returns its top row and left column. */
 static void box(struct console *c, int height, int width, int *top, int *left)
@@ -35,47 +71,65 @@ static void dialog_text(struct console *c, int y, int x, int width, int style, c
 	buf_free(&safe);
 }
 
-void console_confirm_restore(struct console *c, int64_t *ids, int n, const char *tag)
+void dialog_open_restore(struct console *c, int64_t *ids, int n, const char *tag)
 {
-	free(c->confirm_ids);
-	c->confirm_ids = ids;
-	c->confirm_count = n;
-	snprintf(c->confirm_tag, sizeof c->confirm_tag, "%s", tag ? tag : "");
-	if (storage_selection_summary(c->s, ids, n, &c->confirm) < 0) {
+	struct selection_summary summary;
+	if (storage_selection_summary(c->s, ids, n, &summary) < 0) {
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
+		free(ids);
 		return;
 	}
-	if (c->confirm.restorable == 0) {
+	if (summary.restorable == 0) {
 		console_flash(c, ST_WARNING, "Nothing to restore: %lld not expired, %lld already restoring,"
-			      " %lld deleted (legacy), %lld without data", (long long)c->confirm.not_expired,
-			      (long long)c->confirm.busy, (long long)c->confirm.purged, (long long)c->confirm.no_data);
+			      " %lld deleted (legacy), %lld without data", (long long)summary.not_expired,
+			      (long long)summary.busy, (long long)summary.purged, (long long)summary.no_data);
+		free(ids);
 		return;
 	}
-	c->confirm_kind = CONFIRM_RESTORE;
-	c->confirm_focus = 0; /* Cancel has the focus */
-	c->mode = MODE_CONFIRM;
+	struct dialog *d = open_dialog(c, DIALOG_RESTORE);
+	d->summary = summary;
+	d->ids = ids;
+	d->count = n;
+	snprintf(d->tag, sizeof d->tag, "%s", tag ? tag : "");
+}
+
+void dialog_open_cancel_job(struct console *c, int64_t job_id)
+{
+	open_dialog(c, DIALOG_CANCEL_JOB)->job = job_id;
+}
+
+void dialog_open_tag_prompt(struct console *c)
+{
+	open_dialog(c, DIALOG_TAG_PROMPT);
+}
+
+void dialog_open_user_prompt(struct console *c)
+{
+	open_dialog(c, DIALOG_USER_PROMPT);
 }
 
 static void draw_buttons(struct console *c, int y, int left, int width, const char *yes)
 {
+	int focus = c->dialog->focus;
 	char no_label[32], yes_label[64];
-	snprintf(no_label, sizeof no_label, c->confirm_focus == 0 ? "[> Cancel <]" : "[  Cancel  ]");
-	snprintf(yes_label, sizeof yes_label, c->confirm_focus == 1 ? "[> %s <]" : "[  %s  ]", yes);
+	snprintf(no_label, sizeof no_label, focus == 0 ? "[> Cancel <]" : "[  Cancel  ]");
+	snprintf(yes_label, sizeof yes_label, focus == 1 ? "[> %s <]" : "[  %s  ]", yes);
 	int x = left + width - screen_width(no_label) - screen_width(yes_label) - 4;
-	x += screen_text(&c->screen, y, x, 20, c->confirm_focus == 0 ? ST_FOCUS : ST_DIALOG, false, no_label) + 2;
-	screen_text(&c->screen, y, x, 30, c->confirm_focus == 1 ? ST_FOCUS : ST_DIALOG, false, yes_label);
+	x += screen_text(&c->screen, y, x, 20, focus == 0 ? ST_FOCUS : ST_DIALOG, false, no_label) + 2;
+	screen_text(&c->screen, y, x, 30, focus == 1 ? ST_FOCUS : ST_DIALOG, false, yes_label);
 }
 
 static void draw_restore_confirm(struct console *c)
 {
-	const struct selection_summary *s = &c->confirm;
+	const struct dialog *d = c->dialog;
+	const struct selection_summary *s = &d->summary;
 	int width = 72, top, left;
 	box(c, 14, width, &top, &left);
 	char line[256], events[32];
 	present_count(s->events, events, sizeof events);
 	int y = top + 1, x = left + 2, w = width - 4;
-	if (c->confirm_tag[0])
-		snprintf(line, sizeof line, " Restore interaction data tagged '%s'", c->confirm_tag);
+	if (d->tag[0])
+		snprintf(line, sizeof line, " Restore interaction data tagged '%s'", d->tag);
 	else
 		snprintf(line, sizeof line, " Restore interaction data");
 	dialog_text(c, y++, x, w, ST_LABEL, line);
@@ -109,165 +163,157 @@ static void draw_cancel_confirm(struct console *c)
 	int width = 60, top, left;
 	box(c, 7, width, &top, &left);
 	char line[128];
-	snprintf(line, sizeof line, " Cancel restore job %lld?", (long long)c->confirm_job);
+	snprintf(line, sizeof line, " Cancel restore job %lld?", (long long)c->dialog->job);
 	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, line);
 	dialog_text(c, top + 3, left + 2, width - 4, ST_DIALOG, "Objects not yet restored stay expired.");
 	draw_buttons(c, top + 5, left, width, "Cancel the job");
 }
 
-static void draw_tag_prompt(struct console *c)
+static void draw_prompt(struct console *c)
 {
+	const struct dialog *d = c->dialog;
+	bool user = d->kind == DIALOG_USER_PROMPT;
 	int width = 60, top, left;
 	box(c, 6, width, &top, &left);
-	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, c->mode == MODE_USER_PROMPT
-		    ? " Look up a user by external id:" : " Restore every expired object with the tag:");
+	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL,
+		    user ? " Look up a user by external id:" : " Restore every expired object with the tag:");
 	char line[160];
-	snprintf(line, sizeof line, "> %s_", c->prompt_input);
+	snprintf(line, sizeof line, "> %s_", d->input);
 	dialog_text(c, top + 3, left + 2, width - 4, ST_FOCUS, line);
-	dialog_text(c, top + 4, left + 2, width - 4, ST_DIALOG, c->mode == MODE_USER_PROMPT
-		    ? "Enter looks it up, Esc cancels" : "Tab completes, Enter continues, Esc cancels");
+	dialog_text(c, top + 4, left + 2, width - 4, ST_DIALOG,
+		    user ? "Enter looks it up, Esc cancels" : "Tab completes, Enter continues, Esc cancels");
 }
 
 void dialog_draw(struct console *c)
 {
-	if (c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT)
-		draw_tag_prompt(c);
-	else if (c->confirm_kind == CONFIRM_RESTORE)
-		draw_restore_confirm(c);
-	else
-		draw_cancel_confirm(c);
+	switch (c->dialog->kind) {
+	case DIALOG_RESTORE: draw_restore_confirm(c); break;
+	case DIALOG_CANCEL_JOB: draw_cancel_confirm(c); break;
+	case DIALOG_TAG_PROMPT:
+	case DIALOG_USER_PROMPT: draw_prompt(c); break;
+	}
 }
 
 static void do_restore(struct console *c)
 {
-	struct restore_request r = {.object_ids = c->confirm_ids, .object_id_count = c->confirm_count,
+	const struct dialog *d = c->dialog;
+	struct restore_request r = {.object_ids = d->ids, .object_id_count = d->count,
 				    .actor = c->o->actor, .now = console_now(c),
 				    .on_end = mail_job_end_hook(c->o->config)};
-	struct diag d = {0};
+	struct diag problems = {0};
 	int64_t job;
-	if (restore_request(c->s, &r, &job, &d) < 0) {
+	if (restore_request(c->s, &r, &job, &problems) < 0) {
 		char first[300];
-		diag_first(&d, first, sizeof first);
-		console_flash(c, ST_ERROR, "restore not requested: %s", d.count ? first : storage_error(c->s));
+		diag_first(&problems, first, sizeof first);
+		console_flash(c, ST_ERROR, "restore not requested: %s",
+			      problems.count ? first : storage_error(c->s));
 	} else {
 		console_flash(c, ST_INFO, "Restore job %lld queued: %lld objects (J shows progress)", (long long)job,
-			      (long long)c->confirm.restorable);
+			      (long long)d->summary.restorable);
 		selection_clear(&c->selection);
 	}
-	diag_clear(&d);
+	diag_clear(&problems);
 }
 
 static void do_cancel(struct console *c)
 {
-	int rc = restore_cancel(c->s, c->confirm_job, &c->o->actor, console_now(c),
+	int64_t job = c->dialog->job;
+	int rc = restore_cancel(c->s, job, &c->o->actor, console_now(c),
 				mail_job_end_hook(c->o->config));
 	if (rc < 0)
 		console_flash(c, ST_ERROR, "cancel: %s", storage_error(c->s));
 	else if (rc > 0)
-		console_flash(c, ST_WARNING, "job %lld had already ended", (long long)c->confirm_job);
+		console_flash(c, ST_WARNING, "job %lld had already ended", (long long)job);
 	else
-		console_flash(c, ST_INFO, "Job %lld cancelled; its unfinished objects stay expired", (long long)c->confirm_job);
+		console_flash(c, ST_INFO, "Job %lld cancelled; its unfinished objects stay expired", (long long)job);
 }
 
-static void open_user(struct console *c)
+static void show_user(struct console *c, const char *external_id)
 {
 	struct user_row u;
-	int found = storage_user_find(c->s, c->prompt_input, &u);
-	c->mode = MODE_NORMAL;
+	int found = storage_user_find(c->s, external_id, &u);
 	if (found <= 0) {
-		console_flash(c, ST_WARNING, "No user '%s'", c->prompt_input);
+		console_flash(c, ST_WARNING, "No user '%s'", external_id);
 		return;
 	}
-	c->user_id = u.id;
+	console_show_user(c, u.id);
 	user_row_free(&u);
-	c->text_scroll = 0;
-	c->view = VIEW_USER;
-	console_reload_soon(c);
 }
 
-static void tag_prompt_key(struct console *c, int key)
+static void restore_tagged(struct console *c, const char *tag)
 {
-	size_t len = strlen(c->prompt_input);
+	struct object_query q = {.kind = -1, .status = -1, .state = IXD_EXPIRED, .tag = tag};
+	int64_t *ids;
+	int n;
+	if (storage_list_ids(c->s, &q, &ids, &n) < 0)
+		return;
+	if (n == 0) {
+		free(ids);
+		console_flash(c, ST_WARNING, "No expired object carries the tag '%s'", tag);
+		return;
+	}
+	dialog_open_restore(c, ids, n, tag);
+}
+
+/* The one-line prompts: Enter acts on what was typed, Esc closes. */
+static void prompt_key(struct console *c, int key)
+{
+	struct dialog *d = c->dialog;
+	bool user = d->kind == DIALOG_USER_PROMPT;
+	size_t len = strlen(d->input);
+	char input[sizeof d->input];
 	if (key == K_ESC) {
-		c->mode = MODE_NORMAL;
-	} else if (key == K_ENTER && len && c->mode == MODE_USER_PROMPT) {
-		open_user(c);
-	} else if (key == K_TAB && c->mode == MODE_USER_PROMPT) {
-		return;
-	} else if (key == K_TAB) {
-		filter_complete_tag(c->prompt_input, sizeof c->prompt_input, c->tags, c->tag_count, true);
-	} else if (key == K_BACKSPACE && len) {
-		c->prompt_input[len - 1] = '\0';
+		dialog_close(c);
 	} else if (key == K_ENTER && len) {
-		struct object_query q = {.kind = -1, .status = -1, .state = IXD_EXPIRED, .tag = c->prompt_input};
-		int64_t *ids;
-		int n;
-		c->mode = MODE_NORMAL;
-		if (storage_list_ids(c->s, &q, &ids, &n) < 0)
-			return;
-		if (n == 0) {
-			free(ids);
-			console_flash(c, ST_WARNING, "No expired object carries the tag '%s'", c->prompt_input);
-			return;
-		}
-		console_confirm_restore(c, ids, n, c->prompt_input);
-	} else if (key > ' ' && key < 0x7F && len + 1 < sizeof c->prompt_input) {
-		c->prompt_input[len] = (char)key;
-		c->prompt_input[len + 1] = '\0';
+		memcpy(input, d->input, sizeof input);
+		dialog_close(c);
+		if (user)
+			show_user(c, input);
+		else
+			restore_tagged(c, input);
+	} else if (key == K_TAB && !user) {
+		filter_complete_tag(d->input, sizeof d->input, c->tags, c->tag_count, true);
+	} else if (key == K_BACKSPACE && len) {
+		d->input[len - 1] = '\0';
+	} else if (key > ' ' && key < 0x7F && len + 1 < sizeof d->input) {
+		d->input[len] = (char)key;
+		d->input[len + 1] = '\0';
 	}
 }
 
-void dialog_key(struct console *c, int key)
+/* The confirmations: Cancel has the focus until the operator moves it. */
+static void confirm_key(struct console *c, int key)
 {
-	if (c->mode == MODE_TAG_PROMPT || c->mode == MODE_USER_PROMPT) {
-		tag_prompt_key(c, key);
-		return;
-	}
+	struct dialog *d = c->dialog;
 	switch (key) {
 	case K_TAB: case K_LEFT: case K_RIGHT: case K_BTAB:
-		c->confirm_focus = !c->confirm_focus;
+		d->focus = !d->focus;
 		return;
 	case K_ESC: case 'n': case 'N':
-		c->mode = MODE_NORMAL;
+		dialog_close(c);
 		return;
 	case 'y': case 'Y':
-		c->confirm_focus = 1;
+		d->focus = 1;
 		/* fall through */
 	case K_ENTER:
-		c->mode = MODE_NORMAL;
-		if (c->confirm_focus == 1) {
-			if (c->confirm_kind == CONFIRM_RESTORE)
+		if (d->focus == 1) {
+			if (d->kind == DIALOG_RESTORE)
 				do_restore(c);
 			else
 				do_cancel(c);
 			console_reload_soon(c);
 		}
+		dialog_close(c);
 		return;
 	default:
 		return;
 	}
 }
 
-void help_draw(struct console *c, int top, int height)
+void dialog_key(struct console *c, int key)
 {
-	struct screen *sc = &c->screen;
-	int width = sc->cols - 4, left = 2;
-	for (int y = 0; y < height; y++)
-		screen_fill(sc, top + y, left, width, ST_DIALOG);
-	screen_text(sc, top, left + 1, width - 2, ST_LABEL, false,
-		    "Keys (live bindings; change them in config.yaml console.keys). Esc closes.");
-	/* one column when it fits, else two */
-	int rows = height - 3, columns = ACT__COUNT <= rows ? 1 : 2;
-	int per_column = (ACT__COUNT + columns - 1) / columns, col_width = (width - 2) / columns;
-	for (int a = 0; a < ACT__COUNT; a++) {
-		int col = a / per_column, row = a % per_column;
-		if (row >= rows)
-			continue;
-		char keys[64], line[256];
-		keymap_keys_text(&c->keys, a, keys, sizeof keys);
-		snprintf(line, sizeof line, "%-11s %s", keys, columns == 1 ? action_help(a) : action_name(a));
-		screen_text(sc, top + 2 + row, left + 1 + col * col_width, col_width - 1, ST_DIALOG, false, line);
-	}
-	screen_text(sc, top + height - 1, left + 1, width - 2, ST_DIM, false,
-		    "Filter: words match names; tag:x status:x state:x kind:x; !negates; Tab completes tags.");
+	if (c->dialog->kind == DIALOG_TAG_PROMPT || c->dialog->kind == DIALOG_USER_PROMPT)
+		prompt_key(c, key);
+	else
+		confirm_key(c, key);
 }

@@ -12,6 +12,7 @@
 
 #include "base/model.h"
 #include "base/text.h"
+#include "console/dialog.h"
 #include "console/view.h"
 #include "present.h"
 #include "readers/profile.h"
@@ -19,22 +20,45 @@
 #include "storage/objects.h"
 #include "storage/setup.h"
 
-static void detail_reload(struct console *c)
+struct detail {
+	struct object_row row;
+	struct object_detail parts;
+	struct job_row *restores;
+	int restore_count;
+	int scroll;
+};
+
+static void detail_done(void *state)
 {
-	int64_t id = c->detail.id;
+	struct detail *d = state;
+	object_row_free(&d->row);
+	object_detail_free(&d->parts);
+	job_rows_free(d->restores, d->restore_count);
+	d->restores = NULL;
+	d->restore_count = 0;
+}
+
+static void detail_enter(struct console *c, void *state)
+{
+	(void)c;
+	((struct detail *)state)->scroll = 0;
+}
+
+static void detail_reload(struct console *c, void *state)
+{
+	struct detail *d = state;
+	int64_t id = c->shown_object;
 	struct object_row row;
 	int found = storage_object_get(c->s, id, &row);
 	if (found <= 0) {
 		console_flash(c, ST_WARNING, "that object is gone");
-		c->view = VIEW_LIST;
+		console_show(c, VIEW_LIST);
 		return;
 	}
-	object_row_free(&c->detail);
-	c->detail = row;
-	object_detail_free(&c->detail_parts);
-	storage_object_detail(c->s, id, &c->detail_parts);
-	job_rows_free(c->detail_restores, c->detail_restore_count);
-	storage_object_restores(c->s, id, &c->detail_restores, &c->detail_restore_count);
+	detail_done(d);
+	d->row = row;
+	storage_object_detail(c->s, id, &d->parts);
+	storage_object_restores(c->s, id, &d->restores, &d->restore_count);
 }
 
 /* Lines are built first, then the visible part is drawn, so scrolling is
@@ -62,9 +86,8 @@ static void add(struct lines *l, int style, const char *fmt, ...)
 	l->style[l->count++] = style;
 }
 
-static void banner(struct console *c, struct lines *l)
+static void banner(struct console *c, const struct object_row *o, struct lines *l)
 {
-	const struct object_row *o = &c->detail;
 	char date[16], keys[32];
 	keymap_keys_text(&c->keys, ACT_RESTORE, keys, sizeof keys);
 	if (o->state == IXD_EXPIRED) {
@@ -92,13 +115,13 @@ static void parts(struct lines *l, const char *title, const struct named_item *i
 		    items[i].api_id, items[i].api_id[0] ? ")" : "", variants && items[i].flag ? "  [control group]" : "");
 }
 
-static void build(struct console *c, struct lines *l)
+static void build(struct console *c, const struct detail *dt, struct lines *l)
 {
-	const struct object_row *o = &c->detail;
+	const struct object_row *o = &dt->row;
 	int64_t now = console_now(c);
 	int months = c->o->config->policy.expire_after_months;
 	char expiry[256], why[512], d[5][16], hot[32], cold[32];
-	banner(c, l);
+	banner(c, o, l);
 	add(l, ST_LABEL, "%s", o->name);
 	present_expiry(o, now, expiry, sizeof expiry);
 	present_why(o, now, months, why, sizeof why);
@@ -119,44 +142,45 @@ static void build(struct console *c, struct lines *l)
 	add(l, ST_NORMAL, "  events       %s hot, %s cold", hot, cold);
 	add(l, ST_NORMAL, "  tags         %s", o->tags && *o->tags ? o->tags : "—");
 	add(l, ST_NORMAL, "  channels     %s", o->channels && *o->channels ? o->channels : "—");
-	parts(l, "Steps", c->detail_parts.steps, c->detail_parts.step_count, false);
-	parts(l, "Variants", c->detail_parts.variants, c->detail_parts.variant_count, true);
-	parts(l, "Link aliases", c->detail_parts.aliases, c->detail_parts.alias_count, false);
-	if (c->detail_parts.ref_count)
+	parts(l, "Steps", dt->parts.steps, dt->parts.step_count, false);
+	parts(l, "Variants", dt->parts.variants, dt->parts.variant_count, true);
+	parts(l, "Link aliases", dt->parts.aliases, dt->parts.alias_count, false);
+	if (dt->parts.ref_count)
 		add(l, ST_LABEL, "Retargeting filters naming it");
-	for (int i = 0; i < c->detail_parts.ref_count; i++) {
-		const struct named_item *r = &c->detail_parts.refs[i];
+	for (int i = 0; i < dt->parts.ref_count; i++) {
+		const struct named_item *r = &dt->parts.refs[i];
 		add(l, r->flag ? ST_KEPT : ST_DIM, "  %-26s by %s %s  %s", filter_kind_name(atoi(r->extra)),
 		    strchr(r->extra, ':') + 1, r->name, r->flag ? "(active: keeps it)" : "(owner not active)");
 	}
-	if (c->detail_parts.filter_count)
+	if (dt->parts.filter_count)
 		add(l, ST_LABEL, "Its retargeting filters");
-	for (int i = 0; i < c->detail_parts.filter_count; i++) {
-		const struct named_item *f = &c->detail_parts.filters[i];
+	for (int i = 0; i < dt->parts.filter_count; i++) {
+		const struct named_item *f = &dt->parts.filters[i];
 		const char *stale = present_filter_target(f->flag);
 		add(l, *stale ? ST_WARNING : ST_NORMAL, "  %-26s %s%s%s%s", filter_kind_name(atoi(f->extra)),
 		    f->flag < 0 ? "tag " : "", f->api_id, *stale ? "  ! " : "", stale);
 	}
-	if (c->detail_restore_count)
+	if (dt->restore_count)
 		add(l, ST_LABEL, "Restore history");
-	for (int i = 0; i < c->detail_restore_count; i++) {
-		const struct job_row *j = &c->detail_restores[i];
+	for (int i = 0; i < dt->restore_count; i++) {
+		const struct job_row *j = &dt->restores[i];
 		present_date(j->finished_at ? j->finished_at : j->created_at, d[0], sizeof d[0]);
 		add(l, ST_NORMAL, "  job %lld  %-9s %s  by %s", (long long)j->id, job_state_name(j->state), d[0],
 		    j->requested_by);
 	}
 }
 
-static void detail_draw(struct console *c, int top, int height)
+static void detail_draw(struct console *c, void *state, int top, int height)
 {
+	struct detail *d = state;
 	struct lines *l = calloc(1, sizeof *l); /* 40 KiB: not on the stack */
 	if (!l)
 		return;
-	build(c, l);
-	if (c->detail_scroll > l->count - height)
-		c->detail_scroll = l->count - height > 0 ? l->count - height : 0;
-	for (int i = 0; i < height && c->detail_scroll + i < l->count; i++) {
-		int k = c->detail_scroll + i;
+	build(c, d, l);
+	if (d->scroll > l->count - height)
+		d->scroll = l->count - height > 0 ? l->count - height : 0;
+	for (int i = 0; i < height && d->scroll + i < l->count; i++) {
+		int k = d->scroll + i;
 		screen_text(&c->screen, top + i, 0, c->screen.cols, l->style[k], true, l->text[k]);
 	}
 	free(l);
@@ -164,11 +188,11 @@ static void detail_draw(struct console *c, int top, int height)
 
 /* Writes the recipients CSV beside the workspace's working directory as
  * API_ID-recipients.csv (0600: personal data), whole or not at all. */
-static void export_csv(struct console *c)
+static void export_csv(struct console *c, const struct object_row *o)
 {
 	char path[600], tmp[620], err[256];
 	struct buf name = {0};
-	for (const char *p = c->detail.api_id; *p; p++) /* a file name, not a path */
+	for (const char *p = o->api_id; *p; p++) /* a file name, not a path */
 		buf_addc(&name, (*p == '/' || *p < ' ') ? '_' : *p);
 	snprintf(path, sizeof path, "%s-recipients.csv", name.data ? name.data : "object");
 	snprintf(tmp, sizeof tmp, "%s.partial", path);
@@ -180,7 +204,7 @@ static void export_csv(struct console *c)
 		return;
 	}
 	int64_t rows;
-	int rc = profile_object_csv(c->s, &c->detail, fp, &rows, err, sizeof err);
+	int rc = profile_object_csv(c->s, o, fp, &rows, err, sizeof err);
 	bool written = fclose(fp) == 0;
 	if (rc < 0 || !written || rename(tmp, path) < 0) {
 		unlink(tmp);
@@ -190,26 +214,25 @@ static void export_csv(struct console *c)
 	console_flash(c, ST_INFO, "%lld recipients written to %s", (long long)rows, path);
 }
 
-static bool detail_handle(struct console *c, int action)
+static bool detail_handle(struct console *c, void *state, int action)
 {
+	struct detail *d = state;
 	switch (action) {
-	case ACT_UP: if (c->detail_scroll > 0) c->detail_scroll--; return true;
-	case ACT_DOWN: c->detail_scroll++; return true;
-	case ACT_PAGE_UP: c->detail_scroll = c->detail_scroll > 10 ? c->detail_scroll - 10 : 0; return true;
-	case ACT_PAGE_DOWN: c->detail_scroll += 10; return true;
-	case ACT_HOME: c->detail_scroll = 0; return true;
+	case ACT_UP: if (d->scroll > 0) d->scroll--; return true;
+	case ACT_DOWN: d->scroll++; return true;
+	case ACT_PAGE_UP: d->scroll = d->scroll > 10 ? d->scroll - 10 : 0; return true;
+	case ACT_PAGE_DOWN: d->scroll += 10; return true;
+	case ACT_HOME: d->scroll = 0; return true;
 	case ACT_RESTORE: {
-		if (c->o->read_only) {
-			console_flash(c, ST_WARNING, "restore is not available: %s", c->o->why_read_only);
+		if (console_refuse_change(c, "restore"))
 			return true;
-		}
 		int64_t *ids = malloc(sizeof *ids);
-		ids[0] = c->detail.id;
-		console_confirm_restore(c, ids, 1, NULL);
+		ids[0] = d->row.id;
+		dialog_open_restore(c, ids, 1, NULL);
 		return true;
 	}
 	case ACT_EXPORT:
-		export_csv(c);
+		export_csv(c, &d->row);
 		return true;
 	default: return false;
 	}
@@ -219,6 +242,9 @@ static const int detail_hints[] = {ACT_BACK, ACT_RESTORE, ACT_EXPORT, ACT_UP, AC
 
 const struct view_ops detail_view = {
 	.title = "detail",
+	.state_size = sizeof(struct detail),
+	.done = detail_done,
+	.enter = detail_enter,
 	.reload = detail_reload,
 	.draw = detail_draw,
 	.handle = detail_handle,

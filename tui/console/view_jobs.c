@@ -8,24 +8,39 @@
 
 #include "base/model.h"
 #include "base/text.h"
+#include "console/dialog.h"
 #include "console/view.h"
 #include "present.h"
 #include "storage/jobs.h"
 
-static void jobs_reload(struct console *c)
+struct jobs {
+	struct job_row *rows;
+	int count, cursor;
+	struct job_item_row *items; /* of the job under the cursor */
+	int item_count;
+};
+
+static void jobs_done(void *state)
 {
-	job_rows_free(c->jobs, c->job_count);
-	c->jobs = NULL;
-	c->job_count = 0;
-	if (storage_jobs_list(c->s, 100, &c->jobs, &c->job_count) < 0)
+	struct jobs *v = state;
+	job_rows_free(v->rows, v->count);
+	v->rows = NULL;
+	v->count = 0;
+	job_items_free(v->items, v->item_count);
+	v->items = NULL;
+	v->item_count = 0;
+}
+
+static void jobs_reload(struct console *c, void *state)
+{
+	struct jobs *v = state;
+	jobs_done(v);
+	if (storage_jobs_list(c->s, 100, &v->rows, &v->count) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
-	if (c->job_cursor >= c->job_count)
-		c->job_cursor = c->job_count ? c->job_count - 1 : 0;
-	job_items_free(c->job_items, c->job_item_count);
-	c->job_items = NULL;
-	c->job_item_count = 0;
-	if (c->job_count)
-		storage_job_items(c->s, c->jobs[c->job_cursor].id, &c->job_items, &c->job_item_count);
+	if (v->cursor >= v->count)
+		v->cursor = v->count ? v->count - 1 : 0;
+	if (v->count)
+		storage_job_items(c->s, v->rows[v->cursor].id, &v->items, &v->item_count);
 }
 
 static void draw_progress(struct console *c, int y, int x, int width, int64_t done, int64_t total)
@@ -46,9 +61,9 @@ static void job_line(struct console *c, int y, const struct job_row *j, bool cur
 	double rate = seconds > 0 ? j->events_done / seconds : 0;
 	int64_t left = j->events_total - j->events_done;
 	char done[16], total[16], speed[16], line[256], eta[32] = "";
-	format_count(j->events_done, done, sizeof done);
-	format_count(j->events_total, total, sizeof total);
-	format_count((int64_t)rate, speed, sizeof speed);
+	present_count_short(j->events_done, done, sizeof done);
+	present_count_short(j->events_total, total, sizeof total);
+	present_count_short((int64_t)rate, speed, sizeof speed);
 	if (j->state == JOB_RUNNING && rate > 0 && left > 0)
 		snprintf(eta, sizeof eta, " ETA %llds", (long long)(left / rate));
 	int style = cursor ? ST_CURSOR : ST_NORMAL;
@@ -85,20 +100,21 @@ static void item_line(struct console *c, int y, const struct job_item_row *it)
 	screen_text(&c->screen, y, 0, c->screen.cols, it->outcome == ITEM_RESTORED ? ST_AVAILABLE : ST_NORMAL, true, line);
 }
 
-static void jobs_draw(struct console *c, int top, int height)
+static void jobs_draw(struct console *c, void *state, int top, int height)
 {
+	const struct jobs *v = state;
 	struct screen *sc = &c->screen;
 	screen_text(sc, top, 0, sc->cols, ST_HEADER, true, " Restore jobs (newest first)");
 	int list_rows = height / 2 - 1;
-	if (c->job_count == 0)
+	if (v->count == 0)
 		screen_text(sc, top + 2, 2, sc->cols - 4, ST_DIM, false, "No restore jobs yet.");
-	int first = c->job_cursor >= list_rows ? c->job_cursor - list_rows + 1 : 0;
-	for (int i = 0; i < list_rows && first + i < c->job_count; i++)
-		job_line(c, top + 1 + i, &c->jobs[first + i], first + i == c->job_cursor);
+	int first = v->cursor >= list_rows ? v->cursor - list_rows + 1 : 0;
+	for (int i = 0; i < list_rows && first + i < v->count; i++)
+		job_line(c, top + 1 + i, &v->rows[first + i], first + i == v->cursor);
 	int y = top + 1 + list_rows;
-	if (c->job_count == 0)
+	if (v->count == 0)
 		return;
-	const struct job_row *j = &c->jobs[c->job_cursor];
+	const struct job_row *j = &v->rows[v->cursor];
 	char head[512];
 	struct buf who = {0};
 	text_sanitize_terminal(&who, j->request ? j->request : "");
@@ -113,38 +129,32 @@ static void jobs_draw(struct console *c, int top, int height)
 		buf_free(&err);
 		screen_text(sc, y++, 0, sc->cols, ST_WARNING, true, head);
 	}
-	for (int i = 0; i < c->job_item_count && y < top + height; i++)
-		item_line(c, y++, &c->job_items[i]);
+	for (int i = 0; i < v->item_count && y < top + height; i++)
+		item_line(c, y++, &v->items[i]);
 }
 
-static bool jobs_handle(struct console *c, int action)
+static bool jobs_handle(struct console *c, void *state, int action)
 {
+	struct jobs *v = state;
 	switch (action) {
 	case ACT_UP:
-		if (c->job_cursor > 0)
-			c->job_cursor--;
+		if (v->cursor > 0)
+			v->cursor--;
 		console_reload_soon(c);
 		return true;
 	case ACT_DOWN:
-		if (c->job_cursor + 1 < c->job_count)
-			c->job_cursor++;
+		if (v->cursor + 1 < v->count)
+			v->cursor++;
 		console_reload_soon(c);
 		return true;
 	case ACT_CANCEL_JOB:
-		if (c->o->read_only) {
-			console_flash(c, ST_WARNING, "cancel is not available: %s", c->o->why_read_only);
+		if (console_refuse_change(c, "cancel") || v->count == 0)
+			return true;
+		if (v->rows[v->cursor].state > JOB_RUNNING) {
+			console_flash(c, ST_WARNING, "job %lld has already ended", (long long)v->rows[v->cursor].id);
 			return true;
 		}
-		if (c->job_count == 0)
-			return true;
-		if (c->jobs[c->job_cursor].state > JOB_RUNNING) {
-			console_flash(c, ST_WARNING, "job %lld has already ended", (long long)c->jobs[c->job_cursor].id);
-			return true;
-		}
-		c->confirm_kind = CONFIRM_CANCEL_JOB;
-		c->confirm_job = c->jobs[c->job_cursor].id;
-		c->confirm_focus = 0;
-		c->mode = MODE_CONFIRM;
+		dialog_open_cancel_job(c, v->rows[v->cursor].id);
 		return true;
 	default:
 		return false;
@@ -155,6 +165,8 @@ static const int jobs_hints[] = {ACT_BACK, ACT_CANCEL_JOB, ACT_UP, ACT_DOWN, ACT
 
 const struct view_ops jobs_view = {
 	.title = "jobs",
+	.state_size = sizeof(struct jobs),
+	.done = jobs_done,
 	.reload = jobs_reload,
 	.draw = jobs_draw,
 	.handle = jobs_handle,

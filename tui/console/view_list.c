@@ -1,5 +1,5 @@
 /*
- * view_list.c — the list of campaigns and Canvases.
+ * view_list.c — the list of campaigns and Canvases, with its filter line.
  *
  * Virtual: only the rows on screen are fetched (a page query), plus one
  * count for "N of M", so 100,000 objects cost what 100 do.
@@ -7,61 +7,100 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "base/model.h"
 #include "base/text.h"
+#include "console/dialog.h"
+#include "console/filter.h"
 #include "console/view.h"
 #include "present.h"
 #include "storage/objects.h"
 #include "storage/setup.h"
 
-static void build_query(const struct console *c, struct object_query *q)
+#define LIST_FIRST_ROW 4 /* title, banner, tabs, column headers, then rows */
+#define CHROME_ROWS 5    /* those four, and the status line */
+
+struct list {
+	int tab; /* 0 all, 1 campaigns, 2 Canvases: enum object_kind + 1 */
+	int sort;
+	bool descending;
+	char filter_input[256];
+	struct filter filter;
+	struct object_list page;  /* rows on screen, from page_offset */
+	int64_t page_offset, cursor, matching, total;
+	int64_t range_anchor; /* object id where "range" starts, 0 = none */
+};
+
+/* How many rows a page holds: the terminal's, less the chrome. */
+static int page_height(const struct console *c)
 {
-	*q = (struct object_query){.terms = c->filter.terms, .term_count = c->filter.count,
-				   .kind = c->tab, .status = -1, .state = -1, .sort = c->sort,
-				   .descending = c->descending, .now = console_now(c),
+	return c->screen.rows > CHROME_ROWS ? c->screen.rows - CHROME_ROWS : 1;
+}
+
+/* The object under the cursor, or NULL. */
+static const struct object_row *cursor_row(const struct list *l)
+{
+	int64_t i = l->cursor - l->page_offset;
+	return i >= 0 && i < l->page.count ? &l->page.rows[i] : NULL;
+}
+
+static void build_query(const struct console *c, const struct list *l, struct object_query *q)
+{
+	*q = (struct object_query){.terms = l->filter.terms, .term_count = l->filter.count,
+				   .kind = l->tab - 1, .status = -1, .state = -1, .sort = l->sort,
+				   .descending = l->descending, .now = console_now(c),
 				   .soon_days = c->o->config->policy.expiring_soon_days};
 }
 
-static void list_reload(struct console *c)
+/* The page on screen: the one query a filter keystroke runs. */
+static void reload_page(struct console *c, struct list *l)
 {
 	struct object_query q;
-	build_query(c, &q);
-	if (storage_count_objects(c->s, &q, &c->matching) < 0) {
+	build_query(c, l, &q);
+	if (storage_count_objects(c->s, &q, &l->matching) < 0) {
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 		return;
 	}
-	int height = c->list_height;
-	if (c->cursor >= c->matching)
-		c->cursor = c->matching > 0 ? c->matching - 1 : 0;
+	int height = page_height(c);
+	if (l->cursor >= l->matching)
+		l->cursor = l->matching > 0 ? l->matching - 1 : 0;
 	/* keep the cursor on screen */
-	if (c->cursor < c->page_offset)
-		c->page_offset = c->cursor;
-	if (c->cursor >= c->page_offset + height)
-		c->page_offset = c->cursor - height + 1;
-	if (c->page_offset < 0)
-		c->page_offset = 0;
-	q.offset = c->page_offset;
+	if (l->cursor < l->page_offset)
+		l->page_offset = l->cursor;
+	if (l->cursor >= l->page_offset + height)
+		l->page_offset = l->cursor - height + 1;
+	if (l->page_offset < 0)
+		l->page_offset = 0;
+	q.offset = l->page_offset;
 	q.limit = height;
 	struct object_list page;
 	if (storage_list_objects(c->s, &q, &page) < 0) {
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 		return;
 	}
-	object_list_free(&c->page);
-	c->page = page;
+	object_list_free(&l->page);
+	l->page = page;
+}
+
+static void list_reload(struct console *c, void *state)
+{
+	struct list *l = state;
+	struct object_query all = {.kind = l->tab - 1, .status = -1, .state = -1};
+	storage_count_objects(c->s, &all, &l->total);
+	reload_page(c, l);
 }
 
 /* Moves the cursor; reloads when it leaves the page on screen. */
-static void move_cursor(struct console *c, int64_t to)
+static void move_cursor(struct console *c, struct list *l, int64_t to)
 {
-	if (to >= c->matching)
-		to = c->matching - 1;
+	if (to >= l->matching)
+		to = l->matching - 1;
 	if (to < 0)
 		to = 0;
-	c->cursor = to;
-	if (c->cursor < c->page_offset || c->cursor >= c->page_offset + c->page.count ||
-	    c->cursor >= c->page_offset + c->list_height)
+	l->cursor = to;
+	if (l->cursor < l->page_offset || l->cursor >= l->page_offset + l->page.count ||
+	    l->cursor >= l->page_offset + page_height(c))
 		console_reload_soon(c);
 }
 
@@ -83,7 +122,7 @@ static void layout(int width, struct columns *col)
 	col->name = width - fixed;
 }
 
-static void draw_header(struct console *c, int y, const struct columns *col)
+static void draw_header(struct console *c, const struct list *l, int y, const struct columns *col)
 {
 	struct screen *sc = &c->screen;
 	static const char *const names[SORT__COUNT] = {
@@ -103,22 +142,12 @@ static void draw_header(struct console *c, int y, const struct columns *col)
 		if (cells[i].width == 0)
 			continue;
 		const char *name = cells[i].sort >= 0 ? names[cells[i].sort] : "";
-		bool sorted = cells[i].sort == c->sort || (cells[i].sort == SORT_EXPIRES && c->sort == SORT_STATE);
-		snprintf(label, sizeof label, "%s%s", name, sorted ? (c->descending ? " v" : " ^") : "");
+		bool sorted = cells[i].sort == l->sort || (cells[i].sort == SORT_EXPIRES && l->sort == SORT_STATE);
+		snprintf(label, sizeof label, "%s%s", name, sorted ? (l->descending ? " v" : " ^") : "");
 		int pad = cells[i].right ? cells[i].width - screen_width(label) : 0;
 		screen_text(sc, y, x + (pad > 0 ? pad : 0), cells[i].width, ST_HEADER, false, label);
 		x += cells[i].width + (i ? 1 : 0);
 	}
-}
-
-void format_count(int64_t n, char *buf, size_t size)
-{
-	if (n < 10000)
-		snprintf(buf, size, "%lld", (long long)n);
-	else if (n < 1000000)
-		snprintf(buf, size, "%lldk", (long long)(n / 1000));
-	else
-		snprintf(buf, size, "%.1fM", (double)n / 1e6);
 }
 
 /*
@@ -140,8 +169,8 @@ static void draw_row(struct console *c, int y, const struct object_row *o, bool 
 	present_expiry(o, now, expiry, sizeof expiry);
 	text_sanitize_terminal(&name, o->name);
 	text_sanitize_terminal(&tags, o->tags ? o->tags : "");
-	format_count(o->hot_events, hot, sizeof hot);
-	format_count(o->cold_events, cold, sizeof cold);
+	present_count_short(o->hot_events, hot, sizeof hot);
+	present_count_short(o->cold_events, cold, sizeof cold);
 	present_date(o->last_sent_at, last, sizeof last);
 	int x = 0;
 	screen_text(sc, y, x, col->mark, is_cursor ? ST_CURSOR : ST_MARK, true, mark);
@@ -168,7 +197,7 @@ static void draw_row(struct console *c, int y, const struct object_row *o, bool 
 	buf_free(&tags);
 }
 
-static void draw_tabs(struct console *c, int y)
+static void draw_tabs(struct console *c, const struct list *l, int y)
 {
 	struct screen *sc = &c->screen;
 	static const char *const tabs[] = {"All", "Campaigns", "Canvases"};
@@ -176,25 +205,25 @@ static void draw_tabs(struct console *c, int y)
 	for (int i = 0; i < 3; i++) {
 		char label[32];
 		snprintf(label, sizeof label, " %s ", tabs[i]);
-		x += screen_text(sc, y, x, sc->cols - x, c->tab == i - 1 ? ST_TAB_ACTIVE : ST_TAB, false, label) + 1;
+		x += screen_text(sc, y, x, sc->cols - x, l->tab == i ? ST_TAB_ACTIVE : ST_TAB, false, label) + 1;
 	}
 	char info[512];
 	struct buf filter = {0};
-	text_sanitize_terminal(&filter, c->filter_input);
-	bool editing = c->mode == MODE_FILTER;
-	if (editing || c->filter_input[0])
+	text_sanitize_terminal(&filter, l->filter_input);
+	bool editing = c->mode == MODE_EDIT;
+	if (editing || l->filter_input[0])
 		snprintf(info, sizeof info, " /%s%s", filter.data ? filter.data : "", editing ? "_" : "");
 	else
 		info[0] = '\0';
 	buf_free(&filter);
 	char counts[128];
-	snprintf(counts, sizeof counts, "%lld of %lld  %d selected ", (long long)c->matching,
-		 (long long)c->total, c->selection.count);
+	snprintf(counts, sizeof counts, "%lld of %lld  %d selected ", (long long)l->matching,
+		 (long long)l->total, c->selection.count);
 	int right = screen_width(counts);
 	int room = sc->cols - x - right - 1;
-	if (c->filter.error[0] && editing) {
+	if (l->filter.error[0] && editing) {
 		char err[200];
-		snprintf(err, sizeof err, " %s", c->filter.error);
+		snprintf(err, sizeof err, " %s", l->filter.error);
 		x += screen_text(sc, y, x, room, ST_WARNING, false, info);
 		screen_text(sc, y, x, sc->cols - x - right - 1, ST_WARNING, false, err);
 	} else {
@@ -203,39 +232,40 @@ static void draw_tabs(struct console *c, int y)
 	screen_text(sc, y, sc->cols - right, right, ST_LABEL, false, counts);
 }
 
-static void list_draw(struct console *c, int top, int height)
+static void list_draw(struct console *c, void *state, int top, int height)
 {
+	const struct list *l = state;
 	struct columns col;
 	layout(c->screen.cols, &col);
-	draw_tabs(c, top);
-	draw_header(c, top + 1, &col);
-	for (int i = 0; i < height - 2 && i < c->page.count; i++)
-		draw_row(c, top + 2 + i, &c->page.rows[i], c->page_offset + i == c->cursor, &col);
-	if (c->matching == 0)
+	draw_tabs(c, l, top);
+	draw_header(c, l, top + 1, &col);
+	for (int i = 0; i < height - 2 && i < l->page.count; i++)
+		draw_row(c, top + 2 + i, &l->page.rows[i], l->page_offset + i == l->cursor, &col);
+	if (l->matching == 0)
 		screen_text(&c->screen, top + 3, 2, c->screen.cols - 4, ST_DIM, false,
-			    c->filter_input[0] ? "Nothing matches the filter (Esc clears it)." : "No objects yet: import a workspace (thaw import FILE).");
+			    l->filter_input[0] ? "Nothing matches the filter (Esc clears it)." : "No objects yet: import a workspace (thaw import FILE).");
 }
 
 /* ---- actions ---- */
 
 /* Every id the current filter shows, in list order. */
-static int filtered_ids(struct console *c, int64_t **ids, int *n)
+static int filtered_ids(struct console *c, const struct list *l, int64_t **ids, int *n)
 {
 	struct object_query q;
-	build_query(c, &q);
+	build_query(c, l, &q);
 	if (storage_list_ids(c->s, &q, ids, n) == 0)
 		return 0;
 	console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 	return -1;
 }
 
-static void select_range(struct console *c)
+static void select_range(struct console *c, struct list *l)
 {
-	const struct object_row *row = console_cursor_row(c);
+	const struct object_row *row = cursor_row(l);
 	if (!row)
 		return;
-	if (!c->range_anchor) {
-		c->range_anchor = row->id;
+	if (!l->range_anchor) {
+		l->range_anchor = row->id;
 		selection_add(&c->selection, row->id);
 		console_flash(c, ST_INFO, "range starts here: move and press the range key again");
 		return;
@@ -243,11 +273,11 @@ static void select_range(struct console *c)
 	/* select every filtered row between the anchor and the cursor */
 	int64_t *ids;
 	int n;
-	if (filtered_ids(c, &ids, &n) < 0)
+	if (filtered_ids(c, l, &ids, &n) < 0)
 		return;
 	int from = -1, to = -1;
 	for (int i = 0; i < n; i++) {
-		if (ids[i] == c->range_anchor)
+		if (ids[i] == l->range_anchor)
 			from = i;
 		if (ids[i] == row->id)
 			to = i;
@@ -261,15 +291,15 @@ static void select_range(struct console *c)
 			selection_add(&c->selection, ids[i]);
 		console_flash(c, ST_INFO, "%d rows selected", to - from + 1);
 	}
-	c->range_anchor = 0;
+	l->range_anchor = 0;
 	free(ids);
 }
 
-static void select_filtered(struct console *c, bool invert)
+static void select_filtered(struct console *c, const struct list *l, bool invert)
 {
 	int64_t *ids;
 	int n;
-	if (filtered_ids(c, &ids, &n) < 0)
+	if (filtered_ids(c, l, &ids, &n) < 0)
 		return;
 	for (int i = 0; i < n; i++) {
 		if (invert)
@@ -280,108 +310,156 @@ static void select_filtered(struct console *c, bool invert)
 	free(ids);
 }
 
-static void restore_selection(struct console *c)
+static void restore_selection(struct console *c, const struct list *l)
 {
-	if (c->o->read_only) {
-		console_flash(c, ST_WARNING, "restore is not available: %s", c->o->why_read_only);
+	if (console_refuse_change(c, "restore"))
 		return;
-	}
 	int n;
 	int64_t *ids;
 	if (c->selection.count) {
 		ids = selection_ids(&c->selection, &n);
 	} else {
-		const struct object_row *row = console_cursor_row(c);
+		const struct object_row *row = cursor_row(l);
 		if (!row)
 			return;
 		ids = malloc(sizeof *ids);
 		ids[0] = row->id;
 		n = 1;
 	}
-	console_confirm_restore(c, ids, n, NULL);
+	dialog_open_restore(c, ids, n, NULL);
 }
 
-static void restore_tag(struct console *c)
+static void clear_filter(struct console *c, struct list *l)
 {
-	if (c->o->read_only) {
-		console_flash(c, ST_WARNING, "restore is not available: %s", c->o->why_read_only);
-		return;
-	}
-	c->prompt_input[0] = '\0';
-	c->mode = MODE_TAG_PROMPT;
+	l->filter_input[0] = '\0';
+	filter_parse(&l->filter, "");
+	l->cursor = l->page_offset = 0;
+	console_reload_soon(c);
 }
 
-static bool list_handle(struct console *c, int action)
+static bool list_handle(struct console *c, void *state, int action)
 {
-	int page = c->list_height > 1 ? c->list_height - 1 : 1;
-	const struct object_row *row = console_cursor_row(c);
+	struct list *l = state;
+	int height = page_height(c), page = height > 1 ? height - 1 : 1;
+	const struct object_row *row = cursor_row(l);
 	switch (action) {
-	case ACT_UP: move_cursor(c, c->cursor - 1); return true;
-	case ACT_DOWN: move_cursor(c, c->cursor + 1); return true;
-	case ACT_PAGE_UP: move_cursor(c, c->cursor - page); return true;
-	case ACT_PAGE_DOWN: move_cursor(c, c->cursor + page); return true;
-	case ACT_HOME: move_cursor(c, 0); return true;
-	case ACT_END: move_cursor(c, c->matching - 1); return true;
+	case ACT_UP: move_cursor(c, l, l->cursor - 1); return true;
+	case ACT_DOWN: move_cursor(c, l, l->cursor + 1); return true;
+	case ACT_PAGE_UP: move_cursor(c, l, l->cursor - page); return true;
+	case ACT_PAGE_DOWN: move_cursor(c, l, l->cursor + page); return true;
+	case ACT_HOME: move_cursor(c, l, 0); return true;
+	case ACT_END: move_cursor(c, l, l->matching - 1); return true;
 	case ACT_FILTER:
-		c->mode = MODE_FILTER;
+		c->mode = MODE_EDIT;
 		return true;
 	case ACT_BACK:
-		if (c->filter_input[0]) {
-			c->filter_input[0] = '\0';
-			filter_parse(&c->filter, "");
-			c->cursor = c->page_offset = 0;
-			console_reload_soon(c);
-		}
+		if (l->filter_input[0])
+			clear_filter(c, l);
 		return true;
 	case ACT_NEXT_TAB:
-		c->tab = c->tab == KIND_CANVAS ? -1 : c->tab + 1;
-		c->cursor = c->page_offset = 0;
+		l->tab = (l->tab + 1) % (KIND__COUNT + 1);
+		l->cursor = l->page_offset = 0;
 		console_reload_soon(c);
 		return true;
 	case ACT_SORT:
-		c->sort = (c->sort + 1) % SORT__COUNT;
-		if (c->sort == SORT_STATE)
-			c->sort = SORT_EXPIRES; /* one column shows both */
-		console_flash(c, ST_INFO, "sorted by %s", object_sort_name(c->sort));
+		l->sort = (l->sort + 1) % SORT__COUNT;
+		if (l->sort == SORT_STATE)
+			l->sort = SORT_EXPIRES; /* one column shows both */
+		console_flash(c, ST_INFO, "sorted by %s", object_sort_name(l->sort));
 		console_reload_soon(c);
 		return true;
 	case ACT_REVERSE:
-		c->descending = !c->descending;
+		l->descending = !l->descending;
 		console_reload_soon(c);
 		return true;
 	case ACT_TOGGLE:
 		if (row)
 			selection_toggle(&c->selection, row->id);
-		move_cursor(c, c->cursor + 1);
+		move_cursor(c, l, l->cursor + 1);
 		return true;
-	case ACT_RANGE: select_range(c); return true;
-	case ACT_SELECT_ALL: select_filtered(c, false); return true;
-	case ACT_INVERT: select_filtered(c, true); return true;
+	case ACT_RANGE: select_range(c, l); return true;
+	case ACT_SELECT_ALL: select_filtered(c, l, false); return true;
+	case ACT_INVERT: select_filtered(c, l, true); return true;
 	case ACT_CLEAR:
 		selection_clear(&c->selection);
-		c->range_anchor = 0;
+		l->range_anchor = 0;
 		return true;
 	case ACT_OPEN:
-		if (row) {
-			object_row_free(&c->detail);
-			c->detail.id = row->id;
-			c->detail_scroll = 0;
-			c->view = VIEW_DETAIL;
-			console_reload_soon(c);
-		}
+		if (row)
+			console_show_object(c, row->id);
 		return true;
-	case ACT_RESTORE: restore_selection(c); return true;
-	case ACT_RESTORE_TAG: restore_tag(c); return true;
+	case ACT_RESTORE: restore_selection(c, l); return true;
+	case ACT_RESTORE_TAG:
+		if (!console_refuse_change(c, "restore"))
+			dialog_open_tag_prompt(c);
+		return true;
 	default: return false;
 	}
+}
+
+/* The filter line edits text; other keys behave as usual once it closes. */
+static void list_edit_key(struct console *c, void *state, int key)
+{
+	struct list *l = state;
+	size_t len = strlen(l->filter_input);
+	if (key == K_ENTER) {
+		c->mode = MODE_NORMAL;
+	} else if (key == K_ESC) {
+		l->filter_input[0] = '\0';
+		c->mode = MODE_NORMAL;
+	} else if (key == K_BACKSPACE) {
+		while (len > 0 && (l->filter_input[len - 1] & 0xC0) == 0x80)
+			len--; /* a whole UTF-8 character */
+		if (len > 0)
+			l->filter_input[len - 1] = '\0';
+	} else if (key == K_TAB) {
+		filter_complete_tag(l->filter_input, sizeof l->filter_input, c->tags, c->tag_count, false);
+	} else if (key >= ' ' && key < 0x110000 && key != 0x7F) {
+		char mb[8];
+		mbstate_t st = {0};
+		size_t n = wcrtomb(mb, (wchar_t)key, &st);
+		if (n != (size_t)-1 && len + n < sizeof l->filter_input) {
+			memcpy(l->filter_input + len, mb, n);
+			l->filter_input[len + n] = '\0';
+		}
+	} else {
+		return;
+	}
+	filter_parse(&l->filter, l->filter_input);
+	l->cursor = l->page_offset = 0;
+	/* the one query run per keystroke: only the page, at once; the
+	 * summary and jobs follow at the next timed refresh */
+	reload_page(c, l);
+}
+
+/* A click puts the cursor on a row, a double click opens it. */
+static void list_click(struct console *c, void *state, int y, bool twice)
+{
+	struct list *l = state;
+	int64_t row = l->page_offset + (y - LIST_FIRST_ROW);
+	if (y < LIST_FIRST_ROW || row >= l->page_offset + l->page.count)
+		return;
+	l->cursor = row;
+	if (twice)
+		console_show_object(c, l->page.rows[row - l->page_offset].id);
+}
+
+static void list_done(void *state)
+{
+	struct list *l = state;
+	object_list_free(&l->page);
 }
 
 static const int list_hints[] = {ACT_HELP, ACT_FILTER, ACT_TOGGLE, ACT_RESTORE, ACT_RESTORE_TAG, ACT_OPEN, ACT_JOBS, ACT_USER, ACT_QUIT, -1};
 
 const struct view_ops list_view = {
 	.title = "objects",
+	.state_size = sizeof(struct list),
+	.done = list_done,
 	.reload = list_reload,
 	.draw = list_draw,
 	.handle = list_handle,
+	.edit_key = list_edit_key,
+	.click = list_click,
 	.hints = list_hints,
 };

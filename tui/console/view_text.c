@@ -12,62 +12,77 @@
 #include "readers/profile.h"
 #include "storage/audit.h"
 
-static void clear_lines(struct console *c)
+struct text {
+	char **lines;
+	int count, scroll;
+};
+
+static void text_done(void *state)
 {
-	for (int i = 0; i < c->text_count; i++)
-		free(c->text_lines[i]);
-	free(c->text_lines);
-	c->text_lines = NULL;
-	c->text_count = 0;
+	struct text *t = state;
+	for (int i = 0; i < t->count; i++)
+		free(t->lines[i]);
+	free(t->lines);
+	t->lines = NULL;
+	t->count = 0;
+}
+
+static void text_enter(struct console *c, void *state)
+{
+	(void)c;
+	((struct text *)state)->scroll = 0;
 }
 
 /* Takes a buffer of already sanitised lines. */
-static void set_lines(struct console *c, const char *text)
+static void set_lines(struct text *t, const char *text)
 {
-	clear_lines(c);
+	text_done(t);
 	int cap = 0;
 	for (const char *p = text; p && *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		c->text_lines = array_grow(c->text_lines, c->text_count, &cap, sizeof *c->text_lines);
-		c->text_lines[c->text_count++] = strndup(p, len);
+		t->lines = array_grow(t->lines, t->count, &cap, sizeof *t->lines);
+		t->lines[t->count++] = strndup(p, len);
 		p = nl ? nl + 1 : p + len;
 	}
 }
 
-static void text_draw(struct console *c, int top, int height)
+static void text_draw(struct console *c, void *state, int top, int height)
 {
-	if (c->text_scroll > c->text_count - height)
-		c->text_scroll = c->text_count > height ? c->text_count - height : 0;
-	for (int i = 0; i < height && c->text_scroll + i < c->text_count; i++) {
-		const char *line = c->text_lines[c->text_scroll + i];
+	struct text *t = state;
+	if (t->scroll > t->count - height)
+		t->scroll = t->count > height ? t->count - height : 0;
+	for (int i = 0; i < height && t->scroll + i < t->count; i++) {
+		const char *line = t->lines[t->scroll + i];
 		bool heading = line[0] && line[0] != ' ';
 		screen_text(&c->screen, top + i, 0, c->screen.cols, heading ? ST_LABEL : ST_NORMAL, true, line);
 	}
 }
 
-static bool text_handle(struct console *c, int action)
+static bool text_handle(struct console *c, void *state, int action)
 {
+	(void)c;
+	struct text *t = state;
 	switch (action) {
-	case ACT_UP: if (c->text_scroll > 0) c->text_scroll--; return true;
-	case ACT_DOWN: c->text_scroll++; return true;
-	case ACT_PAGE_UP: c->text_scroll = c->text_scroll > 10 ? c->text_scroll - 10 : 0; return true;
-	case ACT_PAGE_DOWN: c->text_scroll += 10; return true;
-	case ACT_HOME: c->text_scroll = 0; return true;
+	case ACT_UP: if (t->scroll > 0) t->scroll--; return true;
+	case ACT_DOWN: t->scroll++; return true;
+	case ACT_PAGE_UP: t->scroll = t->scroll > 10 ? t->scroll - 10 : 0; return true;
+	case ACT_PAGE_DOWN: t->scroll += 10; return true;
+	case ACT_HOME: t->scroll = 0; return true;
 	default: return false;
 	}
 }
 
-static void user_reload(struct console *c)
+static void user_reload(struct console *c, void *state)
 {
 	struct buf b = {0};
-	if (profile_text(c->s, c->user_id, &b) < 0)
+	if (profile_text(c->s, c->shown_user, &b) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
-	set_lines(c, b.data);
+	set_lines(state, b.data);
 	buf_free(&b);
 }
 
-static void audit_reload(struct console *c)
+static void audit_reload(struct console *c, void *state)
 {
 	struct audit_row *rows;
 	int n;
@@ -97,7 +112,7 @@ static void audit_reload(struct console *c)
 		buf_addc(&b, '\n');
 	}
 	audit_rows_free(rows, n);
-	set_lines(c, b.data);
+	set_lines(state, b.data);
 	buf_free(&b);
 }
 
@@ -105,6 +120,9 @@ static const int text_hints[] = {ACT_BACK, ACT_UP, ACT_DOWN, ACT_PAGE_DOWN, ACT_
 
 const struct view_ops user_view = {
 	.title = "user",
+	.state_size = sizeof(struct text),
+	.done = text_done,
+	.enter = text_enter,
 	.reload = user_reload,
 	.draw = text_draw,
 	.handle = text_handle,
@@ -113,6 +131,9 @@ const struct view_ops user_view = {
 
 const struct view_ops audit_view = {
 	.title = "audit",
+	.state_size = sizeof(struct text),
+	.done = text_done,
+	.enter = text_enter,
 	.reload = audit_reload,
 	.draw = text_draw,
 	.handle = text_handle,

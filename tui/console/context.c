@@ -1,0 +1,73 @@
+/*
+ * context.c — what views and dialogs may ask of the console: the status
+ * line, the clock, switching views.  Nothing here calls into a view.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "base/model.h"
+#include "console/view.h"
+
+int64_t console_now(const struct console *c)
+{
+	return clock_now(c->o->clock);
+}
+
+void console_flash(struct console *c, int style, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->flash, sizeof c->flash, fmt, ap);
+	va_end(ap);
+	c->flash_style = style;
+	c->flash_until = clock_mono_ms() + (style == ST_ERROR ? 8000 : 4000);
+	c->dirty = true;
+}
+
+void console_reload_soon(struct console *c)
+{
+	c->next_refresh = 0;
+	c->dirty = true;
+}
+
+void console_show(struct console *c, enum view_id view)
+{
+	c->view = view;
+	c->entering = true;
+	console_reload_soon(c);
+}
+
+void console_show_object(struct console *c, int64_t object_id)
+{
+	c->shown_object = object_id;
+	console_show(c, VIEW_DETAIL);
+}
+
+void console_show_user(struct console *c, int64_t user_id)
+{
+	c->shown_user = user_id;
+	console_show(c, VIEW_USER);
+}
+
+bool console_refuse_change(struct console *c, const char *what)
+{
+	if (!c->o->read_only)
+		return false;
+	console_flash(c, ST_WARNING, "%s is not available: %s", what, c->o->why_read_only);
+	return true;
+}
+
+int console_state_style(const struct object_row *o, int64_t now, int soon_days)
+{
+	switch (o->state) {
+	case IXD_EXPIRED: return ST_EXPIRED;
+	case IXD_RESTORING: return ST_RESTORING;
+	case IXD_PURGED: return ST_PURGED;
+	case IXD_NONE: return ST_NONE;
+	}
+	if (o->kept_by)
+		return ST_KEPT;
+	if (o->expires_at && o->expires_at < now + (int64_t)soon_days * 86400)
+		return ST_EXPIRING;
+	return ST_AVAILABLE;
+}
