@@ -1,5 +1,6 @@
 /*
- * kit.c — the helpers every SQLite storage file shares (see kit.h).
+ * kit.c — the helpers every SQLite storage file shares (see kit.h), and
+ * transactions, which the migrations need before the workspace is open.
  */
 #include "kit.h"
 
@@ -184,4 +185,27 @@ int64_t sql_scalar_int(struct storage *s, sqlite3_stmt *st, bool *ok)
 	}
 	sqlite3_reset(st);
 	return v;
+}
+
+/* Transactions are the kit's too: the migrations run in them. */
+
+int storage_begin(struct storage *s)
+{
+	return sql_exec(s, sql_stmt(s, "BEGIN IMMEDIATE"), "starting a transaction");
+}
+
+int storage_begin_read(struct storage *s)
+{
+	return sql_exec(s, sql_stmt(s, "BEGIN DEFERRED"), "starting a read");
+}
+
+int storage_commit(struct storage *s)
+{
+	return sql_exec(s, sql_stmt(s, "COMMIT"), "committing");
+}
+
+void storage_rollback(struct storage *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sql_exec_script(s, "ROLLBACK", "rolling back");
 }

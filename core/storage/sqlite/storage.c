@@ -92,27 +92,6 @@ const char *storage_engine_version(void)
 }
 const char *storage_path(const struct storage *s) { return s->path; }
 
-int storage_begin(struct storage *s)
-{
-	return sql_exec(s, sql_stmt(s, "BEGIN IMMEDIATE"), "starting a transaction");
-}
-
-int storage_begin_read(struct storage *s)
-{
-	return sql_exec(s, sql_stmt(s, "BEGIN DEFERRED"), "starting a read");
-}
-
-int storage_commit(struct storage *s)
-{
-	return sql_exec(s, sql_stmt(s, "COMMIT"), "committing");
-}
-
-void storage_rollback(struct storage *s)
-{
-	if (!sqlite3_get_autocommit(s->db))
-		sql_exec_script(s, "ROLLBACK", "rolling back");
-}
-
 int storage_meta_get(struct storage *s, const char *key, char *out, size_t size)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT value FROM meta WHERE key=?");
