@@ -1,8 +1,10 @@
 /*
- * main.c — the thaw executable: global options, configuration, dispatch.
+ * main.c — the thaw executable, for the command line and the console alike:
+ * global options, configuration, dispatch.
  *
- * `thaw` with no command opens the console (until it exists: prints a
- * workspace summary).  Global options may appear anywhere before "--".
+ * `thaw` with no command opens the console on a terminal (a workspace
+ * summary when output is not a terminal).  Global options may appear
+ * anywhere before "--".
  */
 #include <locale.h>
 #include <pwd.h>

@@ -1,5 +1,5 @@
 /*
- * import_avro.c — Braze Currents event files (Avro Object Container Files),
+ * events_avro.c — Braze Currents event files (Avro Object Container Files),
  * read with Debian's avro-c.
  *
  * A file holds one event type, named by its schema (namespace

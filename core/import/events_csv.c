@@ -1,5 +1,5 @@
 /*
- * import_events.c — CSV event files.
+ * events_csv.c — CSV event files.
  *
  * Header (any order; the first four are required):
  *   object,user,time,kind,step,variant,alias,label
@@ -9,7 +9,7 @@
  *
  * Unknown users are created ("learned"); unknown objects, steps and
  * variants are errors, since a CSV cannot say what they are.  The events go
- * through the import sink (import_sink.h).
+ * through the import sink (import/sink.h).
  */
 #include "internal.h"
 

@@ -1,5 +1,5 @@
 /*
- * import_internal — shared by import.c, import_workspace.c, import_events.c.
+ * internal — shared by the import files: import.c and the readers of each format.
  */
 #ifndef THAW_IMPORT_INTERNAL_H
 #define THAW_IMPORT_INTERNAL_H

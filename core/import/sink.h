@@ -1,5 +1,5 @@
 /*
- * import_sink — where imported events go, whatever file they came from.
+ * sink — where imported events go, whatever file they came from.
  *
  * The CSV and Avro readers resolve ids through it (cached in hash maps, so
  * an event costs one INSERT), and hand it events: it routes each to hot, or

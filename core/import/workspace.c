@@ -1,5 +1,5 @@
 /*
- * import_workspace.c — the workspace file: objects (with steps, variants,
+ * workspace.c — the workspace file: objects (with steps, variants,
  * link aliases, tags, statuses and dates), segments, retargeting filters
  * and users.  See README.md "Workspace file" for the format.
  *

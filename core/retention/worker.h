@@ -2,7 +2,7 @@
  * worker — runs restore jobs, settles interrupted moves, and the daily sweep.
  *
  * The same loop serves `thaw worker` (a service), `thaw restore --wait` (runs
- * until its own job ends) and, later, a thread inside the console.  Each
+ * until its own job ends) and a thread inside the console.  Each
  * worker has a unique lease owner name; two workers never run one job, and a
  * job whose worker died is taken over once its lease lapses.  The stop flag
  * is checked between batches, so SIGTERM/SIGINT stop it cleanly.

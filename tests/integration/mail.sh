@@ -129,20 +129,25 @@ eq "$(mails box3)" 0 "nothing delivered"
 stop_server
 
 # --- at-least-once: a worker that dies after the server accepted --------
-start_server box4
+# (needs the fault-injection point: the sanitizer build of .ci/test has it)
 THAW_NOW=2027-04-01T00:00:00Z t sweep >/dev/null
 export THAW_NOW=2027-04-01T00:00:00Z
-THAW_TEST_DIE_AFTER_SMTP=1 "$THAW" --db "$WS" restore spring-sale --wait >/dev/null 2>&1
-eq "$?" 99 "died right after the server accepted"
-eq "$(mails box4)" 1 "the server has the mail"
-sleep 0 # the claim lasts connect+total timeout+30 s; take it over now:
-sqlite3 "$WS" "UPDATE outbox SET next_attempt_at=0 WHERE state='sending'"
-t worker --once >/dev/null 2>&1
-eq "$(mails box4)" 2 "sent again after the crash (at-least-once)"
-id1=$($PY "$TESTS/integration/read_mail.py" box4/1.eml | sed -n 's/^Message-ID: //p')
-id2=$($PY "$TESTS/integration/read_mail.py" box4/2.eml | sed -n 's/^Message-ID: //p')
-eq "$id2" "$id1" "the duplicate has the same Message-ID"
-stop_server
+if [ "$THAW_TEST_HOOKS" = 1 ]; then
+	start_server box4
+	THAW_TEST_DIE_AFTER_SMTP=1 "$THAW" --db "$WS" restore spring-sale --wait >/dev/null 2>&1
+	eq "$?" 99 "died right after the server accepted"
+	eq "$(mails box4)" 1 "the server has the mail"
+	sleep 0 # the claim lasts connect+total timeout+30 s; take it over now:
+	sqlite3 "$WS" "UPDATE outbox SET next_attempt_at=0 WHERE state='sending'"
+	t worker --once >/dev/null 2>&1
+	eq "$(mails box4)" 2 "sent again after the crash (at-least-once)"
+	id1=$($PY "$TESTS/integration/read_mail.py" box4/1.eml | sed -n 's/^Message-ID: //p')
+	id2=$($PY "$TESTS/integration/read_mail.py" box4/2.eml | sed -n 's/^Message-ID: //p')
+	eq "$id2" "$id1" "the duplicate has the same Message-ID"
+	stop_server
+else
+	echo "skip: at-least-once after a crash needs a build with -Dtest_hooks=true"
+fi
 
 # --- STARTTLS with a throw-away certificate, and AUTH --------------------
 openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 \
