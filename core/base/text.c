@@ -53,8 +53,15 @@ void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
 
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
-	va_list ap, copy;
+	va_list ap;
 	va_start(ap, fmt);
+	buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
 	va_copy(copy, ap);
 	int n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
@@ -63,7 +70,6 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 		b->len += (size_t)n;
 	}
-	va_end(ap);
 }
 
 void buf_reset(struct buf *b)

@@ -8,6 +8,7 @@
  */
 #include "internal.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -457,31 +458,41 @@ static void import_filters(struct ws *w, const struct ynode *owner_node, int64_t
 	free(in);
 }
 
+/* A user's summary times, named in the file as in struct user_summary. */
+#define USER_TIME(field) {#field, offsetof(struct user_summary, field)}
+static const struct {
+	const char *key;
+	size_t offset;
+} user_times[] = {
+	USER_TIME(last_received_any), USER_TIME(last_received_email), USER_TIME(last_received_push),
+	USER_TIME(last_received_sms), USER_TIME(last_received_webhook),
+	USER_TIME(last_received_whatsapp), USER_TIME(last_engaged), USER_TIME(last_in_app_impression),
+	USER_TIME(last_control_enrolled),
+};
+#define USER_TIME_COUNT (sizeof user_times / sizeof user_times[0])
+
 static void import_user(struct ws *w, const struct ynode *u)
 {
-	static const char *const keys[] = {
-		"external_id", "email", "phone", "hard_bounced", "marked_spam", "invalid_phone",
-		"last_received_any", "last_received_email", "last_received_push", "last_received_sms",
-		"last_received_webhook", "last_received_whatsapp", "last_engaged",
-		"last_in_app_impression", "last_control_enrolled", NULL};
+	static const char *const fixed[] = {"external_id", "email", "phone", "hard_bounced",
+					     "marked_spam", "invalid_phone"};
+	const char *keys[sizeof fixed / sizeof fixed[0] + USER_TIME_COUNT + 1];
+	size_t k = 0;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		keys[k++] = fixed[i];
+	for (size_t i = 0; i < USER_TIME_COUNT; i++)
+		keys[k++] = user_times[i].key;
+	keys[k] = NULL;
 	if (!check_keys(w, u, "a user", keys))
 		return;
 	int before = w->d->count;
 	const char *id = string_of(w, u, "external_id", true);
 	struct user_summary sum = {
-		.last_received_any = time_of(w, u, "last_received_any"),
-		.last_received_email = time_of(w, u, "last_received_email"),
-		.last_received_push = time_of(w, u, "last_received_push"),
-		.last_received_sms = time_of(w, u, "last_received_sms"),
-		.last_received_webhook = time_of(w, u, "last_received_webhook"),
-		.last_received_whatsapp = time_of(w, u, "last_received_whatsapp"),
-		.last_engaged = time_of(w, u, "last_engaged"),
-		.last_in_app_impression = time_of(w, u, "last_in_app_impression"),
-		.last_control_enrolled = time_of(w, u, "last_control_enrolled"),
 		.hard_bounced = bool_of(w, u, "hard_bounced"),
 		.marked_spam = bool_of(w, u, "marked_spam"),
 		.invalid_phone = bool_of(w, u, "invalid_phone"),
 	};
+	for (size_t i = 0; i < USER_TIME_COUNT; i++)
+		*(int64_t *)((char *)&sum + user_times[i].offset) = time_of(w, u, user_times[i].key);
 	int64_t uid;
 	if (w->d->count != before || !id)
 		return;

@@ -60,6 +60,12 @@ finish() {
 	exit 0
 }
 
+# The smtp: section of a configuration, for a test server on 127.0.0.1.
+smtp_yaml() { # smtp_yaml PORT RECIPIENT TIMEOUT_SECONDS RETRY_BASE_SECONDS
+	printf 'smtp:\n  url: smtp://127.0.0.1:%s\n  from: thaw@example.org\n  recipients: [%s]\n' "$1" "$2"
+	printf '  connect_timeout_seconds: 2\n  timeout_seconds: %s\n  retry_base_seconds: %s\n' "$3" "$4"
+}
+
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }

@@ -26,15 +26,8 @@ stop_server() {
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 write_config() { # write_config EXTRA-SMTP-LINES
-	cat >config.yaml <<YAML
-smtp:
-  url: smtp://127.0.0.1:$PORT
-  from: thaw@example.org
-  recipients: [dba@example.org]
-  retry_base_seconds: 1
+	{ smtp_yaml "$PORT" dba@example.org 10 1; cat; } >config.yaml <<YAML
   max_attempts: 5
-  connect_timeout_seconds: 2
-  timeout_seconds: 10
 $1
 operators:
   people:

@@ -58,15 +58,7 @@ while True:
     c, _ = s.accept(); held.append(c)  # accept, then say nothing, ever
 " &
 sleep 0.3
-cat >config.yaml <<YAML
-smtp:
-  url: smtp://127.0.0.1:$port
-  from: thaw@example.org
-  recipients: [ops@example.org]
-  connect_timeout_seconds: 2
-  timeout_seconds: 3
-  retry_base_seconds: 60
-YAML
+smtp_yaml "$port" ops@example.org 3 60 >config.yaml
 start=$SECONDS
 t restore spring-sale --wait >/dev/null 2>&1
 took=$((SECONDS - start))

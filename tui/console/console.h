@@ -19,14 +19,16 @@
 #include "config/config.h"
 
 struct console_options {
-	const char *db_path;
-	const struct config *config;
-	const struct clock *clock;
+	/* who is at the keyboard, and what they may do */
 	struct actor actor;
-	const char *role_name; /* shown in the title */
+	const char *role_name;     /* shown in the title */
 	bool read_only;
 	const char *why_read_only; /* e.g. "--read-only" */
-	const char *theme;         /* overrides console.theme */
+	/* what to show, and how */
+	const char *db_path;
+	const char *theme; /* overrides console.theme */
+	const struct config *config;
+	const struct clock *clock;
 	volatile sig_atomic_t *stop; /* SIGTERM, SIGHUP: leave cleanly */
 };
 

@@ -74,14 +74,14 @@ static void add(struct lines *l, int style, const char *fmt, ...)
 {
 	if (l->count == 160)
 		return;
-	char raw[512];
+	struct buf raw = {0}, safe = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof raw, fmt, ap);
+	buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
-	struct buf safe = {0};
-	text_sanitize_terminal(&safe, raw);
+	text_sanitize_terminal(&safe, raw.data ? raw.data : "");
 	snprintf(l->text[l->count], sizeof l->text[0], "%s", safe.data ? safe.data : "");
+	buf_free(&raw);
 	buf_free(&safe);
 	l->style[l->count++] = style;
 }

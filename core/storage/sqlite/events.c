@@ -28,12 +28,8 @@ int storage_event_insert_hot(struct storage *s, const struct event *e, bool *ins
 
 int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, object_id);
-	return sql_exec(s, st, "indexing a user's objects");
+	return SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)",
+		       "indexing a user's objects", user_id, object_id);
 }
 
 #define PAIRS_PER_INSERT 100

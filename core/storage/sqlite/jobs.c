@@ -14,18 +14,12 @@ int storage_job_create(struct storage *s, const char *by, const char *from, cons
 		       int64_t now, int64_t *job_id)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO jobs(state, requested_by, requested_from, request,"
-				   " created_at) VALUES(0,?,?,?,?) RETURNING id");
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, by, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, request, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, now);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*job_id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? 0 : sql_fail(s, "creating a job");
+				   " created_at) VALUES(" SQL_JOB_QUEUED ",?,?,?,?) RETURNING id");
+	if (st) {
+		SQL_BIND_TEXTS(st, 1, by, from, request);
+		sqlite3_bind_int64(st, 4, now);
+	}
+	return sql_upsert_returning(s, st, job_id, "creating a job");
 }
 
 int storage_job_add_item(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
@@ -144,7 +138,8 @@ int storage_jobs_list(struct storage *s, int64_t limit, struct job_row **rows, i
 int storage_object_restores(struct storage *s, int64_t object_id, struct job_row **rows, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id IN (SELECT job_id FROM job_items"
-				   " WHERE object_id=? AND outcome IN (0, 1, 6)) ORDER BY j.id DESC");
+				   " WHERE object_id=? AND outcome IN (" SQL_ITEM_PENDING ", " SQL_ITEM_RESTORED ", " SQL_ITEM_CANCELLED "))"
+				   " ORDER BY j.id DESC");
 	if (st)
 		sqlite3_bind_int64(st, 1, object_id);
 	return collect_jobs(s, st, rows, n);
@@ -191,7 +186,7 @@ void job_items_free(struct job_item_row *items, int n)
 int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int lease_ms,
 		      int64_t *job_id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=?1, lease_until_ms=?2 + ?3, state=1,"
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=?1, lease_until_ms=?2 + ?3, state=" SQL_JOB_RUNNING ","
 				   " started_ms=coalesce(started_ms, ?2), updated_ms=?2"
 				   " WHERE id=(SELECT id FROM jobs WHERE state IN (" SQL_JOB_QUEUED ", " SQL_JOB_RUNNING ")"
 				   "   AND (lease_owner IS NULL OR lease_owner=?1 OR lease_until_ms < ?2)"
@@ -251,58 +246,33 @@ int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
 int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
 			 int64_t real_ms)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?");
-	if (!st)
+	if (SQL_RUN(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?",
+		    "recording progress", moved, job_id, object_id) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, moved);
-	sqlite3_bind_int64(st, 2, job_id);
-	sqlite3_bind_int64(st, 3, object_id);
-	if (sql_exec(s, st, "recording progress") < 0)
-		return -1;
-	st = sql_stmt(s, "UPDATE jobs SET events_done=events_done+?, updated_ms=? WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, moved);
-	sqlite3_bind_int64(st, 2, real_ms);
-	sqlite3_bind_int64(st, 3, job_id);
-	return sql_exec(s, st, "recording progress");
+	return SQL_RUN(s, "UPDATE jobs SET events_done=events_done+?, updated_ms=? WHERE id=?",
+		       "recording progress", moved, real_ms, job_id);
 }
 
 int storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
 			    int64_t new_expires_at)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE job_items SET outcome=?, new_expires_at=? WHERE job_id=? AND object_id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, outcome);
-	sql_bind_opt(st, 2, new_expires_at);
-	sqlite3_bind_int64(st, 3, job_id);
-	sqlite3_bind_int64(st, 4, object_id);
-	return sql_exec(s, st, "finishing a job item");
+	return SQL_RUN(s, "UPDATE job_items SET outcome=?, new_expires_at=nullif(?, 0)"
+		       " WHERE job_id=? AND object_id=?",
+		       "finishing a job item", outcome, new_expires_at, job_id, object_id);
 }
 
 int storage_job_finish(struct storage *s, int64_t job_id, int state, int64_t now, int64_t real_ms)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET state=?, finished_at=?, finished_ms=?,"
-				   " started_ms=coalesce(started_ms, ?3), updated_ms=?3,"
-				   " lease_owner=NULL, lease_until_ms=NULL WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int(st, 1, state);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, real_ms);
-	sqlite3_bind_int64(st, 4, job_id);
-	return sql_exec(s, st, "finishing a job");
+	return SQL_RUN(s, "UPDATE jobs SET state=?, finished_at=?, finished_ms=?,"
+		       " started_ms=coalesce(started_ms, ?3), updated_ms=?3,"
+		       " lease_owner=NULL, lease_until_ms=NULL WHERE id=?",
+		       "finishing a job", state, now, real_ms, job_id);
 }
 
 int storage_job_cancel_items(struct storage *s, int64_t job_id)
 {
 	if (storage_job_release_objects(s, job_id) < 0)
 		return -1;
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE job_items SET outcome=" SQL_ITEM_CANCELLED
-				       " WHERE job_id=? AND outcome=" SQL_ITEM_PENDING);
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, job_id);
-	return sql_exec(s, st, "cancelling job items");
+	return SQL_RUN(s, "UPDATE job_items SET outcome=" SQL_ITEM_CANCELLED
+		       " WHERE job_id=? AND outcome=" SQL_ITEM_PENDING, "cancelling job items", job_id);
 }

@@ -70,6 +70,16 @@ int sql_exec(struct storage *s, sqlite3_stmt *st, const char *context)
 	return 0;
 }
 
+int sql_run_ints(struct storage *s, const char *sql, const char *context, const int64_t *values, int n)
+{
+	sqlite3_stmt *st = sql_stmt(s, sql);
+	if (!st)
+		return -1;
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_int64(st, i + 1, values[i]);
+	return sql_exec(s, st, context);
+}
+
 int sql_exec_script(struct storage *s, const char *sql, const char *context)
 {
 	char *msg = NULL;
@@ -79,6 +89,12 @@ int sql_exec_script(struct storage *s, const char *sql, const char *context)
 		return -1;
 	}
 	return 0;
+}
+
+void sql_bind_texts(sqlite3_stmt *st, int first, const char *const *texts, int n)
+{
+	for (int i = 0; i < n; i++)
+		sqlite3_bind_text(st, first + i, texts[i], -1, SQLITE_STATIC);
 }
 
 void sql_bind_opt(sqlite3_stmt *st, int i, int64_t v)
@@ -158,6 +174,15 @@ int sql_query_id(struct storage *s, sqlite3_stmt *st, int64_t *id, int64_t *seco
 		*second = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, context);
+}
+
+int sql_id_by_key(struct storage *s, const char *sql, const char *key, int64_t *id, int64_t *second,
+		  const char *context)
+{
+	sqlite3_stmt *st = sql_stmt(s, sql);
+	if (st)
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	return sql_query_id(s, st, id, second, context);
 }
 
 int sql_upsert_returning(struct storage *s, sqlite3_stmt *st, int64_t *id, const char *ctx)

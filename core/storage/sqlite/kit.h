@@ -34,10 +34,9 @@ struct storage {
 /*
  * Stored enum values, spelled for SQL.  Statements are string literals
  * (the statement cache keys on their address), so the values are spliced
- * in as literals; each one is checked against its enum here, at compile
- * time, and a renumbered enum does not build.
+ * in as literals, checked against their enums here at compile time: a
+ * renumbered enum does not build.
  */
-#define SQL_ENUM(name, value, text) _Static_assert((name) == (value), #name " is stored as " text)
 #define SQL_IXD_NONE "0"
 #define SQL_IXD_AVAILABLE "1"
 #define SQL_IXD_EXPIRED "2"
@@ -45,21 +44,19 @@ struct storage {
 #define SQL_IXD_PURGED "4"
 #define SQL_KIND_CAMPAIGN "0"
 #define SQL_KIND_CANVAS "1"
+#define SQL_STATUS_ACTIVE "1"
+#define SQL_STATUS_IDLE "2"
+#define SQL_FILTER_SPECIFIC_COUNT "14" /* kinds below it name one object */
 #define SQL_JOB_QUEUED "0"
 #define SQL_JOB_RUNNING "1"
 #define SQL_ITEM_PENDING "0"
+#define SQL_ITEM_RESTORED "1"
 #define SQL_ITEM_CANCELLED "6"
-SQL_ENUM(IXD_NONE, 0, SQL_IXD_NONE);
-SQL_ENUM(IXD_AVAILABLE, 1, SQL_IXD_AVAILABLE);
-SQL_ENUM(IXD_EXPIRED, 2, SQL_IXD_EXPIRED);
-SQL_ENUM(IXD_RESTORING, 3, SQL_IXD_RESTORING);
-SQL_ENUM(IXD_PURGED, 4, SQL_IXD_PURGED);
-SQL_ENUM(KIND_CAMPAIGN, 0, SQL_KIND_CAMPAIGN);
-SQL_ENUM(KIND_CANVAS, 1, SQL_KIND_CANVAS);
-SQL_ENUM(JOB_QUEUED, 0, SQL_JOB_QUEUED);
-SQL_ENUM(JOB_RUNNING, 1, SQL_JOB_RUNNING);
-SQL_ENUM(ITEM_PENDING, 0, SQL_ITEM_PENDING);
-SQL_ENUM(ITEM_CANCELLED, 6, SQL_ITEM_CANCELLED);
+_Static_assert(IXD_NONE == 0 && IXD_AVAILABLE == 1 && IXD_EXPIRED == 2 && IXD_RESTORING == 3 &&
+		       IXD_PURGED == 4 && KIND_CAMPAIGN == 0 && KIND_CANVAS == 1 && STATUS_ACTIVE == 1 &&
+		       STATUS_IDLE == 2 && F__SPECIFIC_COUNT == 14 && JOB_QUEUED == 0 &&
+		       JOB_RUNNING == 1 && ITEM_PENDING == 0 && ITEM_RESTORED == 1 && ITEM_CANCELLED == 6,
+	       "an SQL_* literal above no longer matches its enum");
 
 /* Applies the migrations the file lacks (schema.c); on open. */
 int sql_migrate(struct storage *s);
@@ -75,9 +72,24 @@ int sql_fail(struct storage *s, const char *context);
 
 /* Runs a statement to completion (no rows expected). */
 int sql_exec(struct storage *s, sqlite3_stmt *st, const char *context);
+/*
+ * Runs one statement whose parameters are all integers, bound in order:
+ *   SQL_RUN(s, "UPDATE objects SET expired_at=? WHERE id=?", "expiring", when, id)
+ * A column that is NULL for "none" is written nullif(?, 0).
+ */
+int sql_run_ints(struct storage *s, const char *sql, const char *context, const int64_t *values, int n);
+#define SQL_RUN(s, sql, context, ...)                                                  \
+	sql_run_ints((s), (sql), (context), (const int64_t[]){__VA_ARGS__},            \
+		     (int)(sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)))
 /* Runs several statements of text, uncached (schema, pragmas). */
 int sql_exec_script(struct storage *s, const char *sql, const char *context);
 
+/* Binds strings to parameters first, first + 1, ... (NULL binds NULL):
+ *   SQL_BIND_TEXTS(st, 1, api_id, name) */
+void sql_bind_texts(sqlite3_stmt *st, int first, const char *const *texts, int n);
+#define SQL_BIND_TEXTS(st, first, ...)                                                 \
+	sql_bind_texts((st), (first), (const char *const[]){__VA_ARGS__},              \
+		       (int)(sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *)))
 /* Binds 0 as NULL, for optional times and ids. */
 void sql_bind_opt(sqlite3_stmt *st, int i, int64_t v);
 char *sql_column_text(sqlite3_stmt *st, int i);
@@ -92,6 +104,9 @@ int sql_query_pair(struct storage *s, sqlite3_stmt *st, int64_t key, int64_t *a,
  * 0 when there is none. */
 int sql_query_id(struct storage *s, sqlite3_stmt *st, int64_t *id, int64_t *second,
 		 const char *context);
+/* The same for `sql` with one text parameter, the key looked up. */
+int sql_id_by_key(struct storage *s, const char *sql, const char *key, int64_t *id, int64_t *second,
+		  const char *context);
 /* Steps an INSERT … RETURNING id. */
 int sql_upsert_returning(struct storage *s, sqlite3_stmt *st, int64_t *id, const char *context);
 /* The first column of a one-row query; *ok turns false on error. */

@@ -18,12 +18,12 @@ int storage_policy_rows(struct storage *s, struct policy_row **rows, int *n)
 		"SELECT o.id, o.status, o.ixd_state, o.stopped_at, o.last_restored_at, o.expires_at,"
 		" o.hot_events, o.cold_events, o.kept_by,"
 		" (SELECT CASE WHEN ow.id IS NOT NULL THEN"
-		"     CASE ow.kind WHEN 0 THEN 'campaign ' ELSE 'Canvas ' END || ow.name"
+		"     CASE ow.kind WHEN " SQL_KIND_CAMPAIGN " THEN 'campaign ' ELSE 'Canvas ' END || ow.name"
 		"   ELSE 'segment ' || sg.name END"
 		"  FROM filters f LEFT JOIN objects ow ON ow.id=f.owner_object_id"
 		"  LEFT JOIN segments sg ON sg.id=f.owner_segment_id"
-		"  WHERE f.target_object_id=o.id AND f.kind < 14"
-		"    AND (ow.status IN (1, 2) OR sg.in_use=1) ORDER BY f.id LIMIT 1)"
+		"  WHERE f.target_object_id=o.id AND f.kind < " SQL_FILTER_SPECIFIC_COUNT ""
+		"    AND (ow.status IN (" SQL_STATUS_ACTIVE ", " SQL_STATUS_IDLE ") OR sg.in_use=1) ORDER BY f.id LIMIT 1)"
 		" FROM objects o ORDER BY o.id");
 	*rows = NULL;
 	*n = 0;
@@ -76,13 +76,8 @@ int storage_objects_unsettled(struct storage *s, int64_t **ids, int *n)
 
 int storage_object_expire(struct storage *s, int64_t id, int64_t when)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", expired_at=?, kept_by=NULL,"
-				   " restore_job=NULL WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, when);
-	sqlite3_bind_int64(st, 2, id);
-	return sql_exec(s, st, "expiring an object");
+	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", expired_at=?, kept_by=NULL,"
+		       " restore_job=NULL WHERE id=?", "expiring an object", when, id);
 }
 
 int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
@@ -90,47 +85,28 @@ int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot,
 	if (hot == 0 && cold == 0)
 		return 0;
 	/* The first event of an object turns "no data" into "available". */
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET hot_events=hot_events+?1,"
-				   " cold_events=cold_events+?2,"
-				   " ixd_state=CASE WHEN ixd_state=" SQL_IXD_NONE " THEN " SQL_IXD_AVAILABLE " ELSE ixd_state END WHERE id=?3");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, hot);
-	sqlite3_bind_int64(st, 2, cold);
-	sqlite3_bind_int64(st, 3, object_id);
-	return sql_exec(s, st, "updating event counts");
+	return SQL_RUN(s, "UPDATE objects SET hot_events=hot_events+?1, cold_events=cold_events+?2,"
+		       " ixd_state=CASE WHEN ixd_state=" SQL_IXD_NONE " THEN " SQL_IXD_AVAILABLE
+		       " ELSE ixd_state END WHERE id=?3", "updating event counts", hot, cold, object_id);
 }
 
 int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_AVAILABLE ", last_restored_at=?, expires_at=?,"
-				   " expired_at=NULL, restore_job=NULL WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, now);
-	sql_bind_opt(st, 2, expires_at);
-	sqlite3_bind_int64(st, 3, object_id);
-	return sql_exec(s, st, "completing a restore");
+	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_AVAILABLE ", last_restored_at=?,"
+		       " expires_at=nullif(?, 0), expired_at=NULL, restore_job=NULL WHERE id=?",
+		       "completing a restore", now, expires_at, object_id);
 }
 
 int storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_RESTORING ", restore_job=?"
-				       " WHERE id=?");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, job_id);
-	sqlite3_bind_int64(st, 2, object_id);
-	return sql_exec(s, st, "holding an object for restore");
+	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_RESTORING ", restore_job=? WHERE id=?",
+		       "holding an object for restore", job_id, object_id);
 }
 
 int storage_job_release_objects(struct storage *s, int64_t job_id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", restore_job=NULL"
-				       " WHERE id IN (SELECT object_id FROM job_items WHERE job_id=?1"
-				       " AND outcome=" SQL_ITEM_PENDING ") AND restore_job=?1");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, job_id);
-	return sql_exec(s, st, "expiring cancelled items");
+	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", restore_job=NULL"
+		       " WHERE id IN (SELECT object_id FROM job_items WHERE job_id=?1"
+		       " AND outcome=" SQL_ITEM_PENDING ") AND restore_job=?1",
+		       "expiring cancelled items", job_id);
 }

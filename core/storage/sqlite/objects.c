@@ -158,10 +158,8 @@ int storage_object_find(struct storage *s, const char *key, struct object_row *o
 
 int storage_object_id(struct storage *s, const char *api_id, int64_t *id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "SELECT id FROM objects WHERE api_id=?");
-	if (st)
-		sqlite3_bind_text(st, 1, api_id, -1, SQLITE_STATIC);
-	return sql_query_id(s, st, id, NULL, "looking up an object");
+	return sql_id_by_key(s, "SELECT id FROM objects WHERE api_id=?", api_id, id, NULL,
+			     "looking up an object");
 }
 
 int storage_tag_id(struct storage *s, const char *name, bool create, int64_t *id)
@@ -174,10 +172,8 @@ int storage_tag_id(struct storage *s, const char *name, bool create, int64_t *id
 		if (sql_exec(s, ins, "saving a tag") < 0)
 			return -1;
 	}
-	sqlite3_stmt *st = sql_stmt(s, "SELECT id FROM tags WHERE name=?");
-	if (st)
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	return sql_query_id(s, st, id, NULL, "looking up a tag");
+	return sql_id_by_key(s, "SELECT id FROM tags WHERE name=?", name, id, NULL,
+			     "looking up a tag");
 }
 
 int storage_object_set_tags(struct storage *s, int64_t id, const char *const *tags, int n)

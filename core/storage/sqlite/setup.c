@@ -10,11 +10,18 @@
 #include "base/text.h"
 #include "storage/setup.h"
 
-/* Runs a bound "... RETURNING id, object_id" upsert of a step or variant and
- * refuses one whose api id already belongs to another object. */
-static int upsert_part(struct storage *s, sqlite3_stmt *st, int64_t object_id, const char *api_id,
-		       const char *what, int64_t *id)
+/* Runs the upsert of a step or variant, `sql` binding (object, api id,
+ * name, position or control flag) and returning (id, object), and refuses
+ * one whose api id already belongs to another object. */
+static int upsert_part(struct storage *s, const char *sql, int64_t object_id, const char *api_id,
+		       const char *name, int flag, const char *what, int64_t *id)
 {
+	sqlite3_stmt *st = sql_stmt(s, sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	SQL_BIND_TEXTS(st, 2, api_id, name);
+	sqlite3_bind_int(st, 4, flag);
 	int rc = sqlite3_step(st);
 	int64_t owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
 	if (rc == SQLITE_ROW)
@@ -32,32 +39,20 @@ static int upsert_part(struct storage *s, sqlite3_stmt *st, int64_t object_id, c
 int storage_step_upsert(struct storage *s, int64_t object_id, const char *api_id, const char *name,
 			int position, int64_t *id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO steps(object_id, api_id, name, position) VALUES(?,?,?,?)"
-				   " ON CONFLICT(api_id) DO UPDATE SET name=excluded.name,"
-				   " position=excluded.position RETURNING id, object_id");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, object_id);
-	sqlite3_bind_text(st, 2, api_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, position);
-	return upsert_part(s, st, object_id, api_id, "saving a Canvas step", id);
+	return upsert_part(s, "INSERT INTO steps(object_id, api_id, name, position) VALUES(?,?,?,?)"
+			      " ON CONFLICT(api_id) DO UPDATE SET name=excluded.name,"
+			      " position=excluded.position RETURNING id, object_id",
+			   object_id, api_id, name, position, "saving a Canvas step", id);
 }
 
 int storage_variant_upsert(struct storage *s, int64_t object_id, const char *api_id,
 			   const char *name, bool is_control, int64_t *id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO variants(object_id, api_id, name, is_control)"
-				   " VALUES(?,?,?,?) ON CONFLICT(api_id) DO UPDATE SET"
-				   " name=excluded.name, is_control=excluded.is_control"
-				   " RETURNING id, object_id");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, object_id);
-	sqlite3_bind_text(st, 2, api_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, is_control);
-	return upsert_part(s, st, object_id, api_id, "saving a variant", id);
+	return upsert_part(s, "INSERT INTO variants(object_id, api_id, name, is_control)"
+			      " VALUES(?,?,?,?) ON CONFLICT(api_id) DO UPDATE SET"
+			      " name=excluded.name, is_control=excluded.is_control"
+			      " RETURNING id, object_id",
+			   object_id, api_id, name, is_control, "saving a variant", id);
 }
 
 int storage_alias_upsert(struct storage *s, int64_t object_id, const char *name, int64_t *id)
@@ -73,18 +68,14 @@ int storage_alias_upsert(struct storage *s, int64_t object_id, const char *name,
 
 int storage_step_id(struct storage *s, const char *api_id, int64_t *id, int64_t *object_id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "SELECT id, object_id FROM steps WHERE api_id=?");
-	if (st)
-		sqlite3_bind_text(st, 1, api_id, -1, SQLITE_STATIC);
-	return sql_query_id(s, st, id, object_id, "looking up a step");
+	return sql_id_by_key(s, "SELECT id, object_id FROM steps WHERE api_id=?", api_id, id, object_id,
+			     "looking up a step");
 }
 
 int storage_variant_id(struct storage *s, const char *api_id, int64_t *id, int64_t *object_id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "SELECT id, object_id FROM variants WHERE api_id=?");
-	if (st)
-		sqlite3_bind_text(st, 1, api_id, -1, SQLITE_STATIC);
-	return sql_query_id(s, st, id, object_id, "looking up a variant");
+	return sql_id_by_key(s, "SELECT id, object_id FROM variants WHERE api_id=?", api_id, id, object_id,
+			     "looking up a variant");
 }
 
 int storage_alias_id(struct storage *s, int64_t object_id, const char *name, int64_t *id)
@@ -104,8 +95,7 @@ int storage_segment_upsert(struct storage *s, const char *api_id, const char *na
 				   " ON CONFLICT(api_id) DO UPDATE SET name=excluded.name,"
 				   " in_use=excluded.in_use RETURNING id");
 	if (st) {
-		sqlite3_bind_text(st, 1, api_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+		SQL_BIND_TEXTS(st, 1, api_id, name);
 		sqlite3_bind_int(st, 3, in_use);
 	}
 	return sql_upsert_returning(s, st, id, "saving a segment");
@@ -113,10 +103,8 @@ int storage_segment_upsert(struct storage *s, const char *api_id, const char *na
 
 int storage_segment_id(struct storage *s, const char *api_id, int64_t *id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "SELECT id FROM segments WHERE api_id=?");
-	if (st)
-		sqlite3_bind_text(st, 1, api_id, -1, SQLITE_STATIC);
-	return sql_query_id(s, st, id, NULL, "looking up a segment");
+	return sql_id_by_key(s, "SELECT id FROM segments WHERE api_id=?", api_id, id, NULL,
+			     "looking up a segment");
 }
 
 int storage_filters_replace(struct storage *s, int64_t owner_object_id, int64_t owner_segment_id,
@@ -191,45 +179,43 @@ static int collect_items(struct storage *s, sqlite3_stmt *st, struct named_item 
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading object details");
 }
 
+/* One of the detail's lists: `sql` takes the object's id. */
+static int detail_list(struct storage *s, const char *sql, int64_t id, struct named_item **items, int *n)
+{
+	sqlite3_stmt *st = sql_stmt(s, sql);
+	if (st)
+		sqlite3_bind_int64(st, 1, id);
+	return collect_items(s, st, items, n);
+}
+
 int storage_object_detail(struct storage *s, int64_t id, struct object_detail *d)
 {
 	memset(d, 0, sizeof *d);
-	sqlite3_stmt *st = sql_stmt(s, "SELECT api_id, name, 0, NULL FROM steps WHERE object_id=? ORDER BY position, id");
-	if (st)
-		sqlite3_bind_int64(st, 1, id);
-	if (collect_items(s, st, &d->steps, &d->step_count) < 0)
-		return -1;
-	st = sql_stmt(s, "SELECT api_id, name, is_control, NULL FROM variants WHERE object_id=? ORDER BY id");
-	if (st)
-		sqlite3_bind_int64(st, 1, id);
-	if (collect_items(s, st, &d->variants, &d->variant_count) < 0)
-		return -1;
-	st = sql_stmt(s, "SELECT '', name, 0, NULL FROM aliases WHERE object_id=? ORDER BY name");
-	if (st)
-		sqlite3_bind_int64(st, 1, id);
-	if (collect_items(s, st, &d->aliases, &d->alias_count) < 0)
+	if (detail_list(s, "SELECT api_id, name, 0, NULL FROM steps WHERE object_id=? ORDER BY position, id",
+			id, &d->steps, &d->step_count) < 0 ||
+	    detail_list(s, "SELECT api_id, name, is_control, NULL FROM variants WHERE object_id=? ORDER BY id",
+			id, &d->variants, &d->variant_count) < 0 ||
+	    detail_list(s, "SELECT '', name, 0, NULL FROM aliases WHERE object_id=? ORDER BY name",
+			id, &d->aliases, &d->alias_count) < 0)
 		return -1;
 	/* Every specific-object filter naming this object, and whether its owner
 	 * is active (only those protect). */
-	st = sql_stmt(s, "SELECT coalesce(o.api_id, g.api_id),"
-		     " CASE WHEN o.id IS NOT NULL THEN o.name ELSE g.name END,"
-		     " CASE WHEN o.id IS NOT NULL THEN o.status IN (1, 2) ELSE g.in_use END,"
-		     " f.kind || ':' || CASE WHEN o.id IS NOT NULL THEN"
-		     "   CASE o.kind WHEN 0 THEN 'campaign' ELSE 'canvas' END ELSE 'segment' END"
-		     " FROM filters f LEFT JOIN objects o ON o.id=f.owner_object_id"
-		     " LEFT JOIN segments g ON g.id=f.owner_segment_id"
-		     " WHERE f.target_object_id=? AND f.kind < 14 ORDER BY 3 DESC, 2");
-	if (st)
-		sqlite3_bind_int64(st, 1, id);
-	if (collect_items(s, st, &d->refs, &d->ref_count) < 0)
+	if (detail_list(s, "SELECT coalesce(o.api_id, g.api_id),"
+			" CASE WHEN o.id IS NOT NULL THEN o.name ELSE g.name END,"
+			" CASE WHEN o.id IS NOT NULL THEN o.status IN (" SQL_STATUS_ACTIVE ", " SQL_STATUS_IDLE ")"
+			"   ELSE g.in_use END,"
+			" f.kind || ':' || CASE WHEN o.id IS NOT NULL THEN"
+			"   CASE o.kind WHEN " SQL_KIND_CAMPAIGN " THEN 'campaign' ELSE 'canvas' END ELSE 'segment' END"
+			" FROM filters f LEFT JOIN objects o ON o.id=f.owner_object_id"
+			" LEFT JOIN segments g ON g.id=f.owner_segment_id"
+			" WHERE f.target_object_id=? AND f.kind < " SQL_FILTER_SPECIFIC_COUNT " ORDER BY 3 DESC, 2",
+			id, &d->refs, &d->ref_count) < 0)
 		return -1;
-	st = sql_stmt(s, "SELECT coalesce(t.api_id, g.name), coalesce(t.name, g.name),"
-		     " coalesce(t.ixd_state, -1), f.kind FROM filters f"
-		     " LEFT JOIN objects t ON t.id=f.target_object_id LEFT JOIN tags g ON g.id=f.target_tag_id"
-		     " WHERE f.owner_object_id=? ORDER BY f.id");
-	if (st)
-		sqlite3_bind_int64(st, 1, id);
-	return collect_items(s, st, &d->filters, &d->filter_count);
+	return detail_list(s, "SELECT coalesce(t.api_id, g.name), coalesce(t.name, g.name),"
+			   " coalesce(t.ixd_state, -1), f.kind FROM filters f"
+			   " LEFT JOIN objects t ON t.id=f.target_object_id LEFT JOIN tags g ON g.id=f.target_tag_id"
+			   " WHERE f.owner_object_id=? ORDER BY f.id",
+			   id, &d->filters, &d->filter_count);
 }
 
 static void free_items(struct named_item *items, int n)

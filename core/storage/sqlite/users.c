@@ -47,23 +47,19 @@ int storage_user_upsert(struct storage *s, const char *external_id, const char *
 		" RETURNING id");
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, email, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, phone, -1, SQLITE_STATIC);
+	SQL_BIND_TEXTS(st, 1, external_id, email, phone);
 	bind_summary(st, 4, sum);
 	return sql_upsert_returning(s, st, id, "saving a user");
 }
 
 int storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
 {
-	sqlite3_stmt *st = sql_stmt(s, "SELECT id FROM users WHERE external_id=?");
-	if (st)
-		sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
-	if (sql_query_id(s, st, id, NULL, "looking up a user") < 0)
+	if (sql_id_by_key(s, "SELECT id FROM users WHERE external_id=?", external_id, id, NULL,
+			"looking up a user") < 0)
 		return -1;
 	if (*id)
 		return 0;
-	st = sql_stmt(s, "INSERT INTO users(external_id, learned) VALUES(?, 1) RETURNING id");
+	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO users(external_id, learned) VALUES(?, 1) RETURNING id");
 	if (st)
 		sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
 	return sql_upsert_returning(s, st, id, "creating a user");
