@@ -3,6 +3,7 @@
  */
 #include "base/clock.h"
 #include "internal.h"
+#include "retention/restore.h"
 #include "retention/sweep.h"
 #include "storage/audit.h"
 
@@ -67,8 +68,13 @@ int import_file(struct storage *s, const char *path, const struct import_options
 	int rc = avro ? import_avro(s, path, o, r, d)
 		 : csv ? import_events_csv(s, path, o, r, d) : import_workspace(s, path, o, r, d);
 	int changed;
+	struct restore_result relaunch = {0};
 	if (rc == 0 && d->count == errors_before)
 		rc = sweep_refresh(s, o->now, o->months, &changed);
+	if (rc == 0 && d->count == errors_before)
+		rc = restore_relaunched(s, o->now, &relaunch);
+	r->relaunch_job = relaunch.job_id;
+	r->relaunched = relaunch.outcomes[ITEM_PENDING];
 	if (rc == 0 && d->count == errors_before) {
 		char details[512];
 		snprintf(details, sizeof details,

@@ -32,6 +32,12 @@ struct import_report {
 	char event_type[128];
 	int64_t records, records_skipped, user_facts;
 	const char *skip_reason;
+	/* objects active again whose data was expired: restored by thaw's own job */
+	int64_t relaunch_job;
+	int relaunched;
+	/* active again but purged under the previous policy: their data stays deleted */
+	int relaunched_purged;
+	char first_relaunched_purged[128];
 };
 
 int import_file(struct storage *s, const char *path, const struct import_options *o,

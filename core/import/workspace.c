@@ -212,6 +212,17 @@ static const char *const object_keys[] = {
 	"last_sent", "stopped", "last_restored", "purged", "variants", "steps", "aliases",
 	"filters", NULL};
 
+/* An object the file makes active whose data was purged stays purged: the
+ * import says so (a relaunch restores only what expiry moved). */
+static void note_purged_relaunch(struct ws *w, const struct object_input *in, int64_t id)
+{
+	int state;
+	if (!status_is_active(in->status) || storage_object_state(w->s, id, &state) < 0 || state != IXD_PURGED)
+		return;
+	if (w->r->relaunched_purged++ == 0)
+		snprintf(w->r->first_relaunched_purged, sizeof w->r->first_relaunched_purged, "%s", in->api_id);
+}
+
 static void import_object(struct ws *w, const struct ynode *obj)
 {
 	if (!check_keys(w, obj, "an object", object_keys))
@@ -238,6 +249,7 @@ static void import_object(struct ws *w, const struct ynode *obj)
 			storage_problem(w, obj);
 		} else {
 			w->r->objects++;
+			note_purged_relaunch(w, &in, id);
 			import_tags(w, obj, id);
 			import_variants(w, obj, id);
 			import_steps(w, obj, id, in.kind);

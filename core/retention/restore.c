@@ -15,14 +15,14 @@
 #include "storage/objects.h"
 
 /* The outcome of asking to restore one object in its current state. */
-static int item_outcome_for(int state)
+static int item_outcome_for(int state, bool kept)
 {
 	switch (state) {
 	case IXD_EXPIRED: return ITEM_PENDING;
 	case IXD_RESTORING: return ITEM_SKIPPED_BUSY;
 	case IXD_PURGED: return ITEM_SKIPPED_PURGED;
 	case IXD_NONE: return ITEM_SKIPPED_NO_DATA;
-	default: return ITEM_SKIPPED_NOT_EXPIRED;
+	default: return kept ? ITEM_SKIPPED_KEPT : ITEM_SKIPPED_NOT_EXPIRED;
 	}
 }
 
@@ -74,6 +74,10 @@ static int resolve_objects(struct storage *s, const struct restore_request *r, i
 
 static void describe_request(const struct restore_request *r, struct buf *out)
 {
+	if (r->request) {
+		buf_adds(out, r->request);
+		return;
+	}
 	if (r->tag) {
 		buf_printf(out, "tag:%s", r->tag);
 		return;
@@ -91,67 +95,119 @@ static int run_hook(struct storage *s, int64_t job_id, struct job_end_hook hook)
 	return hook.fn ? hook.fn(s, job_id, hook.ctx) : 0;
 }
 
-static int add_items(struct storage *s, int64_t job_id, const int64_t *ids, int n, bool by_tag,
-		     int *pending)
+/* What asking for one object would do, from the cheap facts only: a
+ * selection may hold 100,000 objects. */
+struct item_plan {
+	int outcome;
+	int64_t holder; /* the job restoring it already */
+	int64_t events;
+};
+
+static int plan_items(struct storage *s, const int64_t *ids, int n, struct item_plan *plan,
+		      struct restore_result *out)
 {
-	*pending = 0;
-	/* a selection may hold 100,000 objects: only the cheap facts, per object */
 	for (int i = 0; i < n; i++) {
 		int state;
-		int64_t holder = 0, hot, cold;
+		bool kept = false;
+		int64_t hot, cold;
+		plan[i].holder = 0;
 		if (storage_object_state(s, ids[i], &state) < 0 ||
-		    (state == IXD_RESTORING && storage_object_restore_job(s, ids[i], &holder) < 0) ||
+		    (state == IXD_RESTORING && storage_object_restore_job(s, ids[i], &plan[i].holder) < 0) ||
+		    (state == IXD_AVAILABLE && storage_object_kept(s, ids[i], &kept) < 0) ||
 		    storage_object_counts(s, ids[i], &hot, &cold) < 0)
 			return -1;
-		int outcome = item_outcome_for(state);
-		/* a tag means "its expired objects": the others are not part of it */
-		bool include = !by_tag || outcome == ITEM_PENDING || outcome == ITEM_SKIPPED_BUSY;
-		if (include && storage_job_add_item(s, job_id, ids[i], outcome, holder, hot + cold) < 0)
-			return -1;
-		*pending += include && outcome == ITEM_PENDING;
+		plan[i].outcome = item_outcome_for(state, kept);
+		plan[i].events = hot + cold;
+		out->outcomes[plan[i].outcome]++;
 	}
 	return 0;
 }
 
-int restore_request(struct storage *s, const struct restore_request *r, int64_t *job_id,
-		    struct diag *d)
+/* The request, inside the caller's transaction. */
+static int request_job(struct storage *s, const struct restore_request *r, struct restore_result *out,
+		       struct diag *d)
 {
-	*job_id = 0;
+	memset(out, 0, sizeof *out);
 	int64_t *ids = NULL;
-	int n = 0, pending;
+	int n = 0;
+	struct item_plan *plan = NULL;
 	struct buf what = {0};
 	describe_request(r, &what);
-	if (storage_begin(s) < 0) {
-		buf_free(&what);
-		return -1;
-	}
 	int rc = resolve_objects(s, r, &ids, &n, d);
 	if (rc == 0 && r->tag && n == 0)
 		diag_add(d, NULL, 0, 0, "no object carries the tag '%s'", r->tag), rc = -1;
+	if (rc == 0 && !(plan = malloc((n + 1) * sizeof *plan)))
+		abort();
 	if (rc == 0)
-		rc = storage_job_create(s, r->actor.name, r->actor.ssh_client, what.data, r->now, job_id);
-	if (rc == 0)
-		rc = add_items(s, *job_id, ids, n, r->tag != NULL, &pending);
-	if (rc == 0) {
+		rc = plan_items(s, ids, n, plan, out);
+	int pending = rc == 0 ? out->outcomes[ITEM_PENDING] : 0;
+	/* a tag with nothing expired asks for nothing: no empty job */
+	bool ask = rc == 0 && !(r->tag && pending == 0);
+	if (ask)
+		rc = storage_job_create(s, r->actor.name, r->actor.ssh_client, what.data, r->now, &out->job_id);
+	for (int i = 0; ask && rc == 0 && i < n; i++)
+		rc = storage_job_add_item(s, out->job_id, ids[i], plan[i].outcome, plan[i].holder, plan[i].events);
+	if (ask && rc == 0) {
 		char details[256];
-		snprintf(details, sizeof details, "restore requested: %s (%d to restore)", what.data, pending);
+		snprintf(details, sizeof details, "restore requested: %.200s (%d to restore)", what.data, pending);
 		struct audit_input a = {.at = r->now, .operator_name = r->actor.name,
 					.ssh_client = r->actor.ssh_client, .action = "restore.request",
-					.job_id = *job_id, .details = details};
+					.job_id = out->job_id, .details = details};
 		rc = storage_audit(s, &a);
 	}
-	if (rc == 0)
-		rc = storage_job_seal(s, *job_id, r->now, clock_real_ms());
-	if (rc == 0 && pending == 0)
-		rc = run_hook(s, *job_id, r->on_end);
+	if (ask && rc == 0)
+		rc = storage_job_seal(s, out->job_id, r->now, clock_real_ms());
+	if (ask && rc == 0 && pending == 0)
+		rc = run_hook(s, out->job_id, r->on_end);
+	if (rc < 0)
+		out->job_id = 0;
+	free(plan);
+	free(ids);
+	buf_free(&what);
+	return rc;
+}
+
+int restore_request(struct storage *s, const struct restore_request *r, struct restore_result *out,
+		    struct diag *d)
+{
+	if (storage_begin(s) < 0)
+		return -1;
+	int rc = request_job(s, r, out, d);
 	if (rc == 0)
 		rc = storage_commit(s);
 	if (rc < 0) {
 		storage_rollback(s);
-		*job_id = 0;
+		out->job_id = 0;
 	}
-	free(ids);
+	return rc;
+}
+
+int restore_relaunched(struct storage *s, int64_t now, struct restore_result *out)
+{
+	memset(out, 0, sizeof *out);
+	int64_t *ids;
+	int n;
+	if (storage_objects_relaunched(s, &ids, &n) < 0)
+		return -1;
+	struct buf what = {0};
+	buf_adds(&what, "relaunched:");
+	for (int i = 0; i < n && i < 20; i++) {
+		struct object_row o = {0};
+		if (storage_object_get(s, ids[i], &o) > 0)
+			buf_printf(&what, " %s", o.api_id);
+		object_row_free(&o);
+	}
+	if (n > 20)
+		buf_printf(&what, " and %d more", n - 20);
+	/* no hook: every item is pending, and the worker that ends the job
+	 * queues its mail (to smtp.recipients: thaw has no address) */
+	struct restore_request r = {.object_ids = ids, .object_id_count = n, .request = what.data,
+				    .actor = {.name = "thaw"}, .now = now};
+	struct diag d = {0};
+	int rc = n ? request_job(s, &r, out, &d) : 0;
+	diag_clear(&d);
 	buf_free(&what);
+	free(ids);
 	return rc;
 }
 

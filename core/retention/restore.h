@@ -6,7 +6,12 @@
  * item is either pending (the object was expired; the job now holds it as
  * "restoring") or skipped with its reason.  Asking again for an object that
  * is already being restored yields "already being restored (job N)", so a
- * repeated request never doubles work.
+ * repeated request never doubles work.  A tag stands for every object that
+ * carries it, each reported like an explicit list's; when none of them is
+ * expired no job is made.
+ *
+ * restore_relaunched() is thaw's own request (SPEC §2.1): objects active
+ * again whose data is expired are restored at once, asked by "thaw".
  *
  * restore_job_step() runs one batch of a job in one transaction: renew the
  * lease, honour a cancel, move up to batch_rows events of the current item
@@ -28,17 +33,28 @@
 struct restore_request {
 	const char *const *objects; /* api ids or exact names */
 	int object_count;
-	const char *tag;            /* or: every expired object with this tag */
+	const char *tag;            /* or: every object with this tag */
 	const int64_t *object_ids;  /* or: these objects (the console's selection) */
 	int object_id_count;
+	const char *request;        /* what the job records as asked; NULL: said from the above */
 	struct actor actor;
 	int64_t now;
 	struct job_end_hook on_end; /* a job with nothing to restore ends at once */
 };
 
-/* Creates the job; *job_id = 0 when there was nothing to ask for. */
-int restore_request(struct storage *s, const struct restore_request *r, int64_t *job_id,
+struct restore_result {
+	int64_t job_id;             /* 0: no job (a tag none of whose objects is expired) */
+	int outcomes[ITEM__COUNT];  /* the objects asked for, by outcome */
+};
+
+/* Creates the job in a transaction of its own.  -1 with the reasons in `d`
+ * (unknown names, an unknown tag) or in storage_error(). */
+int restore_request(struct storage *s, const struct restore_request *r, struct restore_result *out,
 		    struct diag *d);
+
+/* Queues one restore for every relaunched object, inside the caller's
+ * transaction (an import's, a sweep's). */
+int restore_relaunched(struct storage *s, int64_t now, struct restore_result *out);
 
 enum step_result {
 	STEP_PROGRESS,  /* a batch moved; call again */

@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "retention/policy.h"
+#include "retention/restore.h"
 #include "storage/audit.h"
 #include "storage/events.h"
 #include "storage/lifecycle.h"
@@ -136,11 +137,17 @@ int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_rep
 	int changed;
 	if (storage_begin(s) < 0)
 		return -1;
+	/* relaunched objects are normally restored by the import that made them
+	 * active; the sweep catches any other way */
+	struct restore_result relaunch = {0};
 	if (sweep_refresh(s, o->now, o->months, &changed) < 0 || find_due(s, o->now, o->months, r) < 0 ||
-	    (!o->dry_run && mark_expired(s, o, r) < 0) || storage_commit(s) < 0) {
+	    (!o->dry_run && mark_expired(s, o, r) < 0) ||
+	    (!o->dry_run && restore_relaunched(s, o->now, &relaunch) < 0) || storage_commit(s) < 0) {
 		storage_rollback(s);
 		return -1;
 	}
+	r->relaunch_job = relaunch.job_id;
+	r->relaunched = relaunch.outcomes[ITEM_PENDING];
 	if (o->dry_run)
 		return 0;
 	return settle_all(s, o, r);

@@ -38,6 +38,8 @@ struct sweep_report {
 	int64_t events_moved;
 	int settled_objects; /* objects whose hot rows were moved */
 	bool stopped;        /* interrupted by *stop */
+	int64_t relaunch_job; /* a restore queued for relaunched objects, or 0 */
+	int relaunched;
 };
 
 int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_report *r);

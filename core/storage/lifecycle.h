@@ -47,6 +47,9 @@ int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, 
 /* Objects of a cancelled job's pending items are expired again. */
 int storage_job_release_objects(struct storage *s, int64_t job_id);
 
+/* Objects active (or idle) again whose data is expired: relaunched, they
+ * must be restored at once (SPEC §2.1).  In id order. */
+int storage_objects_relaunched(struct storage *s, int64_t **ids, int *n);
 /* Expired objects that still have hot rows (a sweep that was interrupted,
  * or a cancelled restore). */
 int storage_objects_unsettled(struct storage *s, int64_t **ids, int *n);

@@ -101,6 +101,8 @@ int storage_object_state(struct storage *s, int64_t object_id, int *state);
 int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at);
 int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);
 int storage_object_restore_job(struct storage *s, int64_t object_id, int64_t *job_id);
+/* Whether a protecting reference keeps it (cheap). */
+int storage_object_kept(struct storage *s, int64_t object_id, bool *kept);
 
 /* What a restore of these objects would touch, for the confirmation. */
 struct selection_summary {

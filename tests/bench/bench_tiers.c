@@ -191,9 +191,10 @@ static double thaw_restore(struct storage *s, sqlite3 *db, const struct target *
 	struct restore_request r = {.objects = (const char *const *)t->api_ids,
 				    .object_count = t->count, .actor = {"bench", NULL}, .now = now};
 	struct diag d = {0};
-	int64_t job;
-	if (restore_request(s, &r, &job, &d) < 0)
+	struct restore_result requested;
+	if (restore_request(s, &r, &requested, &d) < 0)
 		die("restore request", d.count ? d.entries[0].message : storage_error(s));
+	int64_t job = requested.job_id;
 	int64_t claimed;
 	if (storage_begin(s) < 0 || storage_job_claim(s, "bench", clock_real_ms(), 60000, &claimed) < 0 ||
 	    storage_commit(s) < 0)

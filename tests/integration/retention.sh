@@ -108,8 +108,16 @@ contains "$out" "expired spring-sale" "re-expiry three months after a restore"
 contains "$out" "expired summer-sale" "summer-sale re-expires too"
 export THAW_NOW=2027-03-02T00:00:00Z
 out=$(t restore --tag seasonal --wait --json)
-eq "$(echo "$out" | jq -r '.[0].items | map(.api_id) | sort | join(" ")')" "spring-sale summer-sale" "tag restores its expired objects only"
+items=$(echo "$out" | jq -r '.[0].items | map(.api_id + "=" + .outcome) | sort | join(" ")')
+eq "$items" "cart=not expired: kept by a reference spring-sale=restored summer-sale=restored" "a tag restore reports every tagged object"
+eq "$(echo "$out" | jq -r '.[0].request')" "tag:seasonal" "the job records the tag"
 eq "$(state_of spring-sale)/$(state_of summer-sale)/$(field_of cart kept_by)" "available/available/segment VIP buyers" "after tag restore"
+jobs_before=$(t jobs --json | jq length)
+out=$(t restore --tag seasonal)
+eq "$?" 0 "a tag with nothing expired is not an error"
+contains "$out" "nothing to restore: none of the 3 objects tagged 'seasonal' is expired" "and says so"
+contains "$out" "1 not expired: kept by a reference" "with the reasons"
+eq "$(t jobs --json | jq length)" "$jobs_before" "no empty job"
 exit_code 1 "unknown tag" t restore --tag nosuchtag
 contains "$(cat "$WORK/err")" "no object carries the tag 'nosuchtag'" "unknown tag message"
 
@@ -127,4 +135,55 @@ contains "$(cat "$WORK/err")" "already ended" "second cancel message"
 exit_code 2 "cancel needs a number" t cancel abc
 check_ok
 contains "$(t audit)" "restore.cancel" "cancel audited"
+
+# --- a relaunched object's data is available at once (SPEC §2.1) -------------
+eq "$(state_of spring-sale)" expired "spring-sale expired before its relaunch"
+sed '/api_id: spring-sale/,/api_id: summer-sale/s/status: stopped/status: active/' "$DATA/workspace.yaml" |
+	sed '/api_id: old-promo/,/purged: true/s/status: archived/status: active/' >relaunch.yaml
+out=$(t import relaunch.yaml)
+contains "$out" "1 relaunched object with expired data: restore job" "the import says a restore was queued"
+contains "$out" "(old-promo) had its data deleted under the previous retention policy: it stays deleted" "a purged relaunch stays purged"
+eq "$(state_of spring-sale)" restoring "restoring until the job is done"
+eq "$(state_of old-promo)" purged "purged stays purged"
+printf 'object,user,time,kind,step,variant,alias,label\nspring-sale,u42,2027-07-02T09:00:00Z,received_email,,spring-a,,\n' >new.csv
+out=$(t import new.csv)
+contains "$out" "0 new hot, 1 new cold" "a new event of a restoring object goes to cold"
+job=$(t jobs --json | jq -r '.[0].id')
+eq "$(t jobs "$job" --json | jq -r '.[0].requested_by + " / " + .[0].request')" "thaw / relaunched: spring-sale" "asked by thaw because relaunched"
+contains "$(t audit)" "relaunched: spring-sale" "and audited"
+t worker --once 2>/dev/null
+eq "$(state_of spring-sale)" available "available after the relaunch restore"
+eq "$(field_of spring-sale cold_events)" 0 "every event hot, the new one included"
+contains "$(t segment 'received_campaign(spring-sale)' --users 2>/dev/null)" "u42" "readers see it again, the new event too"
+check_ok
+
+# --- a re-import never undoes thaw's own clock ---------------------------------
+cat >clock.yaml <<'YAML'
+objects:
+  - api_id: clockwork
+    kind: campaign
+    name: Clockwork
+    status: stopped
+    stopped: 2026-01-15
+    last_restored: 2026-02-01
+YAML
+printf 'object,user,time,kind,step,variant,alias,label\nclockwork,u1,2026-01-10T10:00:00Z,received_email,,,,\n' >clock.csv
+export THAW_NOW=2026-05-01T12:00:00Z
+t import clock.yaml clock.csv >/dev/null || fail "clock import"
+eq "$(field_of clockwork expires_at)" 2026-05-01T00:00:00Z "expiry from the file's last restore"
+t sweep >/dev/null
+eq "$(state_of clockwork)" expired "expired on its date"
+export THAW_NOW=2026-05-02T12:00:00Z
+t restore clockwork --wait >/dev/null 2>&1
+eq "$(field_of clockwork expires_at)" 2026-08-02T12:00:00Z "the restore restarts the clock"
+t import clock.yaml >/dev/null || fail "re-import"
+eq "$(field_of clockwork last_restored_at)" 2026-05-02T12:00:00Z "the file's older last restore does not win"
+eq "$(field_of clockwork expires_at)" 2026-08-02T12:00:00Z "nor does the expiry go back"
+eq "$(t sweep --json | jq -r .expired)" 0 "the next sweep leaves the restored data alone"
+sed 's/stopped: 2026-01-15/stopped: 2025-12-01/' clock.yaml >older.yaml
+t import older.yaml >/dev/null || fail "older stop date"
+eq "$(field_of clockwork stopped_at)" 2026-01-15T00:00:00Z "an earlier stop date does not replace a later one"
+sed 's/stopped: 2026-01-15/stopped: 2026-06-01/' clock.yaml >later.yaml
+t import later.yaml >/dev/null || fail "later stop date"
+eq "$(field_of clockwork stopped_at)" 2026-06-01T00:00:00Z "a later stop date (stopped again) wins"
 finish

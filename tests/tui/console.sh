@@ -142,6 +142,8 @@ keys y
 wait_for "finished" 10
 wait_for "0 expired"
 eq "$(state_of summer-sale)" available "tag restore done"
+eq "$(t jobs --json | jq -r '.[0].request')" "tag:seasonal" "the console records the tag, as the CLI does"
+eq "$(t jobs --json | jq -r '.[0].items | length')" 3 "and every tagged object is an item"
 
 # --- help -----------------------------------------------------------------
 keys '?'

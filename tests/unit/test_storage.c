@@ -351,8 +351,10 @@ static void test_settle_skips_restored_object(void **state)
 	struct restore_request req = {.objects = (const char *const[]){"spring-sale"}, .object_count = 1,
 				      .actor = {"test", NULL}, .now = now()};
 	struct diag d = {0};
-	int64_t job, claimed;
-	assert_int_equal(restore_request(s, &req, &job, &d), 0);
+	struct restore_result res;
+	int64_t claimed;
+	assert_int_equal(restore_request(s, &req, &res, &d), 0);
+	int64_t job = res.job_id;
 	assert_int_equal(storage_begin(s), 0);
 	assert_int_equal(storage_job_claim(s, "t", clock_real_ms(), 60000, &claimed), 0);
 	assert_int_equal(storage_commit(s), 0);

@@ -8,10 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "base/text.h"
+#include "cli/cli.h"
 #include "import/demo.h"
 #include "import/import.h"
+#include "present.h"
 #include "storage/storage.h"
 
 /* The files to import: a directory stands for every .avro file below it. */
@@ -88,6 +89,20 @@ static void add_type(struct type_total *t, int *n, const struct import_report *r
 	}
 }
 
+/* What becomes of objects the file made active again (SPEC §2.1). */
+static void print_relaunches(const struct import_report *r)
+{
+	if (r->relaunched)
+		printf("  %d relaunched object%s with expired data: restore job %lld queued by thaw\n",
+		       r->relaunched, r->relaunched == 1 ? "" : "s", (long long)r->relaunch_job);
+	if (r->relaunched_purged) {
+		printf("  %d relaunched object%s (", r->relaunched_purged, r->relaunched_purged == 1 ? "" : "s");
+		present_puts(r->first_relaunched_purged);
+		printf("%s) had %s data deleted under the previous retention policy: it stays deleted\n",
+		       r->relaunched_purged > 1 ? ", ..." : "", r->relaunched_purged == 1 ? "its" : "their");
+	}
+}
+
 static void print_report(const char *file, const struct import_report *r)
 {
 	if (strcmp(r->format, "avro") == 0)
@@ -104,6 +119,7 @@ static void print_report(const char *file, const struct import_report *r)
 	else
 		printf("%s: %lld objects, %lld segments, %lld filters, %lld users\n", file, (long long)r->objects,
 		       (long long)r->segments, (long long)r->filters, (long long)r->users);
+	print_relaunches(r);
 }
 
 int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
@@ -149,11 +165,13 @@ int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
 			printf(",\"format\":\"%s\",\"objects\":%lld,\"segments\":%lld,\"filters\":%lld,"
 			       "\"users\":%lld,\"events\":%lld,\"events_hot\":%lld,\"events_cold\":%lld,"
 			       "\"events_already_present\":%lld,\"records\":%lld,\"records_skipped\":%lld,"
-			       "\"user_facts\":%lld,\"objects_learned\":%lld}", r.format, (long long)r.objects,
+			       "\"user_facts\":%lld,\"objects_learned\":%lld,\"relaunch_job\":%lld,"
+			       "\"relaunched\":%d,\"relaunched_purged\":%d}", r.format, (long long)r.objects,
 			       (long long)r.segments, (long long)r.filters, (long long)r.users, (long long)r.events_read,
 			       (long long)r.events_hot, (long long)r.events_cold, (long long)r.events_duplicate,
 			       (long long)r.records, (long long)r.records_skipped, (long long)r.user_facts,
-			       (long long)r.objects_learned);
+			       (long long)r.objects_learned, (long long)r.relaunch_job, r.relaunched,
+			       r.relaunched_purged);
 		} else if (!progress) {
 			print_report(files.paths[i], &r);
 		}

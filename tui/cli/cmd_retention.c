@@ -88,13 +88,17 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 		object_row_free(&obj);
 	}
 	if (json) {
-		buf_printf(&b, "],\"expired\":%d,\"events_moved\":%" PRId64 ",\"interrupted\":%s}\n",
-			   r.due_count, r.events_moved, r.stopped ? "true" : "false");
+		buf_printf(&b, "],\"expired\":%d,\"events_moved\":%" PRId64 ",\"interrupted\":%s,"
+			   "\"relaunch_job\":%" PRId64 "}\n",
+			   r.due_count, r.events_moved, r.stopped ? "true" : "false", r.relaunch_job);
 		fwrite(b.data, 1, b.len, stdout);
 	} else {
 		printf("%s: %d object%s %s, %" PRId64 " events moved to cold%s\n", dry_run ? "dry run" : "sweep",
 		       r.due_count, r.due_count == 1 ? "" : "s", dry_run ? "due" : "expired", r.events_moved,
 		       r.stopped ? " (interrupted: run it again to finish)" : "");
+		if (r.relaunched)
+			printf("%d relaunched object%s with expired data: restore job %" PRId64 " queued by thaw\n",
+			       r.relaunched, r.relaunched == 1 ? "" : "s", r.relaunch_job);
 	}
 	buf_free(&b);
 	bool stopped = r.stopped;
@@ -335,6 +339,29 @@ static int run_worker(struct cli *c, struct storage *s, bool once, int64_t only_
 	return EXIT_OK;
 }
 
+/* A tag none of whose objects is expired: no job, and why, object by kind
+ * of outcome. */
+static void print_nothing_to_restore(const char *tag, const struct restore_result *res, bool json)
+{
+	if (json) {
+		printf("[]\n");
+		return;
+	}
+	int total = 0;
+	for (int i = 0; i < ITEM__COUNT; i++)
+		total += res->outcomes[i];
+	printf("nothing to restore: none of the %d object%s tagged '", total, total == 1 ? "" : "s");
+	present_puts(tag);
+	printf("' is expired (");
+	const char *sep = "";
+	for (int i = 0; i < ITEM__COUNT; i++)
+		if (res->outcomes[i]) {
+			printf("%s%d %s", sep, res->outcomes[i], item_outcome_name(i));
+			sep = ", ";
+		}
+	printf(")\n");
+}
+
 int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	const char *tag = NULL;
@@ -360,14 +387,17 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 				    .tag = tag, .actor = c->actor, .now = cli_now(c),
 				    .on_end = mail_job_end_hook(&c->config)};
 	struct diag d = {0};
-	int64_t job_id;
-	if (restore_request(s, &r, &job_id, &d) < 0) {
+	struct restore_result res;
+	int64_t job_id = 0;
+	if (restore_request(s, &r, &res, &d) < 0) {
 		if (d.count)
 			diag_print(&d, stderr);
 		else
 			fprintf(stderr, "thaw: %s\n", storage_error(s));
 		fprintf(stderr, "thaw: restore not requested: nothing was changed\n");
 		rc = EXIT_RUNTIME;
+	} else if (!(job_id = res.job_id)) {
+		print_nothing_to_restore(tag, &res, json);
 	} else {
 		if (!json)
 			printf("restore job %lld queued\n", (long long)job_id);

@@ -197,19 +197,26 @@ void dialog_draw(struct console *c)
 static void do_restore(struct console *c)
 {
 	const struct dialog *d = c->dialog;
-	struct restore_request r = {.object_ids = d->ids, .object_id_count = d->count,
-				    .actor = c->o->actor, .now = console_now(c),
+	/* a restore by tag asks for the tag, so the job, the audit log and the
+	 * mail say what was asked, as the command line's --tag does */
+	struct restore_request r = {.actor = c->o->actor, .now = console_now(c),
 				    .on_end = mail_job_end_hook(c->o->config)};
+	if (d->tag[0])
+		r.tag = d->tag;
+	else
+		r.object_ids = d->ids, r.object_id_count = d->count;
 	struct diag problems = {0};
-	int64_t job;
-	if (restore_request(c->s, &r, &job, &problems) < 0) {
+	struct restore_result res;
+	if (restore_request(c->s, &r, &res, &problems) < 0) {
 		char first[300];
 		diag_first(&problems, first, sizeof first);
 		console_flash(c, ST_ERROR, "restore not requested: %s",
 			      problems.count ? first : storage_error(c->s));
+	} else if (!res.job_id) {
+		console_flash(c, ST_WARNING, "Nothing to restore: no object tagged '%s' is expired any more", d->tag);
 	} else {
-		console_flash(c, ST_INFO, "Restore job %lld queued: %lld objects (J shows progress)", (long long)job,
-			      (long long)d->summary.restorable);
+		console_flash(c, ST_INFO, "Restore job %lld queued: %d objects (J shows progress)",
+			      (long long)res.job_id, res.outcomes[ITEM_PENDING]);
 		selection_clear(&c->selection);
 	}
 	diag_clear(&problems);

@@ -68,6 +68,13 @@ int storage_object_set_expiry(struct storage *s, int64_t id, int64_t expires_at,
 	return sql_exec(s, st, "saving an expiry date");
 }
 
+int storage_objects_relaunched(struct storage *s, int64_t **ids, int *n)
+{
+	return sql_collect_ids(s, sql_stmt(s, "SELECT id FROM objects WHERE ixd_state=" SQL_IXD_EXPIRED
+					   " AND status IN (" SQL_STATUS_ACTIVE ", " SQL_STATUS_IDLE ") ORDER BY id"),
+			       ids, n, "finding relaunched objects");
+}
+
 int storage_objects_unsettled(struct storage *s, int64_t **ids, int *n)
 {
 	return sql_collect_ids(s, sql_stmt(s, "SELECT id FROM objects WHERE ixd_state=" SQL_IXD_EXPIRED " AND hot_events>0"

@@ -30,7 +30,10 @@ int object_sort_parse(const char *name)
 
 int storage_object_upsert(struct storage *s, const struct object_input *in, int64_t *id)
 {
-	/* A later import fills in what was unknown; it never erases a known date. */
+	/* A later import fills in what was unknown; it never erases a known
+	 * date, and the retention clock's dates (the stop, the last restore,
+	 * which thaw records itself) only move forward: the later wins, so an
+	 * older export imported again cannot expire data restored since. */
 	sqlite3_stmt *st = sql_stmt(s,
 		"INSERT INTO objects(api_id, kind, name, name_fold, status, channels, created_at,"
 		" first_sent_at, last_sent_at, stopped_at, ixd_state, last_restored_at, learned)"
@@ -41,8 +44,9 @@ int storage_object_upsert(struct storage *s, const struct object_input *in, int6
 		" created_at=coalesce(excluded.created_at, created_at),"
 		" first_sent_at=coalesce(excluded.first_sent_at, first_sent_at),"
 		" last_sent_at=coalesce(excluded.last_sent_at, last_sent_at),"
-		" stopped_at=coalesce(excluded.stopped_at, stopped_at),"
-		" last_restored_at=coalesce(excluded.last_restored_at, last_restored_at),"
+		" stopped_at=nullif(max(coalesce(excluded.stopped_at, 0), coalesce(stopped_at, 0)), 0),"
+		" last_restored_at=nullif(max(coalesce(excluded.last_restored_at, 0),"
+		"   coalesce(last_restored_at, 0)), 0),"
 		" ixd_state=CASE WHEN excluded.ixd_state=" SQL_IXD_PURGED " THEN " SQL_IXD_PURGED " ELSE ixd_state END,"
 		" learned=learned AND excluded.learned"
 		" RETURNING id");
@@ -282,6 +286,15 @@ int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, in
 {
 	return sql_query_pair(s, sql_stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?"), object_id,
 			   hot, cold, "reading event counts");
+}
+
+int storage_object_kept(struct storage *s, int64_t object_id, bool *kept)
+{
+	int64_t yes, unused;
+	int rc = sql_query_pair(s, sql_stmt(s, "SELECT kept_by IS NOT NULL, 0 FROM objects WHERE id=?"), object_id,
+				&yes, &unused, "reading an object's protection");
+	*kept = yes;
+	return rc;
 }
 
 int storage_object_restore_job(struct storage *s, int64_t object_id, int64_t *job_id)
