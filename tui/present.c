@@ -143,12 +143,17 @@ int present_state_parse(const char *word)
 	return ixd_state_parse(word);
 }
 
-void present_puts(const char *s)
+void present_fputs(const char *s, FILE *f)
 {
 	struct buf b = {0};
 	text_sanitize_terminal(&b, s ? s : "");
-	fputs(b.data ? b.data : "", stdout);
+	fputs(b.data ? b.data : "", f);
 	buf_free(&b);
+}
+
+void present_puts(const char *s)
+{
+	present_fputs(s, stdout);
 }
 
 void present_count_short(int64_t n, char *buf, size_t size)

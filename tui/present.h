@@ -8,6 +8,7 @@
 #define THAW_PRESENT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "base/text.h"
@@ -27,9 +28,10 @@ const char *present_filter_target(int target_state);
  * or STATE_FILTER_EXPIRING / _KEPT; -1 when unknown. */
 int present_state_parse(const char *word);
 
-/* Writes a string from the database to standard output, made safe for a
- * terminal (control characters shown, never sent). */
+/* Writes a string from the database or a file, made safe for a terminal
+ * (control characters shown, never sent): to standard output, or to `f`. */
 void present_puts(const char *s);
+void present_fputs(const char *s, FILE *f);
 
 /* 1234567 -> "1,234,567" */
 void present_count(int64_t n, char *buf, size_t size);

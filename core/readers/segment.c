@@ -11,6 +11,7 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "storage/objects.h"
+#include "readers/lookup.h"
 #include "storage/readers.h"
 #include "storage/setup.h"
 #include "storage/users.h"
@@ -436,11 +437,10 @@ static int eval_error(struct evaluation *ev, const char *fmt, const char *arg)
 static int resolve_object(struct evaluation *ev, const char *key, int kind, int64_t *id)
 {
 	struct object_row o;
-	int found = storage_object_find(ev->s, key, &o);
-	if (found < 0)
-		return eval_error(ev, "%s", storage_error(ev->s));
-	if (!found)
-		return eval_error(ev, "unknown campaign or Canvas '%s'", key);
+	char why[512];
+	int found = lookup_object(ev->s, key, &o, why, sizeof why);
+	if (found <= 0)
+		return eval_error(ev, "%s", found < 0 ? storage_error(ev->s) : why);
 	bool right = o.kind == kind;
 	*id = o.id;
 	object_row_free(&o);
@@ -676,4 +676,48 @@ int segment_eval_stored(struct storage *s, const char *key, int64_t now, int64_t
 	struct evaluation ev = {.s = s, .now = now, .err = err, .errsize = errsize};
 	struct set out = {0};
 	return deliver(eval_stored(&ev, key, &out), &out, ids, n);
+}
+
+/* One filter naming an object: refused when purged, a note when its data
+ * is not available. */
+static int check_filter(struct evaluation *ev, const struct segment_expr *e, struct buf *notes)
+{
+	struct event_match m = {0};
+	if (resolve_target(ev, e, &m) < 0)
+		return -1;
+	struct object_row o;
+	if (storage_object_get(ev->s, m.object_id, &o) <= 0)
+		return eval_error(ev, "%s", storage_error(ev->s));
+	int state = o.state, rc = 0;
+	if (state == IXD_PURGED) {
+		snprintf(ev->err, ev->errsize,
+			 "column %d: '%.200s' was deleted under the previous retention policy: it cannot be used"
+			 " in retargeting filters", e->column, o.api_id);
+		rc = 1;
+	} else if (state == IXD_EXPIRED || state == IXD_RESTORING) {
+		buf_printf(notes, "column %d: %s(%s) matches nobody until '%s' is %s\n", e->column,
+			   e->def->name, e->args[0], o.api_id,
+			   state == IXD_EXPIRED ? "restored (its interaction data has expired)"
+						: "restored (a restore job is bringing it back)");
+	}
+	object_row_free(&o);
+	return rc;
+}
+
+static int check_node(struct evaluation *ev, const struct segment_expr *e, struct buf *notes)
+{
+	if (!e)
+		return 0;
+	if (e->type != N_FILTER) {
+		int rc = check_node(ev, e->left, notes);
+		return rc ? rc : check_node(ev, e->right, notes);
+	}
+	return e->def->family == FAM_OBJECT ? check_filter(ev, e, notes) : 0;
+}
+
+int segment_check(struct storage *s, const struct segment_expr *e, char *err, size_t errsize,
+		  struct buf *notes)
+{
+	struct evaluation ev = {.s = s, .err = err, .errsize = errsize};
+	return check_node(&ev, e, notes);
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/text.h"
 #include "storage/storage.h"
 
 struct segment_expr;
@@ -25,6 +26,16 @@ struct segment_expr;
  * message naming the column. */
 struct segment_expr *segment_parse(const char *text, int64_t now, char *err, size_t errsize);
 void segment_free(struct segment_expr *e);
+
+/*
+ * Checks the objects an expression names before it runs (SPEC §4.1): one
+ * deleted under the previous policy is refused as a new filter would be
+ * (returns 1, `err` names the column); an expired or restoring one is
+ * allowed and `notes` gets a line saying it matches nobody until restored.
+ * -1 with `err` set on an unknown or ambiguous name or a storage error.
+ */
+int segment_check(struct storage *s, const struct segment_expr *e, char *err, size_t errsize,
+		  struct buf *notes);
 
 /* The users matching, ascending.  -1 with err set on an unknown name. */
 int segment_eval(struct storage *s, const struct segment_expr *e, int64_t now, int64_t **ids, int *n,

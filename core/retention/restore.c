@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
+#include "readers/lookup.h"
 #include "retention/policy.h"
 #include "storage/audit.h"
 #include "storage/events.h"
@@ -54,12 +55,12 @@ static int resolve_objects(struct storage *s, const struct restore_request *r, i
 	*n = 0;
 	for (int i = 0; i < r->object_count; i++) {
 		struct object_row o;
-		int found = storage_object_find(s, r->objects[i], &o);
+		char why[512];
+		int found = lookup_object(s, r->objects[i], &o, why, sizeof why);
 		if (found < 0)
 			return -1;
 		if (!found) {
-			diag_add(d, NULL, 0, 0, "unknown object '%s' (give an api id or an exact, unique name)",
-				 r->objects[i]);
+			diag_add(d, NULL, 0, 0, "%s", why);
 			continue;
 		}
 		bool duplicate = false;

@@ -118,6 +118,8 @@ int storage_selection_summary(struct storage *s, const int64_t *ids, int n,
 int storage_objects_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n);
 /* All tag names, sorted, for completion. */
 int storage_tag_names(struct storage *s, char ***names, int *n);
+/* The api ids of the objects with exactly this name, sorted. */
+int storage_objects_named(struct storage *s, const char *name, char ***api_ids, int *n);
 
 struct workspace_summary {
 	int64_t objects, campaigns, canvases;

@@ -33,7 +33,7 @@ contains "$(cat "$WORK/err")" "no such workspace" "missing workspace message"
 
 t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null
 exit_code 1 "unknown object" t show nothing-here
-contains "$(cat "$WORK/err")" "no object with api id or unique name 'nothing-here'" "show unknown"
+contains "$(cat "$WORK/err")" "unknown object 'nothing-here' (give an api id or an exact, unique name)" "show unknown"
 exit_code 1 "import of a missing file" t import /nonexistent.csv
 contains "$(cat "$WORK/err")" "/nonexistent.csv: cannot open" "missing import file"
 

@@ -91,6 +91,9 @@ eq "$(t user u1 --json | jq -r '[.campaigns_received[].api_campaign_id] | sort |
 exit_code 1 "csv export refused when expired" t export csv spring-sale
 contains "$(cat "$WORK/err")" "has expired: restore it first" "csv refusal reason"
 contains "$(t show old-retarget)" "!! names expired data: matches nobody" "a stale filter is flagged"
+exit_code 0 "an expression naming expired data runs" t segment 'hard_bounced or received_campaign(spring-sale)'
+contains "$(cat "$WORK/err")" "note: column 17: received_campaign(spring-sale) matches nobody until 'spring-sale' is restored" "and says which name matches nobody"
+contains "$(cat "$WORK/out")" "1 user" "the rest of it still counts"
 
 # --- after restore -----------------------------------------------------------
 t restore spring-sale --wait >/dev/null 2>&1
@@ -105,6 +108,24 @@ contains "$(cat "$WORK/err")" "column 1: unknown filter 'recieved_campaign'" "un
 exit_code 2 "bad date" t segment 'last_received_any(before=yesterday)'
 contains "$(cat "$WORK/err")" "is not a date" "bad date"
 exit_code 1 "unknown campaign" t segment 'received_campaign(nope)'
-contains "$(cat "$WORK/err")" "unknown campaign or Canvas 'nope'" "unknown campaign"
+contains "$(cat "$WORK/err")" "unknown object 'nope'" "unknown campaign"
 exit_code 1 "kind mismatch" t segment 'converted_canvas(spring-sale)'
+
+# --- purged names are refused; shared names are ambiguous, not unknown --------
+exit_code 2 "a purged object in an expression" t segment 'hard_bounced or received_campaign(old-promo)'
+contains "$(cat "$WORK/err")" "column 17: 'old-promo' was deleted under the previous retention policy: it cannot be used in retargeting filters" "refused like a new filter, with the column"
+cat >twins.yaml <<'YAML'
+objects:
+  - { api_id: twin-b, kind: campaign, name: Twin, status: active }
+  - { api_id: twin-a, kind: campaign, name: Twin, status: active }
+YAML
+t import twins.yaml >/dev/null || fail "twins"
+for cmd in "show Twin" "restore Twin" "export csv Twin"; do
+	# shellcheck disable=SC2086
+	exit_code 1 "$cmd: ambiguous" t $cmd
+	contains "$(cat "$WORK/err")" "'Twin' names 2 objects: twin-a, twin-b (give an api id)" "$cmd names the candidates"
+done
+exit_code 1 "an ambiguous name in an expression" t segment 'received_campaign(Twin)'
+contains "$(cat "$WORK/err")" "'Twin' names 2 objects: twin-a, twin-b" "expressions name the candidates too"
+eq "$(t show twin-a --json | jq -r .name)" Twin "the api id still finds it"
 finish

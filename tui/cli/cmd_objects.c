@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
 #include "base/model.h"
 #include "base/text.h"
+#include "cli/cli.h"
 #include "present.h"
+#include "readers/lookup.h"
 #include "storage/check.h"
 #include "storage/jobs.h"
 #include "storage/objects.h"
@@ -259,10 +260,10 @@ int cmd_show(struct cli *c, const struct command *self, int argc, char **argv)
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;
 	struct object_row o;
-	int found = storage_object_find(s, key, &o);
+	char why[512];
+	int found = lookup_object(s, key, &o, why, sizeof why);
 	if (found <= 0) {
-		rc = found < 0 ? cli_fail("%s", storage_error(s))
-			       : cli_fail("no object with api id or unique name '%s'", key);
+		rc = cli_fail("%s", found < 0 ? storage_error(s) : why);
 		storage_close(s);
 		return rc;
 	}

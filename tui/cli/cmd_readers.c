@@ -8,8 +8,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "base/model.h"
 #include "base/text.h"
+#include "cli/cli.h"
+#include "present.h"
+#include "readers/lookup.h"
 #include "readers/profile.h"
 #include "readers/segment.h"
 #include "storage/objects.h"
@@ -25,6 +28,17 @@ static char *joined(char **pos, int n)
 	return b.data;
 }
 
+/* An expression refused at a column ("column N: ..."): the message, the
+ * expression and a caret under the column; a usage error. */
+static int refuse_at_column(const struct command *self, const char *err, const char *expr)
+{
+	int column = atoi(err + 7);
+	fprintf(stderr, "thaw %s: %s\n  ", self->name, err);
+	present_fputs(expr, stderr);
+	fprintf(stderr, "\n  %*s^\n", column > 0 ? column - 1 : 0, "");
+	return EXIT_USAGE;
+}
+
 /* Evaluates an expression, or a stored segment when `stored` is set. */
 static int evaluate(struct cli *c, struct storage *s, const struct command *self, const char *expr,
 		    bool stored, int64_t **ids, int *n)
@@ -36,14 +50,24 @@ static int evaluate(struct cli *c, struct storage *s, const struct command *self
 		return EXIT_OK;
 	}
 	struct segment_expr *e = segment_parse(expr, cli_now(c), err, sizeof err);
-	if (!e) {
-		int column = atoi(err + 7); /* "column N: ..." */
-		fprintf(stderr, "thaw %s: %s\n  %s\n  %*s^\n", self->name, err, expr, column > 0 ? column - 1 : 0, "");
-		return EXIT_USAGE;
+	if (!e)
+		return refuse_at_column(self, err, expr);
+	struct buf notes = {0};
+	int rc = segment_check(s, e, err, sizeof err, &notes);
+	if (rc == 0) {
+		/* each note a line of its own: "thaw: note: column 1: ..." */
+		for (char *line = notes.data, *nl; line && *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			*nl = '\0';
+			fputs("thaw: note: ", stderr);
+			present_fputs(line, stderr);
+			fputc('\n', stderr);
+		}
+		rc = segment_eval(s, e, cli_now(c), ids, n, err, sizeof err);
 	}
-	int rc = segment_eval(s, e, cli_now(c), ids, n, err, sizeof err);
+	buf_free(&notes);
 	segment_free(e);
-	return rc < 0 ? cli_fail("%s", err) : EXIT_OK;
+	return rc > 0 ? refuse_at_column(self, err, expr) : rc < 0 ? cli_fail("%s", err) : EXIT_OK;
 }
 
 int cmd_segment(struct cli *c, const struct command *self, int argc, char **argv)
@@ -237,15 +261,17 @@ static int export_csv(struct cli *c, const struct command *self, int argc, char 
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;
 	struct object_row obj;
-	int found = storage_object_find(s, key, &obj);
+	char why[512];
+	int found = lookup_object(s, key, &obj, why, sizeof why);
 	if (found <= 0) {
+		rc = cli_fail("%s", found < 0 ? storage_error(s) : why);
 		storage_close(s);
-		return found < 0 ? cli_fail("%s", storage_error(s)) : cli_fail("no object '%s'", key);
+		return rc;
 	}
 	struct output o = {0};
 	char err[256];
 	int64_t rows;
-	if (obj.state != 1 /* available */) {
+	if (obj.state != IXD_AVAILABLE) {
 		profile_object_csv(s, &obj, NULL, &rows, err, sizeof err);
 		rc = cli_fail("cannot export %s: %s", obj.api_id, err);
 	} else if ((rc = output_open(&o, out)) == EXIT_OK) {

@@ -126,6 +126,21 @@ int sql_collect_ids(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, 
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, ctx);
 }
 
+int sql_collect_texts(struct storage *s, sqlite3_stmt *st, char ***texts, int *n, const char *ctx)
+{
+	*texts = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*texts = array_grow(*texts, *n, &cap, sizeof **texts);
+		(*texts)[(*n)++] = sql_column_text(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, ctx);
+}
+
 int sql_query_pair(struct storage *s, sqlite3_stmt *st, int64_t object_id, int64_t *a, int64_t *b,
 		       const char *context)
 {

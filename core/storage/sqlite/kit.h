@@ -97,6 +97,9 @@ char *sql_column_text(sqlite3_stmt *st, int i);
 /* Steps a statement whose first column is an id, into a malloc'd array. */
 int sql_collect_ids(struct storage *s, sqlite3_stmt *st, int64_t **ids, int *n, const char *ctx);
 
+/* Steps a statement whose first column is text, into a malloc'd array. */
+int sql_collect_texts(struct storage *s, sqlite3_stmt *st, char ***texts, int *n, const char *ctx);
+
 /* One row of two integers for a key (0, 0 when there is none). */
 int sql_query_pair(struct storage *s, sqlite3_stmt *st, int64_t key, int64_t *a, int64_t *b,
 		   const char *context);

@@ -214,18 +214,15 @@ int storage_objects_with_tag(struct storage *s, const char *tag, int64_t **ids, 
 
 int storage_tag_names(struct storage *s, char ***names, int *n)
 {
-	sqlite3_stmt *st = sql_stmt(s, "SELECT name FROM tags ORDER BY name");
-	*names = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*names = array_grow(*names, *n, &cap, sizeof **names);
-		(*names)[(*n)++] = sql_column_text(st, 0);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "listing tags");
+	return sql_collect_texts(s, sql_stmt(s, "SELECT name FROM tags ORDER BY name"), names, n, "listing tags");
+}
+
+int storage_objects_named(struct storage *s, const char *name, char ***api_ids, int *n)
+{
+	sqlite3_stmt *st = sql_stmt(s, "SELECT api_id FROM objects WHERE name=? ORDER BY api_id");
+	if (st)
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	return sql_collect_texts(s, st, api_ids, n, "looking up a name");
 }
 
 int storage_summary(struct storage *s, int64_t now, int soon_days, struct workspace_summary *out)
