@@ -165,3 +165,190 @@ void present_count_short(int64_t n, char *buf, size_t size)
 	else
 		snprintf(buf, size, "%.1fM", (double)n / 1e6);
 }
+
+/* ---- analytics ---- */
+
+static const char *const label_names[] = {"", "A", "B", "C", "D"};
+
+/* The figures an operator looks at, summed over some analytics rows. */
+struct figures {
+	int64_t sends[EV_RECEIVED_CONTENT_CARD + 1]; /* by channel */
+	int64_t opens, machine_opens, clicks, conversions[5], control, entered, exited;
+	int64_t first_send, last_send;
+};
+
+static bool is_open(int kind)
+{
+	return kind == EV_OPENED_EMAIL || kind == EV_OPENED_PUSH || kind == EV_VIEWED_IN_APP ||
+	       kind == EV_VIEWED_CARD || kind == EV_READ_WHATSAPP;
+}
+
+static bool is_click(int kind)
+{
+	return kind == EV_CLICKED_EMAIL || kind == EV_CLICKED_IN_APP || kind == EV_CLICKED_IN_APP_BUTTON ||
+	       kind == EV_CLICKED_CARD || kind == EV_CLICKED_SMS_LINK || kind == EV_CLICKED_WHATSAPP;
+}
+
+static void add_figures(struct figures *f, const struct event_stat *s)
+{
+	if (event_kind_channel(s->kind)) {
+		f->sends[s->kind] += s->events;
+		if (!f->first_send || s->first_ts < f->first_send)
+			f->first_send = s->first_ts;
+		if (s->last_ts > f->last_send)
+			f->last_send = s->last_ts;
+	}
+	f->opens += is_open(s->kind) ? s->events : 0;
+	f->machine_opens += s->kind == EV_OPENED_EMAIL_MACHINE ? s->events : 0;
+	f->clicks += is_click(s->kind) ? s->events : 0;
+	if (s->kind == EV_CONVERTED && s->label >= 0 && s->label <= 4)
+		f->conversions[s->label] += s->events;
+	f->control += s->kind == EV_ENROLLED_CONTROL ? s->events : 0;
+	f->entered += s->kind == EV_ENTERED_CANVAS ? s->events : 0;
+	f->exited += s->kind == EV_EXITED_CANVAS ? s->events : 0;
+}
+
+/* Sums the rows of one step or variant (`part` its api id; NULL: all). */
+static struct figures sum_figures(const struct object_analytics *a, bool step, const char *part)
+{
+	struct figures f = {0};
+	for (int i = 0; i < a->count; i++) {
+		const char *id = step ? a->rows[i].step : a->rows[i].variant;
+		if (!part || (id && strcmp(id, part) == 0))
+			add_figures(&f, &a->rows[i].stat);
+	}
+	return f;
+}
+
+static int64_t total_sends(const struct figures *f)
+{
+	int64_t n = 0;
+	for (size_t i = 0; i < sizeof f->sends / sizeof f->sends[0]; i++)
+		n += f->sends[i];
+	return n;
+}
+
+/* "sends 1,200 (email 1,000, push 200), opens 812, clicks 120, ..." */
+static void figures_text(struct buf *out, const struct figures *f)
+{
+	char n[32];
+	present_count(total_sends(f), n, sizeof n);
+	buf_printf(out, "sends %s", n);
+	const char *sep = " (";
+	for (size_t i = 0; i < sizeof f->sends / sizeof f->sends[0]; i++)
+		if (f->sends[i]) {
+			present_count(f->sends[i], n, sizeof n);
+			buf_printf(out, "%s%s %s", sep, event_kind_channel((int)i), n);
+			sep = ", ";
+		}
+	buf_adds(out, *sep == ',' ? ")" : "");
+	struct { int64_t v; const char *what; } more[] = {
+		{f->opens, "opens"}, {f->clicks, "clicks"}, {f->machine_opens, "machine opens"},
+		{f->control, "in control"}, {f->entered, "entered"}, {f->exited, "exited"}};
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		if (more[i].v || i < 2) {
+			present_count(more[i].v, n, sizeof n);
+			buf_printf(out, ", %s %s", more[i].what, n);
+		}
+	for (int l = 0; l <= 4; l++)
+		if (f->conversions[l]) {
+			present_count(f->conversions[l], n, sizeof n);
+			buf_printf(out, ", conversions%s%s %s", l ? " " : "", label_names[l], n);
+		}
+}
+
+/* Row i's step (or variant) api id when row i is the first to name it,
+ * else NULL: a loop over the rows so visits each part once. */
+static const char *new_part(const struct object_analytics *a, int i, bool step)
+{
+	const char *id = step ? a->rows[i].step : a->rows[i].variant;
+	for (int k = 0; k < i && id; k++) {
+		const char *other = step ? a->rows[k].step : a->rows[k].variant;
+		if (other && strcmp(other, id) == 0)
+			return NULL;
+	}
+	return id;
+}
+
+/* The steps or variants the rows name, each once, in row order. */
+static void parts_text(struct buf *out, const struct object_analytics *a, bool step)
+{
+	for (int i = 0; i < a->count; i++) {
+		const char *id = new_part(a, i, step);
+		if (!id)
+			continue;
+		struct figures f = sum_figures(a, step, id);
+		buf_printf(out, "    %s ", step ? "step" : "variant");
+		text_sanitize_terminal(out, id);
+		buf_adds(out, ": ");
+		figures_text(out, &f);
+		buf_addc(out, '\n');
+	}
+}
+
+void present_analytics_text(struct buf *out, const struct object_analytics *a)
+{
+	struct figures all = sum_figures(a, false, NULL);
+	char users[32], first[16], last[16];
+	present_count(a->users, users, sizeof users);
+	present_date(all.first_send, first, sizeof first);
+	present_date(all.last_send, last, sizeof last);
+	buf_adds(out, "Analytics (kept at import: the same whether the data is available or not)\n");
+	buf_printf(out, "  users %s, first send %s, last send %s\n  ", users, first, last);
+	figures_text(out, &all);
+	buf_addc(out, '\n');
+	parts_text(out, a, false);
+	parts_text(out, a, true);
+}
+
+static void figures_json(struct buf *out, const struct figures *f)
+{
+	buf_printf(out, "\"sends\":%lld,\"sends_by_channel\":{", (long long)total_sends(f));
+	const char *sep = "";
+	for (size_t i = 0; i < sizeof f->sends / sizeof f->sends[0]; i++)
+		if (f->sends[i]) {
+			buf_printf(out, "%s\"%s\":%lld", sep, event_kind_channel((int)i), (long long)f->sends[i]);
+			sep = ",";
+		}
+	buf_printf(out, "},\"opens\":%lld,\"machine_opens\":%lld,\"clicks\":%lld,\"control\":%lld,"
+		   "\"entered\":%lld,\"exited\":%lld,\"conversions\":{", (long long)f->opens,
+		   (long long)f->machine_opens, (long long)f->clicks, (long long)f->control, (long long)f->entered,
+		   (long long)f->exited);
+	sep = "";
+	for (int l = 0; l <= 4; l++)
+		if (f->conversions[l]) {
+			buf_printf(out, "%s\"%s\":%lld", sep, l ? label_names[l] : "none", (long long)f->conversions[l]);
+			sep = ",";
+		}
+	buf_adds(out, "}");
+	text_json_time(out, "first_send", f->first_send);
+	text_json_time(out, "last_send", f->last_send);
+}
+
+static void parts_json(struct buf *out, const struct object_analytics *a, bool step)
+{
+	buf_printf(out, ",\"%s\":[", step ? "steps" : "variants");
+	int written = 0;
+	for (int i = 0; i < a->count; i++) {
+		const char *id = new_part(a, i, step);
+		if (!id)
+			continue;
+		struct figures f = sum_figures(a, step, id);
+		buf_adds(out, written++ ? ",{\"api_id\":" : "{\"api_id\":");
+		text_json_string(out, id);
+		buf_addc(out, ',');
+		figures_json(out, &f);
+		buf_addc(out, '}');
+	}
+	buf_addc(out, ']');
+}
+
+void present_analytics_json(struct buf *out, const struct object_analytics *a)
+{
+	struct figures all = sum_figures(a, false, NULL);
+	buf_printf(out, ",\"analytics\":{\"users\":%lld,", (long long)a->users);
+	figures_json(out, &all);
+	parts_json(out, a, false);
+	parts_json(out, a, true);
+	buf_addc(out, '}');
+}

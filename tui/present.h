@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "base/text.h"
+#include "storage/analytics.h"
 #include "storage/objects.h"
 
 /* The IxD column: state and expiry in a few words. */
@@ -41,6 +42,12 @@ void present_count_short(int64_t n, char *buf, size_t size);
 
 /* A date, or "—" for 0. */
 void present_date(int64_t t, char *buf, size_t size);
+
+/* An object's analytics (storage/analytics.h), the same whatever its
+ * data's state: as lines of text (a heading, then indented lines), and as
+ * a JSON member ,"analytics":{...} to append to an object. */
+void present_analytics_text(struct buf *out, const struct object_analytics *a);
+void present_analytics_json(struct buf *out, const struct object_analytics *a);
 
 /* Appends an object as a JSON object (all fields, sanitised strings). */
 void present_object_json(struct buf *out, const struct object_row *o, int64_t now);

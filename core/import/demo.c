@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
+#include "import/tally.h"
 #include "retention/sweep.h"
 #include "storage/events.h"
 #include "storage/lifecycle.h"
@@ -348,10 +349,19 @@ static int write_events(struct gen *g, struct planned *p, size_t n)
 	for (size_t i = 0; i < n; i++) /* a recipient's story may repeat a key */
 		if (kept == 0 || event_compare(&g->ev[i], &g->ev[kept - 1]) != 0)
 			g->ev[kept++] = g->ev[i];
+	/* the object's users, once each (events are in user order) */
+	int64_t (*pairs)[2] = malloc((kept + 1) * sizeof *pairs);
+	int users = 0;
+	if (!pairs)
+		abort();
 	for (size_t i = 0; i < kept; i++)
-		if ((i == 0 || g->ev[i].user_id != g->ev[i - 1].user_id) &&
-		    storage_user_object_add(g->s, g->ev[i].user_id, p->id) < 0)
-			return -1;
+		if (i == 0 || g->ev[i].user_id != g->ev[i - 1].user_id)
+			pairs[users][0] = g->ev[i].user_id, pairs[users++][1] = p->id;
+	int rc = storage_user_objects_add(g->s, (const int64_t (*)[2])pairs, users);
+	free(pairs);
+	if (rc < 0)
+		return -1;
+	struct tally tally = {0};
 	if (p->state == IXD_EXPIRED) {
 		int64_t added;
 		int64_t due = clock_add_months(p->stopped_at, g->o->months);
@@ -359,16 +369,24 @@ static int write_events(struct gen *g, struct planned *p, size_t n)
 		    storage_event_append_cold(g->s, p->id, g->ev, kept, &added) < 0)
 			return -1;
 		g->r->events_cold += added;
-		return 0;
+		for (int64_t i = 0; i < added; i++) /* the stored ones come first */
+			tally_add(&tally, &g->ev[i]);
+		return tally_write(&tally, g->s);
 	}
 	int64_t inserted = 0;
 	for (size_t i = 0; i < kept; i++) {
 		bool fresh;
-		if (storage_event_insert_hot(g->s, &g->ev[i], &fresh) < 0)
+		if (storage_event_insert_hot(g->s, &g->ev[i], &fresh) < 0) {
+			tally_free(&tally);
 			return -1;
+		}
 		inserted += fresh;
+		if (fresh)
+			tally_add(&tally, &g->ev[i]);
 	}
 	g->r->events_hot += inserted;
+	if (tally_write(&tally, g->s) < 0)
+		return -1;
 	return storage_object_add_counts(g->s, p->id, inserted, 0);
 }
 

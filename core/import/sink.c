@@ -31,6 +31,7 @@ void sink_free(struct event_sink *k)
 	strmap_free(&k->object_by_id);
 	strmap_free(&k->user_index);
 	strmap_free(&k->part_ids);
+	tally_free(&k->tally);
 }
 
 static void *storage_failed(struct event_sink *k)
@@ -242,6 +243,8 @@ static int flush_hot(struct event_sink *k)
 		if (storage_event_insert_hot(k->s, e, &inserted) < 0)
 			return storage_failed(k), -1;
 		o->hot_added += inserted;
+		if (inserted)
+			tally_add(&k->tally, e);
 		k->r->events_hot += inserted;
 		k->r->events_duplicate += !inserted;
 	}
@@ -287,7 +290,11 @@ int sink_flush(struct event_sink *k)
 			return storage_failed(k), -1;
 		k->r->events_cold += added;
 		k->r->events_duplicate += so->cold_n - added;
+		for (int64_t e = 0; e < added; e++) /* the stored ones come first */
+			tally_add(&k->tally, &so->cold[e]);
 	}
+	if (tally_write(&k->tally, k->s) < 0)
+		return storage_failed(k), -1;
 	for (int i = 0; i < k->user_count; i++)
 		if (k->users[i].touched &&
 		    storage_user_merge_summary(k->s, k->users[i].id, &k->users[i].summary) < 0)

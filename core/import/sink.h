@@ -5,7 +5,7 @@
  * an event costs one INSERT), and hand it events: it routes each to hot, or
  * to cold for an expired or restoring object (SPEC §2.8), records which
  * objects each user has events of, raises the users' non-IxD summary fields,
- * and keeps the per-object counts.  sink_flush() writes what was gathered.
+ * and keeps the per-object counts and analytics (import/tally.h).  sink_flush() writes what was gathered.
  * Everything happens inside the caller's transaction.
  */
 #ifndef THAW_IMPORT_SINK_H
@@ -16,6 +16,7 @@
 
 #include "import/import.h"
 #include "base/strmap.h"
+#include "import/tally.h"
 #include "storage/users.h"
 
 struct seen_object {
@@ -52,6 +53,7 @@ struct event_sink {
 	int pair_count, pair_cap, pairs_sorted;
 	struct event *hot;    /* hot events waiting to be written in key order */
 	int hot_count, hot_cap;
+	struct tally tally;   /* analytics of the events stored for the first time */
 	char error[512]; /* why the last call failed */
 };
 

@@ -18,9 +18,9 @@
 
 /* ---- the filters ---- */
 
-enum family { FAM_OBJECT, FAM_TAG, FAM_USER, FAM_SEGMENT };
+enum family { FAM_OBJECT, FAM_TAG, FAM_USER, FAM_ALIAS, FAM_SEGMENT };
 enum target { T_NONE, T_CAMPAIGN, T_CANVAS, T_CAMPAIGN_VARIANT, T_CANVAS_VARIANT, T_STEP,
-	      T_CAMPAIGN_ALIAS, T_STEP_ALIAS, T_TAG, T_SEGMENT };
+	      T_CAMPAIGN_ALIAS, T_STEP_ALIAS, T_TAG, T_ALIAS_NAME, T_SEGMENT };
 
 #define BIT(k) (1u << (k))
 #define RECEIVED (BIT(EV_RECEIVED_EMAIL) | BIT(EV_RECEIVED_PUSH) | BIT(EV_RECEIVED_SMS) | \
@@ -61,6 +61,7 @@ static const struct filter_def defs[] = {
 	{"received_tag", FAM_TAG, T_TAG, RECEIVED, false, false, 0},
 	{"clicked_opened_tag", FAM_TAG, T_TAG, ENGAGED | CLICKS, false, true, 0},
 	{"last_received_tag", FAM_TAG, T_TAG, RECEIVED, true, false, 0},
+	{"clicked_alias_any", FAM_ALIAS, T_ALIAS_NAME, 0, false, false, 0},
 	{"hard_bounced", FAM_USER, T_NONE, 0, false, false, UF_HARD_BOUNCED},
 	{"marked_spam", FAM_USER, T_NONE, 0, false, false, UF_MARKED_SPAM},
 	{"invalid_phone", FAM_USER, T_NONE, 0, false, false, UF_INVALID_PHONE},
@@ -248,7 +249,7 @@ static void parse_keyword_arg(struct parser *ps, struct segment_expr *e, const c
 		return error_at(ps, "%s= does not apply here (before=, after=, more_than_days=, less_than_days=,"
 				    " interaction= for clicked_opened)", key);
 	}
-	if (e->has_window && !e->def->latest && e->def->family == FAM_USER)
+	if (e->has_window && !e->def->latest && (e->def->family == FAM_USER || e->def->family == FAM_ALIAS))
 		error_at(ps, "%s takes no time", e->def->name);
 	next(ps);
 }
@@ -566,6 +567,10 @@ static int eval_filter(struct evaluation *ev, const struct segment_expr *e, stru
 	switch (d->family) {
 	case FAM_USER:
 		if (storage_users_by_field(ev->s, d->user_field, e->after, e->before, &out->ids, &out->n) < 0)
+			return eval_error(ev, "%s", storage_error(ev->s));
+		return 0;
+	case FAM_ALIAS:
+		if (storage_users_with_alias(ev->s, e->args[0], &out->ids, &out->n) < 0)
 			return eval_error(ev, "%s", storage_error(ev->s));
 		return 0;
 	case FAM_TAG:

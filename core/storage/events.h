@@ -20,13 +20,14 @@
 int storage_event_insert_hot(struct storage *s, const struct event *e, bool *inserted);
 /*
  * Adds events of one expired or restoring object to its cold chunks,
- * skipping those already stored (hot or cold).  `ev` is sorted in place.
+ * skipping those already stored (hot or cold).  `ev` is sorted in place,
+ * and on return its first *added events are the ones stored.
  */
 int storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev,
 			      size_t n, int64_t *added);
-/* Records that a user has events of an object (either tier). */
-int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id);
-/* The same for many (user, object) pairs, best sorted. */
+/* Records that users have events of objects (either tier), from (user,
+ * object) pairs, best sorted; a pair seen for the first time counts one
+ * more user of its object. */
 int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n);
 
 /*

@@ -31,6 +31,9 @@ struct user_time {
  */
 int storage_event_users(struct storage *s, const struct event_match *m, int64_t after, int64_t before,
 			bool latest, struct user_time **out, int *n);
+/* Users who clicked a link alias of this name in any campaign or Canvas
+ * step: a user fact kept at import, so it ignores expiry.  Ascending. */
+int storage_users_with_alias(struct storage *s, const char *alias, int64_t **ids, int *n);
 /* The available objects carrying a tag (tag filters count only those). */
 int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n);
 

@@ -10,6 +10,7 @@
  *   storage/users.h      users and their non-IxD fields
  *   storage/events.h     interaction events and the moves between tiers
  *   storage/lifecycle.h  every change of an object's IxD state
+ *   storage/analytics.h  aggregates kept at import (they never expire)
  *   storage/jobs.h       restore jobs, their items and leases
  *   storage/outbox.h     the completion-mail outbox
  *   storage/audit.h      the audit log
@@ -34,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORAGE_SCHEMA_VERSION 3
+#define STORAGE_SCHEMA_VERSION 4
 
 struct storage;
 

@@ -45,6 +45,8 @@ check_all() { # check_all PHASE: every filter's members in this phase
 	eq "$(members 'last_received_tag(seasonal, before=2026-07-01)')" "u3" "$phase: last_received_tag"
 	# not interaction data: unchanged by expiry
 	eq "$(members 'hard_bounced')" "u2" "$phase: hard_bounced"
+	eq "$(members 'clicked_alias_any(cta)')" "u1,u2" "$phase: clicked_alias_any (spring-sale's and winback's cta)"
+	eq "$(t show spring-sale --json | jq -c .analytics)" "$ANALYTICS" "$phase: analytics unchanged"
 	eq "$(members 'invalid_phone')" "u3" "$phase: invalid_phone"
 	eq "$(members 'marked_spam')" "" "$phase: marked_spam"
 	eq "$(members 'last_received_email(before=2026-06-01)')" "u1" "$phase: last_received_email"
@@ -57,6 +59,12 @@ check_all() { # check_all PHASE: every filter's members in this phase
 	eq "$(t segment --stored vip --count --json | jq .count)" 0 "$phase: stored segment by api id"
 }
 
+ANALYTICS=$(t show spring-sale --json | jq -c .analytics)
+eq "$(echo "$ANALYTICS" | jq -c '[.users, .sends, .sends_by_channel.email, .opens, .clicks, .control, .conversions.A]')" \
+	"[3,2,2,1,1,1,1]" "spring-sale's analytics: users, sends, email, opens, clicks, control, conversions A"
+eq "$(echo "$ANALYTICS" | jq -c '[.variants[] | [.api_id, .sends, .control]]')" '[["spring-a",2,0],["spring-ctl",0,1]]' "per variant"
+eq "$(t show welcome --json | jq -c '[.analytics.steps[] | [.api_id, .sends]]')" '[["welcome-s1",1],["welcome-s2",1]]' "per step"
+contains "$(t show spring-sale)" "sends 2 (email 2), opens 1, clicks 1, in control 1, conversions A 1" "show prints the analytics"
 check_all "before expiry" "u1,u2" "u1" "u1,u2"
 profile=$(t user u1 --json)
 eq "$(echo "$profile" | jq -r '[.campaigns_received[].api_campaign_id] | sort | join(",")')" "cart,spring-sale,summer-sale" "profile before expiry"

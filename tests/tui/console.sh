@@ -80,6 +80,9 @@ on_screen "Press R to restore it." "the banner names the key"
 on_screen "Variant A" "variants"
 on_screen "[control group]" "control group marked"
 on_screen "cta" "link aliases"
+keys PageDown
+wait_for "Analytics (kept at import"
+on_screen "sends 2 (email 2), opens 1, clicks 1, in control 1, conversions A 1" "analytics of expired data"
 keys Escape
 wait_for "1 of 8"
 

@@ -118,13 +118,16 @@ static void test_older_schema_migrated(void **state)
 	/* make it look like a workspace written before migration 2 */
 	sqlite3 *db;
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DROP INDEX objects_summary; DROP TABLE user_objects; PRAGMA user_version=1", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP INDEX objects_summary; DROP TABLE user_objects;"
+				      " DROP TABLE object_stats; DROP TABLE user_aliases;"
+				      " ALTER TABLE objects DROP COLUMN users; PRAGMA user_version=1",
+				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* read-only cannot migrate and says so */
 	assert_int_equal(storage_open(path, STORAGE_READ_ONLY, &s, err, sizeof err), STORAGE_NEEDS_MIGRATION);
-	assert_non_null(strstr(err, "needs its schema upgraded (1 -> 3)"));
+	assert_non_null(strstr(err, "needs its schema upgraded (1 -> 4)"));
 	assert_int_equal(storage_open(path, 0, &s, err, sizeof err), 0);
-	assert_int_equal(storage_schema_version(s), 3);
+	assert_int_equal(storage_schema_version(s), 4);
 	storage_close(s);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	sqlite3_stmt *st;

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "present.h"
 #include "readers/lookup.h"
+#include "storage/analytics.h"
 #include "storage/check.h"
 #include "storage/jobs.h"
 #include "storage/objects.h"
@@ -200,7 +201,8 @@ static void show_restores(struct storage *s, int64_t id)
 	job_rows_free(jobs, n);
 }
 
-static void show_text(struct storage *s, const struct cli *c, const struct object_row *o)
+static void show_text(struct storage *s, const struct cli *c, const struct object_row *o,
+		      const struct object_analytics *a)
 {
 	int64_t now = cli_now(c);
 	int months = c->config.policy.expire_after_months;
@@ -245,6 +247,10 @@ static void show_text(struct storage *s, const struct cli *c, const struct objec
 		show_filters(&d);
 		object_detail_free(&d);
 	}
+	struct buf b = {0};
+	present_analytics_text(&b, a);
+	fputs(b.data, stdout);
+	buf_free(&b);
 	show_restores(s, o->id);
 }
 
@@ -267,18 +273,24 @@ int cmd_show(struct cli *c, const struct command *self, int argc, char **argv)
 		storage_close(s);
 		return rc;
 	}
-	if (json) {
+	struct object_analytics a;
+	if (storage_object_analytics(s, o.id, &a) < 0) {
+		rc = cli_fail("%s", storage_error(s));
+	} else if (json) {
 		struct buf b = {0};
 		present_object_json(&b, &o, cli_now(c));
-		buf_addc(&b, '\n');
+		b.data[--b.len] = '\0'; /* the object's closing brace: the analytics go inside */
+		present_analytics_json(&b, &a);
+		buf_adds(&b, "}\n");
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	} else {
-		show_text(s, c, &o);
+		show_text(s, c, &o, &a);
 	}
+	object_analytics_free(&a);
 	object_row_free(&o);
 	storage_close(s);
-	return EXIT_OK;
+	return rc;
 }
 
 int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv)
@@ -331,25 +343,28 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		return rc;
 	}
 	bool ok = r.integrity_ok && !r.count_mismatches && !r.damaged_chunks && !r.duplicates &&
-		  !r.state_mismatches;
+		  !r.state_mismatches && !r.analytics_mismatches;
 	if (json) {
 		struct buf b = {0};
 		buf_printf(&b, "{\"ok\":%s,\"integrity\":", ok ? "true" : "false");
 		text_json_string(&b, r.integrity);
 		buf_printf(&b, ",\"objects\":%lld,\"count_mismatches\":%lld,\"damaged_chunks\":%lld,"
-			       "\"duplicates\":%lld,\"state_mismatches\":%lld,\"first_problem\":",
+			       "\"duplicates\":%lld,\"state_mismatches\":%lld,\"analytics_mismatches\":%lld,"
+			       "\"first_problem\":",
 			   (long long)r.objects_checked, (long long)r.count_mismatches,
-			   (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches);
+			   (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches,
+			   (long long)r.analytics_mismatches);
 		text_json_string(&b, r.first_problem);
 		buf_adds(&b, "}\n");
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	} else {
 		printf("integrity: %s\n%lld objects: %lld count mismatches, %lld damaged cold chunks, "
-		       "%lld events in both tiers, %lld states not matching their rows\n%s%s",
+		       "%lld events in both tiers, %lld states not matching their rows, %lld analytics not"
+		       " adding up\n%s%s",
 		       r.integrity, (long long)r.objects_checked, (long long)r.count_mismatches,
 		       (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches,
-		       r.first_problem, r.first_problem[0] ? "\n" : "");
+		       (long long)r.analytics_mismatches, r.first_problem, r.first_problem[0] ? "\n" : "");
 		printf("%s\n", ok ? "ok" : "PROBLEMS FOUND");
 	}
 	storage_close(s);

@@ -16,6 +16,7 @@
 #include "console/view.h"
 #include "present.h"
 #include "readers/profile.h"
+#include "storage/analytics.h"
 #include "storage/jobs.h"
 #include "storage/objects.h"
 #include "storage/setup.h"
@@ -23,6 +24,7 @@
 struct detail {
 	struct object_row row;
 	struct object_detail parts;
+	struct object_analytics analytics;
 	struct job_row *restores;
 	int restore_count;
 	int scroll;
@@ -33,6 +35,7 @@ static void detail_done(void *state)
 	struct detail *d = state;
 	object_row_free(&d->row);
 	object_detail_free(&d->parts);
+	object_analytics_free(&d->analytics);
 	job_rows_free(d->restores, d->restore_count);
 	d->restores = NULL;
 	d->restore_count = 0;
@@ -58,6 +61,7 @@ static void detail_reload(struct console *c, void *state)
 	detail_done(d);
 	d->row = row;
 	storage_object_detail(c->s, id, &d->parts);
+	storage_object_analytics(c->s, id, &d->analytics);
 	storage_object_restores(c->s, id, &d->restores, &d->restore_count);
 }
 
@@ -160,6 +164,14 @@ static void build(struct console *c, const struct detail *dt, struct lines *l)
 		add(l, *stale ? ST_WARNING : ST_NORMAL, "  %-26s %s%s%s%s", filter_kind_name(atoi(f->extra)),
 		    f->flag < 0 ? "tag " : "", f->api_id, *stale ? "  ! " : "", stale);
 	}
+	struct buf analytics = {0};
+	present_analytics_text(&analytics, &dt->analytics);
+	for (char *line = analytics.data, *nl; line && *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		add(l, line == analytics.data ? ST_LABEL : ST_NORMAL, "%s", line);
+	}
+	buf_free(&analytics);
 	if (dt->restore_count)
 		add(l, ST_LABEL, "Restore history");
 	for (int i = 0; i < dt->restore_count; i++) {

@@ -100,18 +100,19 @@ int storage_check(struct storage *s, struct check_report *r)
 static int check_rows(struct storage *s, struct check_report *r)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id, o.ixd_state, o.hot_events, o.cold_events,"
-				   " (SELECT count(*) FROM events_hot h WHERE h.object_id=o.id)"
+				   " (SELECT count(*) FROM events_hot h WHERE h.object_id=o.id),"
+				   " (SELECT coalesce(sum(events), 0) FROM object_stats x WHERE x.object_id=o.id)"
 				   " FROM objects o ORDER BY o.id");
 	if (!st)
 		return -1;
-	struct row { int64_t id, hot_cached, cold_cached, hot_rows; int state; } *rows = NULL;
+	struct row { int64_t id, hot_cached, cold_cached, hot_rows, tallied; int state; } *rows = NULL;
 	int n = 0, cap = 0;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		rows = array_grow(rows, n, &cap, sizeof *rows);
 		rows[n++] = (struct row){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 2),
 					 sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-					 sqlite3_column_int(st, 1)};
+					 sqlite3_column_int64(st, 5), sqlite3_column_int(st, 1)};
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -134,6 +135,9 @@ static int check_rows(struct storage *s, struct check_report *r)
 		if (bad)
 			note(r, &r->state_mismatches, "object %lld: state %lld does not match its rows",
 			     (long long)o->id, (long long)o->state);
+		if (o->tallied != o->hot_rows + cold_rows)
+			note(r, &r->analytics_mismatches, "object %lld: its analytics count %lld events",
+			     (long long)o->id, (long long)o->tallied);
 	}
 	free(rows);
 	return 0;

@@ -26,53 +26,116 @@ int storage_event_insert_hot(struct storage *s, const struct event *e, bool *ins
 	return 0;
 }
 
-int storage_user_object_add(struct storage *s, int64_t user_id, int64_t object_id)
+static int by_id(const void *a, const void *b)
 {
-	return SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)",
-		       "indexing a user's objects", user_id, object_id);
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Adds the new users per object to objects.users, one UPDATE per object. */
+static int add_user_counts(struct storage *s, int64_t *objects, int n)
+{
+	if (n > 1)
+		qsort(objects, (size_t)n, sizeof *objects, by_id);
+	for (int i = 0, run; i < n; i += run) {
+		for (run = 1; i + run < n && objects[i + run] == objects[i]; run++)
+			;
+		if (SQL_RUN(s, "UPDATE objects SET users=users+? WHERE id=?", "counting users", run, objects[i]) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 #define PAIRS_PER_INSERT 100
 
 /*
- * Builds "INSERT OR IGNORE INTO table VALUES(row),(row)..." once into a
- * static buffer, so the statement cache (keyed by address) keeps it.
+ * Builds "INSERT OR IGNORE INTO table VALUES(row),(row)...suffix" once into
+ * a static buffer, so the statement cache (keyed by address) keeps it.
  */
-static const char *multi_insert(char *sql, size_t size, const char *table, const char *row, int rows)
+static const char *multi_insert(char *sql, size_t size, const char *table, const char *row, int rows,
+				const char *suffix)
 {
 	if (!sql[0]) {
 		struct buf b = {0};
 		buf_printf(&b, "INSERT OR IGNORE INTO %s VALUES", table);
 		for (int i = 0; i < rows; i++)
 			buf_printf(&b, "%s%s", i ? "," : "", row);
-		snprintf(sql, size, "%s", b.data);
+		snprintf(sql, size, "%s%s", b.data, suffix);
 		buf_free(&b);
 	}
 	return sql;
 }
 
+/*
+ * Which pairs are new decides the objects' user counts.  Every call stamps
+ * the rows it inserts with a number of its own (import_seq): a batch whose
+ * changes() is all or nothing needs no more, and only a mixed one (a user
+ * already known for some of its objects) is asked, pair by pair, which rows
+ * carry this call's stamp.  RETURNING would say it too, at three times the
+ * cost of the insert.
+ */
 static const char *multi_pair_insert(void)
 {
-	static char sql[64 + PAIRS_PER_INSERT * 8];
-	return multi_insert(sql, sizeof sql, "user_objects", "(?,?)", PAIRS_PER_INSERT);
+	static char sql[64 + PAIRS_PER_INSERT * 10];
+	return multi_insert(sql, sizeof sql, "user_objects", "(?,?,?)", PAIRS_PER_INSERT, "");
+}
+
+static int next_pair_seq(struct storage *s, int64_t *seq)
+{
+	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO meta VALUES('pair_seq', '1') ON CONFLICT(key)"
+				       " DO UPDATE SET value=value+1 RETURNING value");
+	return sql_upsert_returning(s, st, seq, "numbering an import");
+}
+
+/* Appends the objects of the batch's pairs that this call inserted. */
+static int note_new_pairs(struct storage *s, const int64_t (*pairs)[2], int n, int changed, int64_t seq,
+			  int64_t **objects, int *count, int *cap)
+{
+	for (int i = 0; i < n && changed > 0; i++) {
+		int64_t stamp = seq, unused;
+		if (changed < n) {
+			sqlite3_stmt *st = sql_stmt(s, "SELECT import_seq, 0 FROM user_objects WHERE user_id=?1"
+						       " AND object_id=?2");
+			if (st)
+				sqlite3_bind_int64(st, 2, pairs[i][1]);
+			if (sql_query_pair(s, st, pairs[i][0], &stamp, &unused, "counting users") < 0)
+				return -1;
+		}
+		if (stamp == seq) {
+			*objects = array_grow(*objects, *count, cap, sizeof **objects);
+			(*objects)[(*count)++] = pairs[i][1];
+		}
+	}
+	return 0;
 }
 
 int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n)
 {
-	int at = 0;
-	sqlite3_stmt *many = n >= PAIRS_PER_INSERT ? sql_stmt(s, multi_pair_insert()) : NULL;
-	for (; many && at + PAIRS_PER_INSERT <= n; at += PAIRS_PER_INSERT) {
+	int64_t *objects = NULL, seq;
+	int added = 0, cap = 0, at = 0;
+	int rc = n ? next_pair_seq(s, &seq) : 0;
+	sqlite3_stmt *many = rc == 0 && n >= PAIRS_PER_INSERT ? sql_stmt(s, multi_pair_insert()) : NULL;
+	for (; many && rc == 0 && at + PAIRS_PER_INSERT <= n; at += PAIRS_PER_INSERT) {
 		for (int i = 0; i < PAIRS_PER_INSERT; i++) {
-			sqlite3_bind_int64(many, 1 + 2 * i, pairs[at + i][0]);
-			sqlite3_bind_int64(many, 2 + 2 * i, pairs[at + i][1]);
+			sqlite3_bind_int64(many, 1 + 3 * i, pairs[at + i][0]);
+			sqlite3_bind_int64(many, 2 + 3 * i, pairs[at + i][1]);
+			sqlite3_bind_int64(many, 3 + 3 * i, seq);
 		}
-		if (sql_exec(s, many, "indexing users' objects") < 0)
-			return -1;
+		rc = sql_exec(s, many, "indexing users' objects");
+		if (rc == 0)
+			rc = note_new_pairs(s, pairs + at, PAIRS_PER_INSERT, sqlite3_changes(s->db), seq, &objects,
+					    &added, &cap);
 	}
-	for (; at < n; at++)
-		if (storage_user_object_add(s, pairs[at][0], pairs[at][1]) < 0)
-			return -1;
-	return 0;
+	for (; rc == 0 && at < n; at++) {
+		rc = SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?, ?)", "indexing users' objects",
+			     pairs[at][0], pairs[at][1], seq);
+		if (rc == 0)
+			rc = note_new_pairs(s, pairs + at, 1, sqlite3_changes(s->db), seq, &objects, &added, &cap);
+	}
+	if (rc == 0)
+		rc = add_user_counts(s, objects, added);
+	free(objects);
+	return rc;
 }
 
 static int next_chunk_number(struct storage *s, int64_t object_id, int64_t *chunk)
@@ -300,7 +363,7 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 static const char *multi_row_insert(void)
 {
 	static char sql[64 + ROWS_PER_INSERT * 20];
-	return multi_insert(sql, sizeof sql, "events_hot", "(?,?,?,?,?,?,?,?)", ROWS_PER_INSERT);
+	return multi_insert(sql, sizeof sql, "events_hot", "(?,?,?,?,?,?,?,?)", ROWS_PER_INSERT, "");
 }
 
 static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)

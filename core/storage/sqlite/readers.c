@@ -55,6 +55,14 @@ int storage_event_users(struct storage *s, const struct event_match *m, int64_t 
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "evaluating a filter");
 }
 
+int storage_users_with_alias(struct storage *s, const char *alias, int64_t **ids, int *n)
+{
+	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id FROM user_aliases WHERE alias=? ORDER BY user_id");
+	if (st)
+		sqlite3_bind_text(st, 1, alias, -1, SQLITE_STATIC);
+	return sql_collect_ids(s, st, ids, n, "reading alias clicks");
+}
+
 int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id FROM objects o JOIN object_tags ot ON ot.object_id=o.id"

@@ -8,14 +8,15 @@
  * million rows a second.
  */
 #include "kit.h"
-#include "storage/events.h"
+#include "storage/analytics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Migration 3 indexes the users of cold chunks too, which SQL alone cannot. */
+/* Migrations 3 and 4 read the cold chunks too, which SQL alone cannot. */
 static int backfill_user_objects(struct storage *s);
+static int backfill_analytics(struct storage *s);
 
 struct migration {
 	const char *sql;
@@ -137,6 +138,27 @@ static const struct migration migrations[] = {
 	 " PRIMARY KEY(user_id, object_id)) WITHOUT ROWID;"
 	 "INSERT OR IGNORE INTO user_objects SELECT DISTINCT user_id, object_id FROM events_hot;",
 	 backfill_user_objects},
+
+	/* 4: what import keeps besides the events (storage/analytics.h): the
+	 * aggregates per object, keyed object-first like everything an object
+	 * owns; the users with any event of each object (user_objects rows get
+	 * the stamp that tells new pairs, see events.c); who clicked each link
+	 * alias.  Hot events and user_objects here, cold chunks in C. */
+	{"CREATE TABLE object_stats(object_id INTEGER NOT NULL, step_id INTEGER NOT NULL,"
+	 " variant_id INTEGER NOT NULL, kind INTEGER NOT NULL, label INTEGER NOT NULL,"
+	 " events INTEGER NOT NULL, first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,"
+	 " PRIMARY KEY(object_id, step_id, variant_id, kind, label)) WITHOUT ROWID;"
+	 "CREATE TABLE user_aliases(alias TEXT NOT NULL, user_id INTEGER NOT NULL,"
+	 " PRIMARY KEY(alias, user_id)) WITHOUT ROWID;"
+	 "ALTER TABLE objects ADD COLUMN users INTEGER NOT NULL DEFAULT 0;"
+	 "ALTER TABLE user_objects ADD COLUMN import_seq INTEGER NOT NULL DEFAULT 0;"
+	 "INSERT INTO object_stats SELECT object_id, step_id, variant_id, kind, label, count(*),"
+	 " min(ts), max(ts) FROM events_hot GROUP BY 1, 2, 3, 4, 5;"
+	 "INSERT OR IGNORE INTO user_aliases SELECT DISTINCT a.name, e.user_id FROM events_hot e"
+	 " JOIN aliases a ON a.id=e.alias_id WHERE e.alias_id<>0;"
+	 "UPDATE objects SET users=u.n FROM (SELECT object_id, count(*) AS n FROM user_objects"
+	 " GROUP BY object_id) AS u WHERE u.object_id=objects.id;",
+	 backfill_analytics},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -157,7 +179,8 @@ static int backfill_user_objects(struct storage *s)
 					object_id, ev);
 		for (int i = 0; i < n; i++)
 			if ((i == 0 || ev[i].user_id != ev[i - 1].user_id) &&
-			    storage_user_object_add(s, ev[i].user_id, object_id) < 0) {
+			    SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)", "indexing cold events by user",
+				    ev[i].user_id, object_id) < 0) {
 				rc = SQLITE_ERROR;
 				break;
 			}
@@ -167,6 +190,62 @@ static int backfill_user_objects(struct storage *s)
 	free(ev);
 	sqlite3_finalize(read);
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "indexing cold events by user");
+}
+
+/* Orders a chunk's events by what the aggregates are keyed by. */
+static int by_stat_key(const void *pa, const void *pb)
+{
+	const struct event *a = pa, *b = pb;
+	if (a->step_id != b->step_id)
+		return a->step_id < b->step_id ? -1 : 1;
+	if (a->variant_id != b->variant_id)
+		return a->variant_id < b->variant_id ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind - b->kind;
+	return a->label - b->label;
+}
+
+/* Adds one decoded chunk to the aggregates and the alias clicks. */
+static int tally_chunk(struct storage *s, struct event *ev, int n)
+{
+	qsort(ev, (size_t)n, sizeof *ev, by_stat_key);
+	for (int i = 0; i < n;) {
+		struct event_stat st = {.object_id = ev[i].object_id, .step_id = ev[i].step_id,
+					.variant_id = ev[i].variant_id, .kind = ev[i].kind, .label = ev[i].label,
+					.first_ts = ev[i].ts, .last_ts = ev[i].ts};
+		for (; i < n && by_stat_key(&ev[i], &ev[st.events ? i - 1 : i]) == 0; i++) {
+			st.events++;
+			st.first_ts = ev[i].ts < st.first_ts ? ev[i].ts : st.first_ts;
+			st.last_ts = ev[i].ts > st.last_ts ? ev[i].ts : st.last_ts;
+			if (ev[i].alias_id &&
+			    storage_user_aliases_add(s, (const int64_t[][2]){{ev[i].alias_id, ev[i].user_id}}, 1) < 0)
+				return -1;
+		}
+		if (storage_stats_add(s, &st, 1) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Migration 4: the cold tier's share of the aggregates. */
+static int backfill_analytics(struct storage *s)
+{
+	sqlite3_stmt *read = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT object_id, n, data FROM events_cold", -1, &read, NULL) != SQLITE_OK)
+		return sql_fail(s, "reading cold events");
+	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
+	int rc;
+	while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+		int n = coldpack_decode(sqlite3_column_blob(read, 2), (size_t)sqlite3_column_bytes(read, 2),
+					sqlite3_column_int64(read, 0), ev);
+		if (n > 0 && tally_chunk(s, ev, n) < 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	free(ev);
+	sqlite3_finalize(read);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "adding cold events to the aggregates");
 }
 
 int storage_schema_version(struct storage *s)
