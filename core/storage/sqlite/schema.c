@@ -165,8 +165,10 @@ static const struct migration migrations[] = {
 
 _Static_assert(MIGRATION_COUNT == STORAGE_SCHEMA_VERSION, "one migration per schema version");
 
-/* Migration 3: the cold tier's users, decoded chunk by chunk. */
-static int backfill_user_objects(struct storage *s)
+/* Calls `fn` with every cold chunk, decoded: migrations that index what
+ * the cold tier holds read it this way, once. */
+static int each_cold_chunk(struct storage *s, int (*fn)(struct storage *s, struct event *ev, int n),
+			   const char *what)
 {
 	sqlite3_stmt *read = NULL;
 	if (sqlite3_prepare_v2(s->db, "SELECT object_id, n, data FROM events_cold", -1, &read, NULL) != SQLITE_OK)
@@ -174,22 +176,33 @@ static int backfill_user_objects(struct storage *s)
 	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
 	int rc;
 	while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-		int64_t object_id = sqlite3_column_int64(read, 0);
 		int n = coldpack_decode(sqlite3_column_blob(read, 2), (size_t)sqlite3_column_bytes(read, 2),
-					object_id, ev);
-		for (int i = 0; i < n; i++)
-			if ((i == 0 || ev[i].user_id != ev[i - 1].user_id) &&
-			    SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)", "indexing cold events by user",
-				    ev[i].user_id, object_id) < 0) {
-				rc = SQLITE_ERROR;
-				break;
-			}
-		if (rc == SQLITE_ERROR)
+					sqlite3_column_int64(read, 0), ev);
+		if (n > 0 && fn(s, ev, n) < 0) {
+			rc = SQLITE_ERROR;
 			break;
+		}
 	}
 	free(ev);
 	sqlite3_finalize(read);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "indexing cold events by user");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, what);
+}
+
+/* Records the users of one chunk (its events are in user order). */
+static int index_chunk_users(struct storage *s, struct event *ev, int n)
+{
+	for (int i = 0; i < n; i++)
+		if ((i == 0 || ev[i].user_id != ev[i - 1].user_id) &&
+		    SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?)", "indexing cold events by user",
+			    ev[i].user_id, ev[i].object_id) < 0)
+			return -1;
+	return 0;
+}
+
+/* Migration 3: the cold tier's users. */
+static int backfill_user_objects(struct storage *s)
+{
+	return each_cold_chunk(s, index_chunk_users, "indexing cold events by user");
 }
 
 /* Orders a chunk's events by what the aggregates are keyed by. */
@@ -230,22 +243,7 @@ static int tally_chunk(struct storage *s, struct event *ev, int n)
 /* Migration 4: the cold tier's share of the aggregates. */
 static int backfill_analytics(struct storage *s)
 {
-	sqlite3_stmt *read = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT object_id, n, data FROM events_cold", -1, &read, NULL) != SQLITE_OK)
-		return sql_fail(s, "reading cold events");
-	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
-	int rc;
-	while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
-		int n = coldpack_decode(sqlite3_column_blob(read, 2), (size_t)sqlite3_column_bytes(read, 2),
-					sqlite3_column_int64(read, 0), ev);
-		if (n > 0 && tally_chunk(s, ev, n) < 0) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-	}
-	free(ev);
-	sqlite3_finalize(read);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "adding cold events to the aggregates");
+	return each_cold_chunk(s, tally_chunk, "adding cold events to the aggregates");
 }
 
 int storage_schema_version(struct storage *s)
