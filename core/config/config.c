@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/trust.h"
 #include "config/yamltree.h"
 
 /* A scalar key: where it lives in struct config and how it is checked. */
@@ -429,25 +429,20 @@ static void check_cross_fields(struct config *c, const struct ynode *root, const
 	}
 }
 
-/* A configuration others may change could send restore mails, and their
- * content, anywhere: refused.  Reading it is harmless (no secret is ever in
- * it; the SMTP password lives in the environment or an owner-only file). */
-static bool safe_to_trust(const char *file, struct diag *d)
-{
-	struct stat st;
-	if (stat(file, &st) != 0 || !(st.st_mode & 022))
-		return true;
-	diag_add(d, file, 0, 0, "can be changed by %s (mode %03o): chmod go-w %s",
-		 st.st_mode & 002 ? "anyone" : "its group", st.st_mode & 0777, file);
-	return false;
-}
-
 bool config_load(struct config *c, const char *file, const char *text, struct diag *d)
 {
 	int before = d->count;
-	if (!text && !safe_to_trust(file, d))
+	/* a configuration another user owns or can change could send restore
+	 * mails, and their content, anywhere (base/trust.h) */
+	struct buf trusted = {0};
+	char why[600];
+	if (!text && !trust_read(file, TRUST_SETTINGS, &trusted, why, sizeof why)) {
+		diag_add(d, NULL, 0, 0, "%s", why);
+		buf_free(&trusted);
 		return false;
-	struct ynode *root = yamltree_load(file, text, d);
+	}
+	struct ynode *root = yamltree_load(file, text ? text : trusted.data, d);
+	buf_free(&trusted);
 	if (!root)
 		return false;
 	struct config loaded;

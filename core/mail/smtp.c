@@ -1,13 +1,11 @@
 #include "mail/smtp.h"
 
 #include <curl/curl.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "base/trust.h"
 
 bool smtp_configured(const struct config *c)
 {
@@ -29,29 +27,15 @@ static bool smtp_password(const struct config *c, char *out, size_t size, char *
 	}
 	if (!c->smtp.password_file[0])
 		return true;
-	int fd = open(c->smtp.password_file, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(err, errsize, "cannot read smtp.password_file %s: %s", c->smtp.password_file,
-			 strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	struct buf secret = {0};
+	bool ok = trust_read(c->smtp.password_file, TRUST_SECRET, &secret, err, errsize);
+	if (ok)
+		snprintf(out, size, "%s", secret.data);
+	if (secret.data)
+		explicit_bzero(secret.data, secret.len);
+	buf_free(&secret);
+	if (!ok)
 		return false;
-	}
-	/* a secret others can read is no longer a secret: refuse, say how to fix */
-	if ((st.st_mode & 077) || st.st_uid != geteuid()) {
-		snprintf(err, errsize, "smtp.password_file %s must belong to you and have mode 0600 "
-			 "(it has %03o): chmod 600 it", c->smtp.password_file, st.st_mode & 0777);
-		close(fd);
-		return false;
-	}
-	ssize_t n = read(fd, out, size - 1);
-	close(fd);
-	if (n < 0) {
-		snprintf(err, errsize, "cannot read smtp.password_file: %s", strerror(errno));
-		return false;
-	}
-	out[n] = '\0';
 	out[strcspn(out, "\r\n")] = '\0'; /* the file's final newline is not part of it */
 	return true;
 }

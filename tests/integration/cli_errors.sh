@@ -77,6 +77,9 @@ exit_code 0 "defaults without a config file" t list
 printf 'policy: {}\n' >shared.yaml && chmod 666 shared.yaml
 exit_code 2 "a configuration others can change" t --config shared.yaml list
 contains "$(cat "$WORK/err")" "can be changed by anyone (mode 666): chmod go-w" "world-writable config refused"
+chmod 644 shared.yaml && chown nobody shared.yaml
+exit_code 2 "a configuration another user owns (as OpenSSH refuses)" t --config shared.yaml list
+contains "$(cat "$WORK/err")" "shared.yaml belongs to nobody: thaw reads settings only from your own files or root's" "names the owner"
 
 # a database written by a newer thaw is refused
 cp "$WS" newer.db

@@ -167,8 +167,11 @@ write_config "  starttls: required
   user: mailer
   password_file: $WORK/pw"
 exit_code 1 "password file readable by others" t mail test someone@example.org
-contains "$(cat "$WORK/err")" "mode 0600" "password file refusal says how to fix"
-chmod 600 pw
+contains "$(cat "$WORK/err")" "pw can be read by anyone (mode 644): chmod 600" "password file refusal says how to fix"
+chmod 600 pw && chown nobody pw
+exit_code 1 "password file of another user" t mail test someone@example.org
+contains "$(cat "$WORK/err")" "pw belongs to nobody, not to you: a secret must be your own file (mode 0600)" "names the owner"
+chown "$(id -u)" pw
 exit_code 0 "password file 0600" t mail test someone@example.org
 stop_server
 

@@ -201,6 +201,11 @@ start 80 24 THAW_THEMES="$WORK/badthemes"
 wait_for "8 of 8"
 wait_for "default.yaml:2:16: 'purplish'"
 tm kill-server
+mkdir -p theirs && printf 'styles:\n  title: { fg: red }\n' >theirs/default.yaml && chown nobody theirs/default.yaml
+start 80 24 THAW_THEMES="$WORK/theirs"
+wait_for "8 of 8"
+wait_for "default.yaml belongs to nobody" # a theme another user owns is not read
+tm kill-server
 
 # --- hostile names, wide characters -------------------------------------
 cat >more.yaml <<'YAML'

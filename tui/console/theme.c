@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/trust.h"
 #include "config/yamltree.h"
 
 static const char *const style_names[ST__COUNT] = {
@@ -195,9 +196,17 @@ bool theme_load(struct theme *t, const char *dir, const char *name, struct diag 
 		diag_add(d, NULL, 0, 0, "theme '%s': give a theme name, not a path", name);
 		return false;
 	}
-	char path[1024];
+	char path[1024], why[600];
 	snprintf(path, sizeof path, "%s/%s.yaml", dir, name);
-	return theme_parse(t, path, NULL, name, d);
+	/* a theme another user can change could paint any text over the
+	 * screen: the same trust as a configuration (base/trust.h) */
+	struct buf text = {0};
+	bool ok = trust_read(path, TRUST_SETTINGS, &text, why, sizeof why);
+	if (!ok)
+		diag_add(d, NULL, 0, 0, "%s", why);
+	ok = ok && theme_parse(t, path, text.data, name, d);
+	buf_free(&text);
+	return ok;
 }
 
 bool theme_parse(struct theme *t, const char *path, const char *text, const char *name, struct diag *d)
