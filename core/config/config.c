@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/trust.h"
@@ -491,4 +492,19 @@ const struct operator_entry *config_operator(const struct config *c, const char 
 		if (strcmp(c->operators.people[i].name, name) == 0)
 			return &c->operators.people[i];
 	return NULL;
+}
+
+int config_role(const struct config *c, const char *name, const char *workspace)
+{
+	const struct operator_entry *op = config_operator(c, name);
+	struct stat ws, cf;
+	uid_t me = geteuid();
+	bool has_ws = stat(workspace, &ws) == 0;
+	if (me == 0 || (has_ws && ws.st_uid == me))
+		return op ? op->role : ROLE_ADMIN;
+	bool shared = c->source && stat(c->source, &cf) == 0 &&
+		      (cf.st_uid == 0 || (has_ws && cf.st_uid == ws.st_uid));
+	if (!shared)
+		return ROLE_VIEWER;
+	return op ? op->role : c->operators.default_role;
 }

@@ -90,6 +90,19 @@ char *config_find(const char *explicit_path);
 /* The operator entry for an OS user, or NULL. */
 const struct operator_entry *config_operator(const struct config *c, const char *name);
 
+/*
+ * The role of the operator running thaw (effective user `name`) on the
+ * workspace at `workspace`.  A role comes from somewhere the operator
+ * cannot write unless they may change the workspace anyway:
+ *  - root and the owner of the workspace file are admins (operators.people
+ *    may lower them);
+ *  - anyone else gets operators.people or operators.default_role only
+ *    from a configuration that belongs to root or to the workspace's owner
+ *    (a team's shared file); their own configuration can lower their role,
+ *    never raise it: with one, they are viewers.
+ */
+int config_role(const struct config *c, const char *name, const char *workspace);
+
 bool config_valid_email(const char *s);
 
 #endif

@@ -76,6 +76,15 @@ eq "$(t user u3 --json | jq -r '.campaigns_received[] | select(.api_campaign_id=
 
 t export csv spring-sale --out spring.csv 2>/dev/null || fail "csv export"
 eq "$(stat -c %a spring.csv)" 600 "exports are private"
+# nobody can take an export over: a planted link or file at the target is replaced, not followed
+echo "keep me" >victim.txt && ln -s victim.txt linked.csv
+printf 'x\n' >planted.csv && chmod 666 planted.csv && chown nobody planted.csv
+t export csv spring-sale --out linked.csv 2>/dev/null || fail "export over a link"
+t export csv spring-sale --out planted.csv 2>/dev/null || fail "export over a planted file"
+eq "$(cat victim.txt)" "keep me" "the link's target is untouched"
+eq "$(stat -c '%F %a %U' linked.csv)" "regular file 600 $(id -un)" "the export replaced the link"
+eq "$(stat -c '%a %U' planted.csv)" "600 $(id -un)" "the export replaced the planted file: private, the operator's"
+eq "$(ls | grep -c 'csv\.')" 0 "no temporary file left behind"
 $PY - spring.csv <<'PY' || fail "CSV read by Python"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))

@@ -25,6 +25,10 @@ contains "$(cat "$WORK/err")" "disk is full" "a full disk is named"
 contains "$(cat "$WORK/err")" "nothing was changed" "and nothing was applied"
 eq "$(t list --json | jq '[.[].hot_events] | add')" "$before" "no event half-imported"
 check_ok
+exit_code 1 "a demo that does not fit" t demo --force --size medium
+contains "$(cat "$WORK/err")" "was not changed" "says the workspace was left alone"
+eq "$(t list --json | jq '[.[].hot_events] | add')" "$before" "the old workspace is intact"
+eq "$(ls "$FS" | grep -vc '^ws\.db')" 0 "no half-built demo left on the disk"
 
 # --- a read-only filesystem ---------------------------------------------------
 mount -o remount,ro "$FS"

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "storage/audit.h"
 
@@ -133,14 +131,7 @@ int cli_require_write(const struct cli *c, const char *what)
 
 int cli_role(const struct cli *c)
 {
-	const struct operator_entry *op = config_operator(&c->config, c->operator_name);
-	if (op)
-		return op->role;
-	struct stat st;
-	uid_t me = geteuid();
-	if (me == 0 || (stat(c->db_path, &st) == 0 && st.st_uid == me))
-		return ROLE_ADMIN;
-	return c->config.operators.default_role;
+	return config_role(&c->config, c->operator_name, c->db_path);
 }
 
 int cli_require_admin(struct cli *c, const char *what)

@@ -13,6 +13,7 @@
 #include "import/demo.h"
 #include "import/import.h"
 #include "present.h"
+#include "storage/audit.h"
 #include "storage/storage.h"
 
 /* The files to import: a directory stands for every .avro file below it. */
@@ -203,30 +204,67 @@ static void demo_progress(void *ctx, int64_t done, int64_t planned)
 		fprintf(stderr, "\rdemo: %lld of about %lld events written...", (long long)done, (long long)planned);
 }
 
-static int write_demo(struct cli *c, const char *out, int size, uint64_t seed)
+/* Removes a workspace file's SQLite companions (-wal, -shm). */
+static void unlink_companions(const char *path)
 {
-	/* built beside the target and renamed into place: never half a demo */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.building", out);
-	unlink(tmp);
+	char side[4200];
+	snprintf(side, sizeof side, "%s-wal", path);
+	unlink(side);
+	snprintf(side, sizeof side, "%s-shm", path);
+	unlink(side);
+}
+
+/* Records in the new workspace who made it, and what it replaced. */
+static int audit_demo(struct cli *c, struct storage *s, const char *out, bool replacing)
+{
+	char details[4300];
+	snprintf(details, sizeof details, "demo workspace created at %s%s", out,
+		 replacing ? ", replacing the workspace that was there (--force)" : "");
+	struct audit_input a = {.at = cli_now(c), .operator_name = c->operator_name,
+				.ssh_client = c->actor.ssh_client, .action = "demo", .details = details};
+	if (storage_begin(s) < 0 || storage_audit(s, &a) < 0 || storage_commit(s) < 0) {
+		storage_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, bool replacing)
+{
+	/* built beside the target under a name nobody can guess (created
+	 * exclusively, 0600) and renamed into place only when complete: never
+	 * half a demo, and a failed build leaves the old workspace alone */
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", out);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return cli_fail("cannot create a workspace beside %s: %s", out, strerror(errno));
+	close(fd);
 	struct storage *s;
 	char err[600];
-	if (storage_open(tmp, 0, &s, err, sizeof err) < 0)
+	if (storage_open(tmp, 0, &s, err, sizeof err) < 0) {
+		unlink(tmp);
 		return cli_fail("%s", err);
+	}
 	struct demo_options o = {.size = size, .seed = seed, .now = cli_now(c),
 				 .months = c->config.policy.expire_after_months,
 				 .progress = demo_progress};
 	struct demo_report r;
 	int rc = demo_generate(s, &o, &r);
+	if (rc == 0)
+		rc = audit_demo(c, s, out, replacing);
 	if (rc < 0)
-		rc = cli_fail("demo: %s", storage_error(s));
+		rc = cli_fail("demo: %s (%s was not changed)", storage_error(s), out);
 	storage_close(s);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
 	if (rc != 0) {
 		unlink(tmp);
+		unlink_companions(tmp);
 		return rc;
 	}
+	/* the old file's log must not meet the new file */
+	unlink_companions(out);
 	if (rename(tmp, out) < 0)
 		return cli_fail("cannot move the demo into place at %s: %s", out, strerror(errno));
 	printf("demo workspace %s: %lld objects, %lld users, %lld segments, %lld filters, "
@@ -260,17 +298,11 @@ int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv)
 		if (!open)
 			printf("%s already exists: using it (--force makes a new one)\n", out);
 	} else {
-		if ((rc = cli_require_write(c, "demo")) != EXIT_OK)
-			return rc;
-		if (force && exists) {
-			char side[4200];
-			unlink(out);
-			snprintf(side, sizeof side, "%s-wal", out);
-			unlink(side);
-			snprintf(side, sizeof side, "%s-shm", out);
-			unlink(side);
-		}
-		if ((rc = write_demo(c, out, size, seed)) != EXIT_OK)
+		/* replacing a workspace is the admins' call on that workspace */
+		c->db_path = out;
+		rc = exists ? cli_require_admin(c, "replacing a workspace with a demo (--force)")
+			    : cli_require_write(c, "demo");
+		if (rc != EXIT_OK || (rc = write_demo(c, out, size, seed, exists)) != EXIT_OK)
 			return rc;
 	}
 	if (!open)

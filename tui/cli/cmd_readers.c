@@ -1,14 +1,12 @@
 /*
  * cmd_readers.c — reading interaction data: segment, user, export.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/model.h"
+#include "base/outfile.h"
 #include "base/text.h"
 #include "cli/cli.h"
 #include "present.h"
@@ -167,38 +165,36 @@ int cmd_user(struct cli *c, const struct command *self, int argc, char **argv)
 
 /* Exports go to a temporary file renamed into place: never half a file.
  * They hold personal data, so the file is private (0600). */
+/* Standard output, or an --out file written whole or not at all. */
 struct output {
 	FILE *fp;
-	char tmp[4200];
-	const char *path;
+	bool to_file;
+	struct outfile file;
 };
 
 static int output_open(struct output *o, const char *path)
 {
-	o->path = path;
-	if (!path) {
-		o->fp = stdout;
+	char why[600];
+	o->to_file = path != NULL;
+	o->fp = stdout;
+	if (!path)
 		return EXIT_OK;
-	}
-	snprintf(o->tmp, sizeof o->tmp, "%s.partial", path);
-	int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || !(o->fp = fdopen(fd, "w")))
-		return cli_fail("cannot write %s: %s", o->tmp, strerror(errno));
+	if (!outfile_open(&o->file, path, why, sizeof why))
+		return cli_fail("%s", why);
+	o->fp = o->file.fp;
 	return EXIT_OK;
 }
 
 static int output_close(struct output *o, bool ok)
 {
-	if (!o->path) {
+	char why[600];
+	if (!o->to_file) {
 		fflush(stdout);
 		return ok ? EXIT_OK : EXIT_RUNTIME;
 	}
-	bool written = fclose(o->fp) == 0;
-	if (ok && written && rename(o->tmp, o->path) == 0)
+	if (outfile_close(&o->file, ok, why, sizeof why))
 		return EXIT_OK;
-	int saved = errno;
-	unlink(o->tmp);
-	return ok ? cli_fail("cannot write %s: %s", o->path, strerror(saved)) : EXIT_RUNTIME;
+	return ok ? cli_fail("%s", why) : EXIT_RUNTIME;
 }
 
 static int export_users(struct cli *c, const struct command *self, int argc, char **argv)

@@ -2,15 +2,13 @@
  * view_detail.c — one object: a banner when its data is not available,
  * then its state, expiry and why, dates, setup, counts and restore history.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "base/model.h"
+#include "base/outfile.h"
 #include "base/text.h"
 #include "console/dialog.h"
 #include "console/view.h"
@@ -202,25 +200,21 @@ static void detail_draw(struct console *c, void *state, int top, int height)
  * API_ID-recipients.csv (0600: personal data), whole or not at all. */
 static void export_csv(struct console *c, const struct object_row *o)
 {
-	char path[600], tmp[620], err[256];
+	char path[600], err[600];
 	struct buf name = {0};
 	for (const char *p = o->api_id; *p; p++) /* a file name, not a path */
 		buf_addc(&name, (*p == '/' || *p < ' ') ? '_' : *p);
 	snprintf(path, sizeof path, "%s-recipients.csv", name.data ? name.data : "object");
-	snprintf(tmp, sizeof tmp, "%s.partial", path);
 	buf_free(&name);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!fp) {
-		console_flash(c, ST_ERROR, "cannot write %s: %s", tmp, strerror(errno));
+	struct outfile out;
+	if (!outfile_open(&out, path, err, sizeof err)) {
+		console_flash(c, ST_ERROR, "%s", err);
 		return;
 	}
 	int64_t rows;
-	int rc = profile_object_csv(c->s, o, fp, &rows, err, sizeof err);
-	bool written = fclose(fp) == 0;
-	if (rc < 0 || !written || rename(tmp, path) < 0) {
-		unlink(tmp);
-		console_flash(c, ST_WARNING, "not exported: %s", rc < 0 ? err : strerror(errno));
+	bool ok = profile_object_csv(c->s, o, out.fp, &rows, err, sizeof err) == 0;
+	if (!outfile_close(&out, ok, err, sizeof err) || !ok) {
+		console_flash(c, ST_WARNING, "not exported: %s", err);
 		return;
 	}
 	console_flash(c, ST_INFO, "%lld recipients written to %s", (long long)rows, path);

@@ -1,0 +1,60 @@
+# Roles on a workspace shared by a team, with real users made for the test
+# (removed at the end): a viewer who may write the workspace file cannot
+# make themself an admin with a configuration of their own, cannot replace
+# the workspace with a demo, and their refusals are on record; a team's
+# shared configuration (root's) makes an admin.
+. "$TESTS/integration/lib.sh"
+if [ "$(id -u)" != 0 ]; then
+	echo "creating users needs root: skipped"
+	exit 77
+fi
+GROUP=thawt$$ VIEWER=thawv$$ ADMIN=thawa$$
+groupadd "$GROUP" || fail "groupadd"
+useradd -M -N -g "$GROUP" -s /usr/sbin/nologin "$VIEWER" || fail "useradd viewer"
+useradd -M -N -g "$GROUP" -s /usr/sbin/nologin "$ADMIN" || fail "useradd admin"
+trap 'userdel "$VIEWER"; userdel "$ADMIN"; groupdel "$GROUP"; rm -rf "$WORK"' EXIT
+
+t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null || fail "import"
+t sweep >/dev/null
+# the team's directory and workspace: the group may write both
+chgrp "$GROUP" "$WORK" "$WS" && chmod 2775 "$WORK" && chmod 660 "$WS"
+as() { local who=$1; shift; runuser -u "$who" -- env THAW_NOW="$THAW_NOW" "$THAW" --db "$WS" "$@"; }
+
+# --- a personal configuration cannot raise a role -----------------------------
+mkdir -m 755 mine && chown "$VIEWER" mine
+cat >mine/config.yaml <<YAML
+operators:
+  default_role: admin
+  people:
+    $VIEWER: { role: admin }
+YAML
+chown "$VIEWER" mine/config.yaml && chmod 644 mine/config.yaml
+exit_code 1 "a viewer's own config does not make them admin" as "$VIEWER" --config mine/config.yaml restore spring-sale
+contains "$(cat "$WORK/err")" "$VIEWER is a viewer here: restore needs the admin role" "refused with the reason"
+exit_code 1 "nor through THAW_CONFIG" runuser -u "$VIEWER" -- env THAW_CONFIG="$WORK/mine/config.yaml" \
+	THAW_NOW="$THAW_NOW" "$THAW" --db "$WS" cancel 1
+eq "$(state_of spring-sale)" expired "nothing was restored"
+exit_code 1 "nor can they replace the workspace with a demo" as "$VIEWER" --config mine/config.yaml demo --force
+contains "$(cat "$WORK/err")" "replacing a workspace with a demo (--force) needs the admin role" "demo --force refused"
+eq "$(t list --json | jq length)" 8 "the team's workspace is still there"
+refusals=$(t audit --json | jq -r "[.[] | select(.action == \"refused\" and .operator == \"$VIEWER\")] | length")
+eq "$refusals" 3 "every refusal is in the audit log, under the viewer's name"
+
+# --- a shared configuration (root's) decides ----------------------------------
+cat >team.yaml <<YAML
+operators:
+  people:
+    $ADMIN: { role: admin }
+    $VIEWER: { role: viewer }
+YAML
+chmod 644 team.yaml
+exit_code 0 "the team's configuration makes an admin" as "$ADMIN" --config team.yaml restore spring-sale --wait
+eq "$(state_of spring-sale)" available "restored by the team's admin"
+contains "$(t audit)" "$ADMIN" "on record under their name"
+exit_code 1 "and keeps a viewer a viewer" as "$VIEWER" --config team.yaml sweep
+# a personal configuration may lower a role: the admin's own file says viewer
+mkdir -m 755 theirs && chown "$ADMIN" theirs
+printf 'operators:\n  people:\n    %s: { role: viewer }\n' "$ADMIN" >theirs/config.yaml
+chown "$ADMIN" theirs/config.yaml
+exit_code 1 "an admin's own config can only lower them" as "$ADMIN" --config theirs/config.yaml sweep
+finish
