@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/text.h"
+
 void diag_add(struct diag *d, const char *file, int line, int column,
 	      const char *fmt, ...)
 {
@@ -42,10 +44,15 @@ static void format_entry(const struct diag_entry *e, char *buf, size_t size)
 
 void diag_print(const struct diag *d, FILE *out)
 {
+	/* messages quote files and databases: what reaches a person is made
+	 * safe for a terminal (an ESC from a file never reaches one) */
 	char buf[2048];
 	for (int i = 0; i < d->count; i++) {
+		struct buf safe = {0};
 		format_entry(&d->entries[i], buf, sizeof buf);
-		fprintf(out, "%s\n", buf);
+		text_sanitize_terminal(&safe, buf);
+		fprintf(out, "%s\n", safe.data ? safe.data : "");
+		buf_free(&safe);
 	}
 }
 

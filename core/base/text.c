@@ -211,7 +211,9 @@ void text_json_time(struct buf *out, const char *key, int64_t t)
 
 void text_csv_field(struct buf *out, const char *s)
 {
-	bool formula = s[0] == '-' || s[0] == '=' || s[0] == '+' || s[0] == '@';
+	/* OWASP's list: a cell a spreadsheet would read as a formula, tab and
+	 * carriage return included (a spreadsheet skips them first) */
+	bool formula = s[0] && strchr("-=+@\t\r", s[0]) != NULL;
 	bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
 	if (!quote) {
 		buf_adds(out, s);

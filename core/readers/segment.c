@@ -231,6 +231,9 @@ static void parse_keyword_arg(struct parser *ps, struct segment_expr *e, const c
 		days = strtoll(ps->word, &end, 10);
 		if (*end || days < 0)
 			return error_at(ps, "'%s' is not a number of days", ps->word);
+		/* beyond a thousand years the arithmetic below would overflow */
+		if (days > 365000)
+			return error_at(ps, "'%s' days is more than a thousand years", ps->word);
 		if (key[0] == 'm')
 			e->before = ps->now - days * 86400; /* more than N days ago */
 		else

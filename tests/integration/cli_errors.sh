@@ -101,6 +101,17 @@ case "$out" in *$'\e'*) fail "an escape character reached the terminal" ;; esac
 case "$out" in *$'\a'*) fail "a bell reached the terminal" ;; esac
 contains "$out" "^[]0;pwned^G^[[2J^M^JInjected" "controls shown as visible carets"
 eq "$(t show evil --json | jq -r .name | od -c | grep -c '033')" 1 "JSON keeps the real name, escaped"
+# CSV keeps the real name for a file, and is made safe for a person on a terminal
+t list --search sale --csv >list.csv
+grep -q $'\e' list.csv || fail "CSV to a file keeps the real name"
+script -qec "$THAW --db $WS list --search sale --csv" /dev/null >tty.txt
+grep -q $'\e' tty.txt && fail "CSV on a terminal: an escape character reached it"
+contains "$(cat tty.txt)" "^[]0;pwned" "CSV on a terminal shows controls as carets"
+# a file's bytes quoted in an error message are made safe too
+printf 'object,user,time,kind,step,variant,alias,label\n\033[31mred\a,u1,2026-01-01T00:00:00Z,received_email,,,,\n' >evil.csv
+exit_code 1 "an unknown object in an event file" t import evil.csv
+grep -q $'\e\|\a' "$WORK/err" && fail "an import error echoed raw control characters"
+contains "$(cat "$WORK/err")" "^[[31mred^G" "the name shown with carets"
 csv=$(t list --search sale --csv | /usr/bin/python3 -c 'import csv,sys; rows=list(csv.reader(sys.stdin)); print(rows[1][1][:4])')
 eq "$csv" "Sale" "CSV parses"
 finish

@@ -55,6 +55,8 @@ static void test_refused_with_column(void **state)
 		{"received_campaign(x) ; drop", "column 22: unexpected ';'"},
 		{"clicked_alias_campaign(x)", "needs two names"},
 		{"hard_bounced(more_than_days=3)", "hard_bounced takes no time"},
+		{"last_received_email(more_than_days=200000000000000)", "is more than a thousand years"},
+		{"last_received_email(less_than_days=99999999999999999999)", "more than a thousand years"},
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
 		char err[256] = "";

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/model.h"
 #include "base/text.h"
@@ -46,6 +47,9 @@ static void print_table(const struct object_list *l, int64_t now)
 
 static void print_csv(const struct object_list *l, int64_t now)
 {
+	/* the real strings for a file or a pipe; made safe when a person reads
+	 * them on a terminal */
+	bool tty = isatty(STDOUT_FILENO);
 	struct buf b = {0};
 	buf_adds(&b, "api_id,name,kind,status,ixd_state,expiry,expires_at,tags,last_sent_at,hot_events,cold_events\r\n");
 	for (int i = 0; i < l->count; i++) {
@@ -59,7 +63,11 @@ static void print_csv(const struct object_list *l, int64_t now)
 					o->expires_at ? expires : "", o->tags ? o->tags : "",
 					o->last_sent_at ? last_sent : ""};
 		for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
-			text_csv_field(&b, fields[f]);
+			struct buf safe = {0};
+			if (tty)
+				text_sanitize_terminal(&safe, fields[f]);
+			text_csv_field(&b, tty ? (safe.data ? safe.data : "") : fields[f]);
+			buf_free(&safe);
 			buf_addc(&b, ',');
 		}
 		buf_printf(&b, "%lld,%lld\r\n", (long long)o->hot_events, (long long)o->cold_events);

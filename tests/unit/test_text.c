@@ -1,0 +1,56 @@
+/*
+ * Text made safe for where it goes: CSV cells a spreadsheet must not run
+ * (OWASP's formula prefixes, tab and carriage return included), and
+ * terminal text that can carry no control sequence.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "base/text.h"
+
+static void test_csv_formula_prefixes(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } rows[] = {
+		{"plain", "plain"},
+		{"=1+2", "\"'=1+2\""},
+		{"+34600000003", "\"'+34600000003\""},
+		{"-2", "\"'-2\""},
+		{"@SUM(A1)", "\"'@SUM(A1)\""},
+		{"\t=cmd", "\"'\t=cmd\""},
+		{"\r=cmd", "\"'\r=cmd\""},
+		{"a,b", "\"a,b\""},
+		{"say \"hi\"", "\"say \"\"hi\"\"\""},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct buf b = {0};
+		text_csv_field(&b, rows[i].in);
+		assert_string_equal(b.data ? b.data : "", rows[i].out);
+		buf_free(&b);
+	}
+}
+
+static void test_terminal_text_has_no_controls(void **state)
+{
+	(void)state;
+	struct buf b = {0};
+	text_sanitize_terminal(&b, "a\x1b]2;pwned\x07\x1b[2Jb\xc2\x9b" "c");
+	assert_null(strchr(b.data, 0x1b));
+	assert_null(strchr(b.data, 0x07));
+	assert_non_null(strstr(b.data, "^[]2;pwned^G^[[2Jb"));
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csv_formula_prefixes),
+		cmocka_unit_test(test_terminal_text_has_no_controls),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
