@@ -103,6 +103,9 @@ int csv_next(struct csv_reader *r)
 				if (!more(r))
 					return malformed(r, "unterminated quoted field", f->line, f->column);
 				char c = r->buf[r->pos++];
+				if (c == '\0' || out - offsets[r->count] >= CSV_MAX_FIELD_BYTES)
+					return malformed(r, c ? "a field longer than 65,536 bytes" : "a NUL byte in a field",
+							 line, (int)(r->pos - r->rec - line_start));
 				if (c == '"') {
 					if (!more(r) || r->buf[r->pos] != '"')
 						break;
@@ -127,6 +130,9 @@ int csv_next(struct csv_reader *r)
 				return malformed(r, "unexpected text after a closing quote", line, column);
 			if (c == '"')
 				return malformed(r, "a quote inside an unquoted field", line, column);
+			if (c == '\0' || out - offsets[r->count] >= CSV_MAX_FIELD_BYTES)
+				return malformed(r, c ? "a field longer than 65,536 bytes" : "a NUL byte in a field", line,
+						 column);
 			r->buf[r->rec + out++] = c;
 			r->pos++;
 		}

@@ -15,6 +15,10 @@
 
 #define CSV_MAX_FIELDS 32
 
+/* A field longer than this is refused (a names or ids file has no reason
+ * to hold one; reading on would only fill memory). */
+#define CSV_MAX_FIELD_BYTES 65536
+
 struct csv_field {
 	char *text; /* NUL-terminated, unquoted, points into the reader's buffer */
 	int len;

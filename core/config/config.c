@@ -12,7 +12,7 @@
 #include "config/yamltree.h"
 
 /* A scalar key: where it lives in struct config and how it is checked. */
-enum value_type { T_INT, T_BOOL, T_STRING, T_EMAIL, T_SMTP_URL, T_TIME_OF_DAY,
+enum value_type { T_INT, T_BOOL, T_STRING, T_PATH, T_EMAIL, T_SMTP_URL, T_TIME_OF_DAY,
 		  T_STARTTLS, T_ROLE };
 
 struct key_spec {
@@ -25,7 +25,7 @@ struct key_spec {
 
 #define F(field) offsetof(struct config, field)
 static const struct key_spec key_specs[] = {
-	{NULL, "database", T_STRING, F(database), 0, 0},
+	{NULL, "database", T_PATH, F(database), 0, 0},
 	{"policy", "expire_after_months", T_INT, F(policy.expire_after_months), 1, 120},
 	{"policy", "expiring_soon_days", T_INT, F(policy.expiring_soon_days), 1, 365},
 	{"worker", "batch_rows", T_INT, F(worker.batch_rows), 100, 10000000},
@@ -90,7 +90,7 @@ void config_free(struct config *c)
 	free(c->source);
 	for (size_t i = 0; i < sizeof key_specs / sizeof key_specs[0]; i++) {
 		const struct key_spec *k = &key_specs[i];
-		if (k->type == T_STRING || k->type == T_EMAIL || k->type == T_SMTP_URL)
+		if (k->type == T_STRING || k->type == T_PATH || k->type == T_EMAIL || k->type == T_SMTP_URL)
 			free(*(char **)((char *)c + k->offset));
 	}
 	for (int i = 0; i < c->smtp.recipient_count; i++)
@@ -192,6 +192,16 @@ static bool apply_key(struct config *c, const struct key_spec *k, const struct y
 	case T_STRING:
 		if (!yamltree_string(v, file, what, &s, d))
 			return false;
+		set_string(c, k->offset, s);
+		return true;
+	case T_PATH:
+		/* null or blank would name a file "null", or none at all */
+		if (!yamltree_is_null(v) && !yamltree_string(v, file, what, &s, d))
+			return false; /* not a string: said */
+		if (yamltree_is_null(v) || !s[strspn(s, " \t")]) {
+			diag_add(d, file, v->line, v->column, "%s must be a file path", what);
+			return false;
+		}
 		set_string(c, k->offset, s);
 		return true;
 	case T_EMAIL:

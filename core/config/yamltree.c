@@ -283,13 +283,12 @@ bool yamltree_bool(const struct ynode *n, const char *file, const char *what,
 {
 	if (!expect_scalar(n, file, what, "true or false", d))
 		return false;
-	static const char *const yes[] = {"true", "yes", "on"}, *const no[] = {"false", "no", "off"};
-	for (int i = 0; i < 3; i++) {
-		if (strcmp(n->value, yes[i]) == 0)
-			return *out = true, true;
-		if (strcmp(n->value, no[i]) == 0)
-			return *out = false, true;
-	}
+	/* YAML 1.2's two words only: "yes" or "on" for a flag like purged is
+	 * a guess nobody should have to make */
+	if (strcmp(n->value, "true") == 0)
+		return *out = true, true;
+	if (strcmp(n->value, "false") == 0)
+		return *out = false, true;
 	diag_add(d, file, n->line, n->column, "%s must be true or false, not '%s'", what, n->value);
 	return false;
 }

@@ -33,6 +33,7 @@ struct ev_import {
 	const char *file;
 	struct diag *d;
 	int columns[COL__COUNT]; /* field index of each column, -1 if absent */
+	int header_fields;       /* how many the header names: each row has as many */
 	bool failed;
 };
 
@@ -66,6 +67,7 @@ static int read_header(struct ev_import *im, struct csv_reader *csv)
 		else
 			im->columns[c] = i;
 	}
+	im->header_fields = csv->count;
 	for (int c = COL_OBJECT; c <= COL_KIND; c++)
 		if (im->columns[c] < 0)
 			problem(im, &csv->fields[0], "the header has no '%s' column", column_names[c]);
@@ -100,8 +102,8 @@ static void import_row(struct ev_import *im, const struct csv_reader *csv)
 	const struct csv_field *obj = field(im, csv, COL_OBJECT), *user = field(im, csv, COL_USER),
 			       *time = field(im, csv, COL_TIME), *kind = field(im, csv, COL_KIND);
 	if (!obj || !user || !time || !kind) {
-		diag_add(im->d, im->file, csv->fields[0].line, 0, "expected %d fields, found %d",
-			 csv->count < COL__COUNT ? COL__COUNT : csv->count, csv->count);
+		diag_add(im->d, im->file, csv->fields[0].line, 0, "expected %d fields (as the header), found %d",
+			 im->header_fields, csv->count);
 		im->failed = true;
 		return;
 	}

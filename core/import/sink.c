@@ -71,6 +71,12 @@ struct seen_object *sink_object(struct event_sink *k, const char *api_id, const 
 		}
 		if (learn_object(k, api_id, learn, &id) < 0 || storage_object_get(k->s, id, &o) <= 0)
 			return storage_failed(k);
+	} else if (learn && o.kind != learn->kind) {
+		/* a record naming a Canvas as a campaign (or the reverse) */
+		snprintf(k->error, sizeof k->error, "'%s' is a %s, not a %s", api_id, object_kind_name(o.kind),
+			 object_kind_name(learn->kind));
+		object_row_free(&o);
+		return NULL;
 	}
 	k->objects = array_grow(k->objects, k->object_count, &k->object_cap, sizeof *k->objects);
 	struct seen_object *so = &k->objects[k->object_count];

@@ -6,19 +6,20 @@
  * Two passes: first every object and segment with its setup, so filters may
  * name objects defined later in the file; then the filters.
  */
+#include "base/model.h"
+#include "base/strmap.h"
+#include "base/text.h"
+#include "config/yamltree.h"
 #include "internal.h"
+#include "storage/objects.h"
+#include "storage/setup.h"
+#include "storage/users.h"
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/model.h"
-#include "base/text.h"
-#include "config/yamltree.h"
-#include "storage/objects.h"
-#include "storage/setup.h"
-#include "storage/users.h"
 
 struct ws {
 	struct storage *s;
@@ -92,8 +93,8 @@ static const char *string_of(struct ws *w, const struct ynode *map, const char *
 	}
 	if (!yamltree_string(v, w->file, key, &s, w->d))
 		return NULL;
-	if (required && !*s) {
-		diag_add(w->d, w->file, v->line, v->column, "%s must not be empty", key);
+	if (required && s[strspn(s, " \t")] == '\0') {
+		diag_add(w->d, w->file, v->line, v->column, "%s must not be empty or blank", key);
 		return NULL;
 	}
 	return s;
@@ -212,6 +213,56 @@ static const char *const object_keys[] = {
 	"last_sent", "stopped", "last_restored", "purged", "variants", "steps", "aliases",
 	"filters", NULL};
 
+/* What a file cannot change about an object thaw already holds: its kind
+ * (a campaign's events and filters are not a Canvas's), and whether data
+ * it still holds was deleted under the previous policy. */
+static bool consistent_with_stored(struct ws *w, const struct ynode *obj, const struct object_input *in)
+{
+	int64_t id;
+	struct object_row old;
+	if (storage_object_id(w->s, in->api_id, &id) < 0 || (id && storage_object_get(w->s, id, &old) < 0)) {
+		storage_problem(w, obj);
+		return false;
+	}
+	if (!id)
+		return true;
+	bool ok = true;
+	const struct ynode *at;
+	if (old.kind != in->kind) {
+		at = yamltree_get(obj, "kind");
+		diag_add(w->d, w->file, at->line, at->column, "'%s' is a %s in the workspace: a file cannot make it a %s",
+			 in->api_id, object_kind_name(old.kind), object_kind_name(in->kind));
+		ok = false;
+	}
+	if (in->ixd_state == IXD_PURGED && old.state != IXD_PURGED && old.hot_events + old.cold_events > 0) {
+		at = yamltree_get(obj, "purged");
+		diag_add(w->d, w->file, at->line, at->column,
+			 "'%s' still holds %lld events: it cannot be marked deleted under the previous policy",
+			 in->api_id, (long long)(old.hot_events + old.cold_events));
+		ok = false;
+	}
+	object_row_free(&old);
+	return ok;
+}
+
+/* Each api id (or external id) once per file: a second would silently win. */
+static void check_unique(struct ws *w, const struct ynode *list, const char *key, const char *what)
+{
+	struct strmap seen = {0};
+	for (int i = 0; list && i < list->count; i++) {
+		const struct ynode *item = list->items[i], *v = item->type == YNODE_MAPPING ? yamltree_get(item, key) : NULL;
+		if (!v || v->type != YNODE_SCALAR)
+			continue;
+		int64_t first;
+		if (strmap_get(&seen, v->value, strlen(v->value), &first))
+			diag_add(w->d, w->file, v->line, v->column, "%s '%s' appears twice in this file (first at line %d,"
+				 " column %d)", what, v->value, (int)(first >> 32), (int)(first & 0xffffffff));
+		else
+			strmap_put(&seen, v->value, strlen(v->value), (int64_t)v->line << 32 | v->column);
+	}
+	strmap_free(&seen);
+}
+
 /* An object the file makes active whose data was purged stays purged: the
  * import says so (a relaunch restores only what expiry moved). */
 static void note_purged_relaunch(struct ws *w, const struct object_input *in, int64_t id)
@@ -244,7 +295,7 @@ static void import_object(struct ws *w, const struct ynode *obj)
 		.ixd_state = bool_of(w, obj, "purged") ? IXD_PURGED : IXD_NONE,
 	};
 	int64_t id;
-	if (w->d->count == before) {
+	if (w->d->count == before && consistent_with_stored(w, obj, &in)) {
 		if (storage_object_upsert(w->s, &in, &id) < 0) {
 			storage_problem(w, obj);
 		} else {
@@ -532,6 +583,9 @@ int import_workspace(struct storage *s, const char *path, const struct import_op
 	const struct ynode *objects = list_of(&w, root, "objects");
 	const struct ynode *segments = list_of(&w, root, "segments");
 	const struct ynode *users = list_of(&w, root, "users");
+	check_unique(&w, objects, "api_id", "object");
+	check_unique(&w, segments, "api_id", "segment");
+	check_unique(&w, users, "external_id", "user");
 	for (int i = 0; objects && i < objects->count && !too_many_errors(&w); i++)
 		import_object(&w, objects->items[i]);
 	for (int i = 0; segments && i < segments->count && !too_many_errors(&w); i++)

@@ -114,4 +114,35 @@ grep -q $'\e\|\a' "$WORK/err" && fail "an import error echoed raw control charac
 contains "$(cat "$WORK/err")" "^[[31mred^G" "the name shown with carets"
 csv=$(t list --search sale --csv | /usr/bin/python3 -c 'import csv,sys; rows=list(csv.reader(sys.stdin)); print(rows[1][1][:4])')
 eq "$csv" "Sale" "CSV parses"
+
+# --- imports that would leave the workspace inconsistent are refused whole ----
+t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null 2>&1
+printf 'objects:\n  - { api_id: spring-sale, kind: canvas, name: S, status: stopped }\n' >kind.yaml
+exit_code 1 "a file cannot change an object's kind" t import kind.yaml
+contains "$(cat "$WORK/err")" "kind.yaml:2:34: 'spring-sale' is a campaign in the workspace: a file cannot make it a canvas" "kind change refused with its position"
+state_before=$(state_of spring-sale)
+printf 'objects:\n  - { api_id: spring-sale, kind: campaign, name: S, status: stopped, purged: true }\n' >purge.yaml
+exit_code 1 "purged while it holds events" t import purge.yaml
+contains "$(cat "$WORK/err")" "'spring-sale' still holds 6 events: it cannot be marked deleted under the previous policy" "purge refused"
+eq "$(state_of spring-sale)" "$state_before" "nothing applied"
+printf 'objects:\n  - { api_id: twin, kind: campaign, name: A, status: active }\n  - { api_id: twin, kind: campaign, name: B, status: active }\nusers:\n  - { external_id: u7 }\n  - { external_id: u7 }\n' >dups.yaml
+exit_code 1 "the same ids twice in one file" t import dups.yaml
+contains "$(cat "$WORK/err")" "dups.yaml:3:15: object 'twin' appears twice in this file (first at line 2, column 15)" "duplicate api id with both positions"
+contains "$(cat "$WORK/err")" "user 'u7' appears twice in this file (first at line 5" "duplicate external id"
+printf 'objects:\n  - { api_id: "  ", kind: campaign, name: A, status: active, purged: yes }\n' >blank.yaml
+exit_code 1 "blank ids and yes/no flags" t import blank.yaml
+contains "$(cat "$WORK/err")" "api_id must not be empty or blank" "blank id refused"
+contains "$(cat "$WORK/err")" "purged must be true or false, not 'yes'" "only true or false"
+printf 'object,user,time,kind\nwinback,u1,2026-01-01T00:00:00Z\n' >short.csv
+exit_code 1 "a row shorter than its header" t import short.csv
+contains "$(cat "$WORK/err")" "expected 4 fields (as the header), found 3" "counts the header's fields"
+printf 'object,user,time,kind\nwinback,u\0001,2026-01-01T00:00:00Z,received_email\n' >nul.csv
+exit_code 1 "a NUL byte" t import nul.csv
+contains "$(cat "$WORK/err")" "nul.csv:2:10: a NUL byte in a field" "NUL refused with its position"
+{ printf 'object,user,time,kind\nwinback,'; head -c 70000 /dev/zero | tr '\0' x; printf ',2026-01-01T00:00:00Z,received_email\n'; } >long.csv
+exit_code 1 "a huge field" t import long.csv
+contains "$(cat "$WORK/err")" "a field longer than 65,536 bytes" "field length capped"
+printf 'database: null\n' >nulldb.yaml
+exit_code 2 "database: null" t --config nulldb.yaml list
+contains "$(cat "$WORK/err")" "database must be a file path" "null database refused"
 finish
