@@ -34,7 +34,7 @@ static const char *const job_state_names[JOB__COUNT] = {
 static const char *const outcome_names[ITEM__COUNT] = {
 	"pending", "restored", "not expired", "already being restored",
 	"deleted under the previous policy", "no interaction data", "cancelled",
-	"not expired: kept by a reference"};
+	"not expired: kept by a reference", "failed: its cold data is damaged (see thaw check)"};
 
 static const char *name_of(const char *const *names, int count, int v)
 {

@@ -46,7 +46,7 @@ static void describe_item(struct buf *body, const struct job_item_row *it)
 	} else if (it->outcome == ITEM_SKIPPED_BUSY) {
 		buf_printf(body, ": skipped, already being restored by job %lld\n", (long long)it->other_job);
 	} else {
-		buf_printf(body, ": %s%s\n", it->outcome == ITEM_CANCELLED ? "" : "skipped, ",
+		buf_printf(body, ": %s%s\n", it->outcome == ITEM_CANCELLED || it->outcome == ITEM_FAILED_DAMAGED ? "" : "skipped, ",
 			   item_outcome_name(it->outcome));
 	}
 }

@@ -240,6 +240,18 @@ static int finish_item(struct storage *s, int64_t job_id, int64_t object_id,
 	return audit_job(s, o, "restore.object", job_id, object_id, details);
 }
 
+/* The item's cold data cannot be read: it fails with the reason, its
+ * object expired again, the cold data left as it is for `thaw check`. */
+static int fail_item(struct storage *s, int64_t job_id, int64_t object_id, const struct step_options *o)
+{
+	char details[600];
+	snprintf(details, sizeof details, "restore failed: %s", storage_error(s));
+	if (storage_object_restore_failed(s, object_id) < 0 ||
+	    storage_job_item_finish(s, job_id, object_id, ITEM_FAILED_DAMAGED, 0) < 0)
+		return -1;
+	return audit_job(s, o, "restore.failed", job_id, object_id, details);
+}
+
 static enum step_result finish_job(struct storage *s, int64_t job_id, const struct step_options *o)
 {
 	if (storage_job_finish(s, job_id, JOB_DONE, o->now, clock_real_ms()) < 0 ||
@@ -270,7 +282,15 @@ static int move_batch(struct storage *s, int64_t job_id, const struct step_optio
 			*job_empty = true;
 			return 0;
 		}
-		if (storage_move_to_hot(s, object_id, budget, &step) < 0)
+		int rc = storage_move_to_hot(s, object_id, budget, &step);
+		if (rc == STORAGE_DAMAGED) {
+			/* one object's damaged data must not hold the job, or every
+			 * worker, forever: the item fails, the job goes on */
+			if (fail_item(s, job_id, object_id, o) < 0)
+				return -1;
+			continue;
+		}
+		if (rc < 0)
 			return -1;
 		if (step > 0 && storage_job_progress(s, job_id, object_id, step, clock_real_ms()) < 0)
 			return -1;

@@ -36,6 +36,7 @@ int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n
  * *moved is what moved; 0 means nothing was left.
  */
 int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved);
+/* STORAGE_DAMAGED when a cold chunk of the object does not decode. */
 int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved);
 
 /* Integrity counters for tests and `thaw check`: counted, not the cached counts. */

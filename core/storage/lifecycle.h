@@ -8,7 +8,8 @@
  *   available → expired     a sweep found it due (storage_object_expire)
  *   expired   → restoring   a restore job took it (storage_object_hold_for_restore)
  *   restoring → available   its job moved every row back (storage_restore_complete)
- *   restoring → expired     its job was cancelled (storage_job_release_objects)
+ *   restoring → expired     its job was cancelled (storage_job_release_objects),
+ *                           or could not read its cold data (storage_object_restore_failed)
  *   any       → purged      an import says it was deleted under the previous
  *                           policy (storage_object_upsert); purged is final
  *
@@ -44,6 +45,9 @@ int storage_object_expire(struct storage *s, int64_t id, int64_t when);
 int storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id);
 /* The object is available again with a new clock start and expiry date. */
 int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at);
+/* The object's restore could not go on (its cold data is damaged): it is
+ * expired again; rows already back are settled to cold by the sweep. */
+int storage_object_restore_failed(struct storage *s, int64_t object_id);
 /* Objects of a cancelled job's pending items are expired again. */
 int storage_job_release_objects(struct storage *s, int64_t job_id);
 

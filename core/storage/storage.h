@@ -47,6 +47,9 @@ enum storage_open_flags {
 /* -1 on error; STORAGE_NEEDS_MIGRATION when a read-only open found a schema
  * it may not upgrade (a writable open would). */
 #define STORAGE_NEEDS_MIGRATION (-2)
+/* A read found stored data it cannot decode (a damaged cold chunk): the
+ * reason is in storage_error(), and nothing was changed. */
+#define STORAGE_DAMAGED (-3)
 int storage_open(const char *path, int flags, struct storage **out, char *err, size_t errsize);
 void storage_close(struct storage *s);
 const char *storage_error(const struct storage *s);

@@ -186,4 +186,18 @@ eq "$(field_of clockwork stopped_at)" 2026-01-15T00:00:00Z "an earlier stop date
 sed 's/stopped: 2026-01-15/stopped: 2026-06-01/' clock.yaml >later.yaml
 t import later.yaml >/dev/null || fail "later stop date"
 eq "$(field_of clockwork stopped_at)" 2026-06-01T00:00:00Z "a later stop date (stopped again) wins"
+
+# --- a damaged cold chunk fails its item, not the job or the worker ------------
+eq "$(state_of welcome)" expired "welcome is expired (cancelled above)"
+sqlite3 "$WS" "UPDATE events_cold SET data=x'ffffffffff' WHERE object_id=(SELECT id FROM objects WHERE api_id='welcome')"
+exit_code 0 "the restore ends" t restore welcome clockwork --wait
+job=$(t jobs --json | jq -r '.[0].id')
+eq "$(t jobs "$job" --json | jq -r '.[0].items | map(.api_id + "=" + .outcome) | sort | join(" ")')" \
+	"clockwork=not expired welcome=failed: its cold data is damaged (see thaw check)" "the damaged item fails with the reason"
+eq "$(t jobs "$job" --json | jq -r '.[0].state')" done "the job ends"
+eq "$(state_of welcome)" expired "its object stays expired"
+exit_code 0 "a worker carries on" t worker --once
+exit_code 1 "thaw check names it" t check
+contains "$(cat "$WORK/out")" "damaged" "the damaged chunk is reported"
+contains "$(t audit)" "restore.failed" "and audited"
 finish

@@ -212,7 +212,7 @@ static int read_cold(struct storage *s, int64_t object_id, int64_t min_events,
 				 "cold chunk %lld of object %lld is damaged; run `thaw check`",
 				 (long long)sqlite3_column_int64(st, 0), (long long)object_id);
 			sqlite3_reset(st);
-			return -1;
+			return STORAGE_DAMAGED;
 		}
 		out->n += n;
 		*stored += n;
@@ -395,9 +395,10 @@ int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, 
 	*moved = 0;
 	struct event_array a = {0};
 	int64_t last_chunk, stored, inserted;
-	if (read_cold(s, object_id, max_rows, &a, &last_chunk, &stored) < 0) {
+	int read = read_cold(s, object_id, max_rows, &a, &last_chunk, &stored);
+	if (read < 0) {
 		free(a.ev);
-		return -1;
+		return read;
 	}
 	if (a.n == 0) {
 		free(a.ev);

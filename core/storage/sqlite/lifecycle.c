@@ -117,3 +117,9 @@ int storage_job_release_objects(struct storage *s, int64_t job_id)
 		       " AND outcome=" SQL_ITEM_PENDING ") AND restore_job=?1",
 		       "expiring cancelled items", job_id);
 }
+
+int storage_object_restore_failed(struct storage *s, int64_t object_id)
+{
+	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", restore_job=NULL WHERE id=?",
+		       "giving up a restore", object_id);
+}
