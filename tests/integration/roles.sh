@@ -40,6 +40,12 @@ eq "$(t list --json | jq length)" 8 "the team's workspace is still there"
 refusals=$(t audit --json | jq -r "[.[] | select(.action == \"refused\" and .operator == \"$VIEWER\")] | length")
 eq "$refusals" 3 "every refusal is in the audit log, under the viewer's name"
 
+# a viewer who may not even write the workspace: the refusal goes to the system log, and they are told
+mkdir -m 755 readonly && cp "$WS" readonly/ws.db && chmod 644 readonly/ws.db
+exit_code 1 "a viewer who cannot write the workspace" runuser -u "$VIEWER" -- env THAW_NOW="$THAW_NOW" \
+	"$THAW" --db "$WORK/readonly/ws.db" restore spring-sale
+contains "$(cat "$WORK/err")" "recorded in the system log, the workspace being read-only for you" "says where the refusal went"
+
 # --- a shared configuration (root's) decides ----------------------------------
 cat >team.yaml <<YAML
 operators:

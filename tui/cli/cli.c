@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "storage/audit.h"
 
@@ -139,19 +140,24 @@ int cli_require_admin(struct cli *c, const char *what)
 	int rc = cli_require_write(c, what);
 	if (rc != EXIT_OK || cli_role(c) == ROLE_ADMIN)
 		return rc;
-	/* on record, when the workspace lets us write it */
-	struct storage *s;
+	/* on record in the workspace's audit log; when the operator may not
+	 * write it, in the system log (auth facility) instead, and said so */
+	struct storage *s = NULL;
 	char err[256], details[200];
-	if (storage_open(c->db_path, STORAGE_MUST_EXIST, &s, err, sizeof err) == 0) {
-		snprintf(details, sizeof details, "refused: %s needs the admin role", what);
-		struct audit_input a = {.at = cli_now(c), .operator_name = c->operator_name,
-					.ssh_client = c->actor.ssh_client, .action = "refused", .details = details};
-		if (storage_begin(s) == 0 && (storage_audit(s, &a) < 0 || storage_commit(s) < 0))
-			storage_rollback(s);
-		storage_close(s);
-	}
-	return cli_fail("%s is a viewer here: %s needs the admin role (operators.people in the configuration)",
-			c->operator_name, what);
+	snprintf(details, sizeof details, "refused: %s needs the admin role", what);
+	struct audit_input a = {.at = cli_now(c), .operator_name = c->operator_name,
+				.ssh_client = c->actor.ssh_client, .action = "refused", .details = details};
+	bool audited = storage_open(c->db_path, STORAGE_MUST_EXIST, &s, err, sizeof err) == 0 &&
+		       storage_begin(s) == 0 && storage_audit(s, &a) == 0 && storage_commit(s) == 0;
+	if (s && !audited)
+		storage_rollback(s);
+	storage_close(s);
+	if (!audited)
+		syslog(LOG_AUTHPRIV | LOG_WARNING, "thaw: %s (from %s) on %s: %s", c->operator_name,
+		       c->actor.ssh_client ? c->actor.ssh_client : "a local session", c->db_path, details);
+	return cli_fail("%s is a viewer here: %s needs the admin role (operators.people in the configuration)%s",
+			c->operator_name, what,
+			audited ? "" : "; recorded in the system log, the workspace being read-only for you");
 }
 
 int64_t cli_now(const struct cli *c)
