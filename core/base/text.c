@@ -117,6 +117,33 @@ int text_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 	return len;
 }
 
+bool text_valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s);
+	uint32_t cp;
+	for (int n; len > 0; p += n, len -= (size_t)n)
+		if ((n = text_utf8_decode(p, len, &cp)) == 0)
+			return false;
+	return true;
+}
+
+bool text_valid_id(const char *s)
+{
+	size_t len = strlen(s);
+	if (len == 0 || len > 255 || s[strspn(s, " \t")] == '\0')
+		return false;
+	const unsigned char *p = (const unsigned char *)s;
+	while (len > 0) {
+		uint32_t cp;
+		int n = text_utf8_decode(p, len, &cp);
+		if (n == 0 || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+			return false;
+		p += n, len -= (size_t)n;
+	}
+	return true;
+}
+
 void text_utf8_encode(struct buf *out, uint32_t cp)
 {
 	char tmp[4];

@@ -62,6 +62,11 @@ char *text_fold_case(const char *s);
 
 /* Decodes one UTF-8 code point; returns its length, or 0 if invalid. */
 int text_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
+/* An id as files may give one: 1 to 255 bytes of UTF-8, no control
+ * characters, not only blanks. */
+bool text_valid_id(const char *s);
+/* Whether every byte of s belongs to a valid UTF-8 sequence. */
+bool text_valid_utf8(const char *s);
 void text_utf8_encode(struct buf *out, uint32_t cp);
 
 #endif

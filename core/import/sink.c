@@ -52,12 +52,31 @@ static int learn_object(struct event_sink *k, const char *api_id, const struct l
 	return 0;
 }
 
+/* Says why an id from a file is not one (damage, a stray byte); false. */
+static bool check_id(struct event_sink *k, const char *what, const char *id)
+{
+	if (text_valid_id(id))
+		return true;
+	struct buf shown = {0};
+	text_sanitize_terminal(&shown, id);
+	snprintf(k->error, sizeof k->error, "%s '%.200s' is not a valid id (1 to 255 bytes of UTF-8 text)", what,
+		 shown.data ? shown.data : "");
+	buf_free(&shown);
+	return false;
+}
+
 struct seen_object *sink_object(struct event_sink *k, const char *api_id, const struct learned_object *learn)
 {
 	size_t len = strlen(api_id);
 	int64_t index;
 	if (strmap_get(&k->object_index, api_id, len, &index))
 		return &k->objects[index];
+	if (!check_id(k, "the object id", api_id))
+		return NULL;
+	if (learn && learn->name && !text_valid_utf8(learn->name)) {
+		snprintf(k->error, sizeof k->error, "the name of '%s' is not UTF-8 text", api_id);
+		return NULL;
+	}
 	struct object_row o;
 	int found = storage_object_find(k->s, api_id, &o);
 	if (found < 0)
@@ -93,10 +112,8 @@ struct seen_user *sink_user(struct event_sink *k, const char *external_id)
 	int64_t index, id;
 	if (strmap_get(&k->user_index, external_id, len, &index))
 		return &k->users[index];
-	if (len == 0) {
-		snprintf(k->error, sizeof k->error, "the user id is empty");
+	if (!check_id(k, "the user id", external_id))
 		return NULL;
-	}
 	if (storage_user_ensure(k->s, external_id, &id) < 0)
 		return storage_failed(k);
 	k->users = array_grow(k->users, k->user_count, &k->user_cap, sizeof *k->users);
@@ -110,6 +127,8 @@ int64_t sink_part(struct event_sink *k, struct seen_object *o, bool step, const 
 {
 	if (!api_id || !*api_id)
 		return 0;
+	if (!check_id(k, step ? "the step id" : "the variant id", api_id))
+		return -1;
 	char key[600];
 	int len = snprintf(key, sizeof key, "%c%s", step ? 's' : 'v', api_id);
 	int64_t id, owner;
@@ -263,6 +282,12 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	if (o->state == IXD_PURGED) {
 		snprintf(k->error, sizeof k->error, "its data was deleted under the previous retention policy;"
 			 " its events cannot be imported");
+		return -1;
+	}
+	/* a time outside these years is damage, or milliseconds for seconds */
+	if (e->ts < SINK_FIRST_TIME || e->ts >= SINK_END_TIME) {
+		snprintf(k->error, sizeof k->error, "time %lld is not a plausible Unix time in seconds"
+			 " (2000-01-01 to 2099-12-31)", (long long)e->ts);
 		return -1;
 	}
 	e->object_id = o->id;

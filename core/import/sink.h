@@ -71,7 +71,12 @@ int64_t sink_part(struct event_sink *k, struct seen_object *o, bool step, const 
 /* A link alias of the object, created on first use. */
 int64_t sink_alias(struct event_sink *k, struct seen_object *o, const char *name);
 
-/* Adds one event (object_id and user_id are filled in here). */
+/* The years an event's time may fall in (2000-01-01 to 2099-12-31, UTC). */
+#define SINK_FIRST_TIME INT64_C(946684800)
+#define SINK_END_TIME INT64_C(4102444800)
+
+/* Adds one event (object_id and user_id are filled in here); refuses a
+ * time outside those years. */
 int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, struct event *e);
 
 /* A fact about a user that is not interaction data (a bounce, a delivery). */

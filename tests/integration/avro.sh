@@ -79,4 +79,38 @@ hot=$(field_of cmp-winter hot_events)
 eq "$hot" 0 "nothing new goes hot for an expired object"
 [ "$cold" -gt 0 ] || fail "new winter events went to cold"
 check_ok
+# --- damaged files: refused whole, or imported only when every id and time is sound --
+mkdir damaged
+send=$(ls avro/*messages.email.Send*.avro | head -1)
+size=$(stat -c %s "$send")
+accepted=0 refused=0
+for i in $(seq 1 30); do
+	cp "$send" damaged/copy.avro
+	# flip one byte past the header, at a place that differs for every copy
+	at=$(( (i * 7919) % (size - 200) + 150 ))
+	printf "\\x$(printf %x $(( ($(od -An -tu1 -j $at -N1 damaged/copy.avro) + 37 * i) % 256 )))" |
+		dd of=damaged/copy.avro bs=1 seek=$at conv=notrunc 2>/dev/null
+	rm -f damaged.db*
+	if "$THAW" --db damaged.db import damaged/copy.avro >/dev/null 2>damaged/err; then
+		accepted=$((accepted + 1))
+		"$THAW" --db damaged.db check >/dev/null || fail "copy $i: imported but thaw check finds problems"
+		/usr/bin/python3 - damaged.db "$i" <<'PY' || fail "copy $i: an imported id is not valid text"
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.text_factory = bytes
+for table, col in (("objects", "api_id"), ("users", "external_id"), ("steps", "api_id"), ("variants", "api_id")):
+    for (v,) in db.execute(f"SELECT {col} FROM {table}"):
+        s = v.decode("utf-8")  # raises on invalid UTF-8
+        assert 0 < len(v) <= 255 and all(ord(c) >= 32 for c in s), (table, v)
+for (t,) in db.execute("SELECT ts FROM events_hot"):
+    assert 946684800 <= t < 4102444800, t
+PY
+	else
+		refused=$((refused + 1))
+		[ -s damaged.db ] && [ "$("$THAW" --db damaged.db list --json 2>/dev/null | jq length)" != 0 ] &&
+			fail "copy $i: refused but something was imported"
+	fi
+done
+echo "damaged copies: $accepted imported whole and sound, $refused refused"
+[ "$refused" -gt 0 ] || fail "no damaged copy was refused"
 finish

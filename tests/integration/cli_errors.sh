@@ -142,6 +142,9 @@ contains "$(cat "$WORK/err")" "nul.csv:2:10: a NUL byte in a field" "NUL refused
 { printf 'object,user,time,kind\nwinback,'; head -c 70000 /dev/zero | tr '\0' x; printf ',2026-01-01T00:00:00Z,received_email\n'; } >long.csv
 exit_code 1 "a huge field" t import long.csv
 contains "$(cat "$WORK/err")" "a field longer than 65,536 bytes" "field length capped"
+printf 'object,user,time,kind\nwinback,u1,1999-12-31T23:59:59Z,received_email\n' >old.csv
+exit_code 1 "a time outside the plausible years" t import old.csv
+contains "$(cat "$WORK/err")" "is not a plausible Unix time in seconds (2000-01-01 to 2099-12-31)" "time range"
 printf 'database: null\n' >nulldb.yaml
 exit_code 2 "database: null" t --config nulldb.yaml list
 contains "$(cat "$WORK/err")" "database must be a file path" "null database refused"
