@@ -145,6 +145,12 @@ contains "$(cat "$WORK/err")" "a field longer than 65,536 bytes" "field length c
 printf 'object,user,time,kind\nwinback,u1,1999-12-31T23:59:59Z,received_email\n' >old.csv
 exit_code 1 "a time outside the plausible years" t import old.csv
 contains "$(cat "$WORK/err")" "is not a plausible Unix time in seconds (2000-01-01 to 2099-12-31)" "time range"
+mkdir empty
+exit_code 0 "an empty directory" t import empty
+contains "$(cat "$WORK/out")" "empty: no Avro files below it, nothing to import" "says there was nothing"
+exit_code 1 "a failing file among several" t import "$DATA/workspace.yaml" short.csv "$DATA/events.csv"
+contains "$(cat "$WORK/err")" "short.csv not imported: nothing was changed by it" "names the file that failed"
+contains "$(cat "$WORK/err")" "events.csv not imported: it came after a file that failed" "and the ones left"
 printf 'database: null\n' >nulldb.yaml
 exit_code 2 "database: null" t --config nulldb.yaml list
 contains "$(cat "$WORK/err")" "database must be a file path" "null database refused"

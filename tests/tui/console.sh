@@ -201,6 +201,11 @@ start 80 24 THAW_THEMES="$WORK/badthemes"
 wait_for "8 of 8"
 wait_for "default.yaml:2:16: 'purplish'"
 tm kill-server
+mkdir -p hexthemes && printf 'styles:\n  title: { fg: "#-12345" }\n' >hexthemes/default.yaml
+start 80 24 THAW_THEMES="$WORK/hexthemes"
+wait_for "8 of 8"
+wait_for "'#-12345' is not a colo" # six hex digits, not whatever strtol takes
+tm kill-server
 mkdir -p theirs && printf 'styles:\n  title: { fg: red }\n' >theirs/default.yaml && chown nobody theirs/default.yaml
 start 80 24 THAW_THEMES="$WORK/theirs"
 wait_for "8 of 8"

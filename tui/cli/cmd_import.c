@@ -56,13 +56,20 @@ static void add_avro_below(struct file_list *l, const char *dir)
 		qsort(l->paths + first, l->count - first, sizeof *l->paths, by_name);
 }
 
+/* Directories become the Avro files below them; one holding none says so
+ * (a cron job's empty drop folder is not an error). */
 static void expand(struct file_list *l, char **args, int n)
 {
 	for (int i = 0; i < n; i++) {
 		DIR *d = opendir(args[i]);
 		if (d) {
 			closedir(d);
+			int before = l->count;
 			add_avro_below(l, args[i]);
+			if (l->count == before) {
+				present_puts(args[i]);
+				printf(": no Avro files below it, nothing to import\n");
+			}
 		} else {
 			add_path(l, args[i]);
 		}
@@ -146,6 +153,7 @@ int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
 	bool progress = files.count > 1 && isatty(STDERR_FILENO) && !json;
 	if (json && rc == EXIT_OK)
 		printf("[");
+	int failed_at = files.count; /* the file that failed, if one did */
 	for (int i = 0; i < files.count && rc == EXIT_OK; i++) {
 		struct import_report r;
 		struct diag d = {0};
@@ -155,8 +163,11 @@ int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
 			if (progress)
 				fprintf(stderr, "\n");
 			diag_print(&d, stderr);
-			fprintf(stderr, "thaw: %s not imported: nothing was changed by it\n", files.paths[i]);
+			fputs("thaw: ", stderr);
+			present_fputs(files.paths[i], stderr);
+			fputs(" not imported: nothing was changed by it\n", stderr);
 			rc = EXIT_RUNTIME;
+			failed_at = i;
 		} else if (json) {
 			printf("%s\n {\"file\":", i ? "," : "");
 			struct buf b = {0};
@@ -182,6 +193,12 @@ int cmd_import(struct cli *c, const struct command *self, int argc, char **argv)
 	}
 	if (progress)
 		fprintf(stderr, "\r\033[K");
+	/* an import stops at the first file that fails: name the ones left */
+	for (int i = failed_at + 1; i < files.count; i++) {
+		fputs("thaw: ", stderr);
+		present_fputs(files.paths[i], stderr);
+		fputs(" not imported: it came after a file that failed\n", stderr);
+	}
 	if (json && rc == EXIT_OK)
 		printf("\n]\n");
 	if (!json && type_count > 1) {

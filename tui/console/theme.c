@@ -92,7 +92,8 @@ static bool parse_colour(const struct ynode *n, const char *file, struct color_s
 			return true;
 		}
 	char *end;
-	if (v[0] == '#' && strlen(v) == 7) {
+	/* six hex digits exactly: strtol would take "-12345" too */
+	if (v[0] == '#' && strlen(v) == 7 && strspn(v + 1, "0123456789abcdefABCDEF") == 6) {
 		long rgb = strtol(v + 1, &end, 16);
 		if (*end == '\0') {
 			*out = (struct color_spec){COLOR_RGB, (int)rgb};
@@ -100,7 +101,7 @@ static bool parse_colour(const struct ynode *n, const char *file, struct color_s
 		}
 	}
 	long index = strtol(v, &end, 10);
-	if (v[0] && *end == '\0' && index >= 0 && index <= 255) {
+	if (v[0] && strspn(v, "0123456789") == strlen(v) && index <= 255) {
 		*out = (struct color_spec){COLOR_INDEX, (int)index};
 		return true;
 	}
