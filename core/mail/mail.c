@@ -168,6 +168,30 @@ static void header_safe(struct buf *out, const char *s)
 			buf_addc(out, (char)*p);
 }
 
+/* A comma list of addresses, folded so no header line passes 78
+ * characters (SMTP servers refuse lines over 998); `column` is where the
+ * first one starts. */
+static void address_list(struct buf *out, const char *list, size_t column)
+{
+	struct buf safe = {0};
+	header_safe(&safe, list);
+	const char *p = safe.data ? safe.data : "";
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		bool more = p[len] == ',';
+		if (column > 1 && column + len + 1 > 78) {
+			buf_adds(out, "\r\n ");
+			column = 1;
+		}
+		buf_add(out, p, len);
+		if (more)
+			buf_addc(out, ',');
+		column += len + more;
+		p += len + more;
+	}
+	buf_free(&safe);
+}
+
 /* RFC 2047: non-ASCII header text as =?UTF-8?B?...?= words, folded so no
  * line that holds one exceeds 76 characters. */
 static void encoded_words(struct buf *out, const char *text)
@@ -246,7 +270,7 @@ void mail_format(struct buf *out, const struct config *c, const char *to, const 
 	buf_printf(out, "Date: %s\r\nFrom: ", when);
 	header_safe(out, c->smtp.from);
 	buf_adds(out, "\r\nTo: ");
-	header_safe(out, to);
+	address_list(out, to, 4);
 	buf_adds(out, "\r\nSubject: ");
 	header_safe(&safe, subject);
 	encoded_words(out, safe.data ? safe.data : "");
@@ -285,13 +309,20 @@ static int record(struct storage *s, const struct outbox_row *m, const char *sta
 	return 0;
 }
 
-/* Splits the comma list of recipients in place. */
-static int split_recipients(char *list, const char **out, int max)
+/* Splits the comma list of recipients in place, every one of them, into
+ * a malloc'd array. */
+static const char **split_recipients(char *list, int *n)
 {
-	int n = 0;
-	for (char *tok = strtok(list, ","); tok && n < max; tok = strtok(NULL, ","))
-		out[n++] = tok;
-	return n;
+	int room = 1;
+	for (const char *p = list; *p; p++)
+		room += *p == ',';
+	const char **out = malloc((size_t)room * sizeof *out);
+	if (!out)
+		abort();
+	*n = 0;
+	for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+		out[(*n)++] = tok;
+	return out;
 }
 
 static int deliver_one(struct storage *s, const struct config *c, const struct outbox_row *m,
@@ -305,10 +336,11 @@ static int deliver_one(struct storage *s, const struct config *c, const struct o
 	struct buf message = {0};
 	mail_format(&message, c, m->recipients, m->subject, m->body, id, now);
 	char *list = strdup(m->recipients);
-	const char *rcpts[64];
-	int n = split_recipients(list, rcpts, 64);
+	int n;
+	const char **rcpts = split_recipients(list, &n);
 	struct smtp_result r;
 	bool ok = smtp_send(c, rcpts, n, message.data, message.len, &r);
+	free(rcpts);
 	free(list);
 	buf_free(&message);
 #ifdef THAW_TEST_HOOKS

@@ -97,6 +97,10 @@ static void configure(CURL *curl, const struct config *c, const char *password,
 	}
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long)c->smtp.connect_timeout_seconds);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)c->smtp.timeout_seconds);
+	/* every reply the server owes is bounded too: libcurl otherwise waits
+	 * 120 s for the answer to QUIT, as the connection closes, after the
+	 * mail was accepted and whatever the timeout above says */
+	curl_easy_setopt(curl, CURLOPT_SERVER_RESPONSE_TIMEOUT, (long)c->smtp.timeout_seconds);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);

@@ -25,8 +25,8 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
-write_config() { # write_config EXTRA-SMTP-LINES
-	{ smtp_yaml "$PORT" dba@example.org 10 1; cat; } >config.yaml <<YAML
+write_config() { # write_config EXTRA-SMTP-LINES (RECIPIENTS and TIMEOUT may be set)
+	{ smtp_yaml "$PORT" "${RECIPIENTS:-dba@example.org}" "${TIMEOUT:-10}" 1; cat; } >config.yaml <<YAML
   max_attempts: 5
 $1
 operators:
@@ -141,6 +141,23 @@ if [ "$THAW_TEST_HOOKS" = 1 ]; then
 else
 	echo "skip: at-least-once after a crash needs a build with -Dtest_hooks=true"
 fi
+
+# --- a server that accepts the mail and never answers QUIT ---------------
+start_server box6 --silent-quit
+TIMEOUT=3 write_config ""
+start=$SECONDS
+exit_code 0 "a mail test against a server that hangs at QUIT" t mail test someone@example.org
+took=$((SECONDS - start))
+[ "$took" -le 8 ] || fail "the hanging QUIT held thaw for $took s (timeout 3 s)"
+eq "$(mails box6)" 1 "the mail was accepted"
+stop_server
+start_server box7
+RECIPIENTS=$(seq -s, -f 'r%g@example.org' 70) write_config ""
+t restore winback >/dev/null 2>&1 # not expired: the job ends at once, its mail queued
+t worker --once >/dev/null 2>&1
+eq "$(wc -w <box7/1.rcpt)" 71 "a completion mail reaches all 70 configured recipients and the operator"
+stop_server
+write_config ""
 
 # --- STARTTLS with a throw-away certificate, and AUTH --------------------
 openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 \

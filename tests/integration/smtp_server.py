@@ -1,19 +1,31 @@
 """A real SMTP server on 127.0.0.1 for the mail tests (Debian's aiosmtpd).
 
 usage: smtp_server.py --port N --dir DIR [--tls CERT KEY] [--auth USER:PASS]
-                      [--reject CODE]
+                      [--reject CODE] [--silent-quit]
 Each accepted message is written to DIR/N.eml (exactly the bytes received)
 and its envelope recipients to DIR/N.rcpt.  --tls requires STARTTLS before
 MAIL; --auth requires AUTH (PLAIN or LOGIN); --reject answers every RCPT
-with that code (a permanent failure).  Runs until killed.
+with that code (a permanent failure); --silent-quit never answers QUIT
+(the mail is accepted, then the server hangs).  Runs until killed.
 """
 import argparse
+import asyncio
 import os
 import ssl
 import time
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+
+class SilentQuit(SMTP):
+    async def smtp_QUIT(self, arg):
+        await asyncio.sleep(3600)
+
+
+class SilentQuitController(Controller):
+    def factory(self):
+        return SilentQuit(self.handler, **self.SMTP_kwargs)
 
 
 class Saver:
@@ -57,6 +69,7 @@ def main():
     p.add_argument("--tls", nargs=2)
     p.add_argument("--auth")
     p.add_argument("--reject", type=int, default=0)
+    p.add_argument("--silent-quit", action="store_true")
     a = p.parse_args()
     kwargs = {}
     if a.tls:
@@ -66,7 +79,8 @@ def main():
     if a.auth:
         kwargs.update(authenticator=authenticator(a.auth), auth_required=True,
                       auth_require_tls=bool(a.tls))
-    controller = Controller(Saver(a.dir, a.reject), hostname="127.0.0.1", port=a.port, **kwargs)
+    kind = SilentQuitController if a.silent_quit else Controller
+    controller = kind(Saver(a.dir, a.reject), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
     open(os.path.join(a.dir, "ready"), "w").close()
     try:

@@ -77,6 +77,26 @@ static void test_lines_are_crlf_and_short(void **state)
 	free(m);
 }
 
+static void test_long_recipient_list_is_folded(void **state)
+{
+	(void)state;
+	char to[4000] = "";
+	for (int i = 0; i < 70; i++)
+		snprintf(to + strlen(to), sizeof to - strlen(to), "%sr%d@example.org", i ? "," : "", i);
+	char *m = format(to, "done", "body\n");
+	const char *h = strstr(m, "\r\nTo: ") + 2, *end = strstr(h, "\r\nSubject: ");
+	char unfolded[4000] = "";
+	for (const char *line = h; line < end;) {
+		const char *eol = strstr(line, "\r\n");
+		assert_true(eol - line <= 78);
+		const char *from = line == h ? line + 4 : line + 1; /* "To: " or the folding space */
+		strncat(unfolded, from, (size_t)(eol - from));
+		line = eol + 2;
+	}
+	assert_string_equal(unfolded, to);
+	free(m);
+}
+
 static void test_trailing_space_is_encoded(void **state)
 {
 	(void)state;
@@ -125,6 +145,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines_are_crlf_and_short),
 		cmocka_unit_test(test_trailing_space_is_encoded),
+		cmocka_unit_test(test_long_recipient_list_is_folded),
 		cmocka_unit_test(test_subject_non_ascii_is_encoded_words),
 		cmocka_unit_test(test_no_header_injection),
 	};
