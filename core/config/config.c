@@ -85,6 +85,28 @@ void config_defaults(struct config *c)
 	c->console.mouse = false;
 }
 
+/* The lists a key holds; a key given twice (reported as such) replaces
+ * the first list, which must not leak. */
+static void free_recipients(struct config *c)
+{
+	for (int i = 0; i < c->smtp.recipient_count; i++)
+		free(c->smtp.recipients[i]);
+	free(c->smtp.recipients);
+	c->smtp.recipients = NULL;
+	c->smtp.recipient_count = 0;
+}
+
+static void free_keys(struct config *c)
+{
+	for (int i = 0; i < c->console.key_count; i++) {
+		free(c->console.keys[i].action);
+		free(c->console.keys[i].key);
+	}
+	free(c->console.keys);
+	c->console.keys = NULL;
+	c->console.key_count = 0;
+}
+
 void config_free(struct config *c)
 {
 	free(c->source);
@@ -93,19 +115,13 @@ void config_free(struct config *c)
 		if (k->type == T_STRING || k->type == T_PATH || k->type == T_EMAIL || k->type == T_SMTP_URL)
 			free(*(char **)((char *)c + k->offset));
 	}
-	for (int i = 0; i < c->smtp.recipient_count; i++)
-		free(c->smtp.recipients[i]);
-	free(c->smtp.recipients);
+	free_recipients(c);
 	for (int i = 0; i < c->operators.count; i++) {
 		free(c->operators.people[i].name);
 		free(c->operators.people[i].email);
 	}
 	free(c->operators.people);
-	for (int i = 0; i < c->console.key_count; i++) {
-		free(c->console.keys[i].action);
-		free(c->console.keys[i].key);
-	}
-	free(c->console.keys);
+	free_keys(c);
 	memset(c, 0, sizeof *c);
 }
 
@@ -257,6 +273,7 @@ static bool load_recipients(struct config *c, const struct ynode *v, const char 
 		return false;
 	}
 	bool ok = true;
+	free_recipients(c);
 	c->smtp.recipients = calloc(v->count + 1, sizeof(char *));
 	for (int i = 0; i < v->count; i++) {
 		const char *s;
@@ -351,6 +368,7 @@ static bool load_keys(struct config *c, const struct ynode *v, const char *file,
 		return false;
 	}
 	bool ok = yamltree_check_keys(v, file, d);
+	free_keys(c);
 	c->console.keys = calloc(v->count / 2 + 1, sizeof *c->console.keys);
 	for (int i = 0; i + 1 < v->count; i += 2) {
 		const struct ynode *k = v->items[i], *val = v->items[i + 1];

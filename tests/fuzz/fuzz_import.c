@@ -27,6 +27,10 @@ static struct storage *workspace(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* a file that starts like Avro goes to avro-c, whose own error paths
+	 * leak: this target is for thaw's YAML and CSV readers */
+	if (size >= 4 && memcmp(data, "Obj\x01", 4) == 0)
+		return 0;
 	struct storage *s = workspace();
 	const char *path = fuzz_file(data, size, FUZZ_SUFFIX);
 	struct import_report r;

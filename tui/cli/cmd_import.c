@@ -224,7 +224,7 @@ static void demo_progress(void *ctx, int64_t done, int64_t planned)
 /* Removes a workspace file's SQLite companions (-wal, -shm). */
 static void unlink_companions(const char *path)
 {
-	char side[4200];
+	char side[4300]; /* room for the longest path given here, and "-wal" */
 	snprintf(side, sizeof side, "%s-wal", path);
 	unlink(side);
 	snprintf(side, sizeof side, "%s-shm", path);
