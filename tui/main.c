@@ -19,7 +19,7 @@
 #include "cli/cli.h"
 
 static const struct command commands[] = {
-	{"list", cmd_list, "[--kind K] [--status S] [--state S] [--tag T] [--search TEXT] [--sort COL] [--desc] [--limit N] [--json|--csv]",
+	{"list", cmd_list, "[--kind K] [--status S] [--state S] [--tag T] [--search TEXT] [--sort COL] [--desc] [--limit N] [--json|--csv|--ids]",
 	 "List campaigns and Canvases with status, IxD state, expiry and event counts.",
 	 "  --kind campaign|canvas\n"
 	 "  --status draft|active|idle|stopped|archived\n"
@@ -29,7 +29,8 @@ static const struct command commands[] = {
 	 "  --sort COL           name, kind, status, last_sent, state, expires, hot, cold, tags\n"
 	 "  --desc               reverse the order\n"
 	 "  --limit N            at most N rows\n"
-	 "  --json | --csv       machine-readable output\n"},
+	 "  --json | --csv       machine-readable output\n"
+	 "  --ids                api ids only, one a line (for `thaw restore -`)\n"},
 	{"show", cmd_show, "OBJ [--json]",
 	 "Show one object (api id or exact name): state, expiry and why, setup, counts, restores.", ""},
 	{"import", cmd_import, "FILE|DIR... [--json]",
@@ -44,9 +45,12 @@ static const struct command commands[] = {
 	 "  --open       open it afterwards\n"},
 	{"sweep", cmd_sweep, "[--dry-run] [--json]",
 	 "Expire every stopped object that is due (moves its events to cold).", ""},
-	{"restore", cmd_restore, "OBJ... | --tag T [--wait] [--json]",
+	{"restore", cmd_restore, "OBJ... | - | --tag T [--dry-run] [--wait] [--json]",
 	 "Ask for a restore job: objects by api id or name, or every expired object with a tag.",
-	 "  --tag T      every expired object carrying tag T\n"
+	 "  -            the api ids on standard input, one a line (thaw list --ids | thaw restore -)\n"
+	 "  --tag T      every object carrying tag T (its expired ones are restored)\n"
+	 "  --dry-run    say what it would restore and skip, how long it would take, and until\n"
+	 "               when the data would stay; change nothing\n"
 	 "  --wait       run the job here and return when it has finished\n"},
 	{"cancel", cmd_cancel, "JOB", "Cancel a restore job between batches.", ""},
 	{"jobs", cmd_jobs, "[JOB] [--watch] [--json]",

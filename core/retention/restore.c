@@ -120,6 +120,7 @@ static int plan_items(struct storage *s, const int64_t *ids, int n, struct item_
 		plan[i].outcome = item_outcome_for(state, kept);
 		plan[i].events = hot + cold;
 		out->outcomes[plan[i].outcome]++;
+		out->events += plan[i].outcome == ITEM_PENDING ? plan[i].events : 0;
 	}
 	return 0;
 }
@@ -143,7 +144,7 @@ static int request_job(struct storage *s, const struct restore_request *r, struc
 		rc = plan_items(s, ids, n, plan, out);
 	int pending = rc == 0 ? out->outcomes[ITEM_PENDING] : 0;
 	/* a tag with nothing expired asks for nothing: no empty job */
-	bool ask = rc == 0 && !(r->tag && pending == 0);
+	bool ask = rc == 0 && !r->dry_run && !(r->tag && pending == 0);
 	if (ask)
 		rc = storage_job_create(s, r->actor.name, r->actor.ssh_client, what.data, r->now, &out->job_id);
 	for (int i = 0; ask && rc == 0 && i < n; i++)
@@ -171,7 +172,7 @@ static int request_job(struct storage *s, const struct restore_request *r, struc
 int restore_request(struct storage *s, const struct restore_request *r, struct restore_result *out,
 		    struct diag *d)
 {
-	if (storage_begin(s) < 0)
+	if ((r->dry_run ? storage_begin_read(s) : storage_begin(s)) < 0)
 		return -1;
 	int rc = request_job(s, r, out, d);
 	if (rc == 0)

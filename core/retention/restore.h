@@ -37,14 +37,16 @@ struct restore_request {
 	const int64_t *object_ids;  /* or: these objects (the console's selection) */
 	int object_id_count;
 	const char *request;        /* what the job records as asked; NULL: said from the above */
+	bool dry_run;               /* only say what the job would do: nothing is written */
 	struct actor actor;
 	int64_t now;
 	struct job_end_hook on_end; /* a job with nothing to restore ends at once */
 };
 
 struct restore_result {
-	int64_t job_id;             /* 0: no job (a tag none of whose objects is expired) */
+	int64_t job_id;             /* 0: no job (a tag none of whose objects is expired, a dry run) */
 	int outcomes[ITEM__COUNT];  /* the objects asked for, by outcome */
+	int64_t events;             /* in the objects to restore */
 };
 
 /* Creates the job in a transaction of its own.  -1 with the reasons in `d`

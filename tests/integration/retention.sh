@@ -200,4 +200,20 @@ exit_code 0 "a worker carries on" t worker --once
 exit_code 1 "thaw check names it" t check
 contains "$(cat "$WORK/out")" "damaged" "the damaged chunk is reported"
 contains "$(t audit)" "restore.failed" "and audited"
+# --- knowing before: list --ids | restore -, and --dry-run ----------------------
+t sweep >/dev/null
+expired=$(t list --state expired --ids | sort | tr '\n' ' ')
+out=$(t restore "$(t list --state expired --ids | head -1)" --dry-run)
+contains "$out" "would restore 1 object" "a dry run says what it would restore"
+contains "$out" "estimated time: " "with an estimate from this workspace's jobs"
+contains "$out" "events/s" "measured, since jobs finished here"
+contains "$out" "the data would expire again on 2026-08-02" "and until when it would stay"
+eq "$(t list --state expired --ids | sort | tr '\n' ' ')" "$expired" "a dry run changes nothing"
+out=$(t restore draft-one old-promo --dry-run)
+contains "$out" "would skip 1: no interaction data" "skips and why"
+contains "$out" "would skip 1: deleted under the previous policy" "each reason"
+job=$(t list --state expired --ids | t restore - --json | jq -r '.[0].id')
+eq "$(t jobs "$job" --json | jq -r '.[0].items | map(.api_id) | sort | join(" ") + " "')" "$expired" "restore - takes exactly what list --ids showed"
+t worker --once >/dev/null 2>&1
+
 finish

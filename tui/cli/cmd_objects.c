@@ -95,12 +95,12 @@ int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	const char *kind = NULL, *status = NULL, *state = NULL, *tag = NULL, *search = NULL,
 		   *sort = NULL, *limit = NULL;
-	bool json = false, csv = false, desc = false;
+	bool json = false, csv = false, desc = false, ids = false;
 	const struct option opts[] = {
 		{"kind", true, &kind}, {"status", true, &status}, {"state", true, &state},
 		{"tag", true, &tag}, {"search", true, &search}, {"sort", true, &sort},
 		{"limit", true, &limit}, {"desc", false, &desc}, {"json", false, &json},
-		{"csv", false, &csv}, {NULL, false, NULL}};
+		{"csv", false, &csv}, {"ids", false, &ids}, {NULL, false, NULL}};
 	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -121,8 +121,8 @@ int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 		if (*end || q.limit <= 0)
 			return cli_usage(self, "--limit must be a positive number, not '%s'", limit);
 	}
-	if (json && csv)
-		return cli_usage(self, "choose --json or --csv, not both");
+	if (json + csv + ids > 1)
+		return cli_usage(self, "choose one of --json, --csv and --ids");
 	struct storage *s;
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;
@@ -134,6 +134,9 @@ int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 	}
 	if (json)
 		print_json(&l, q.now);
+	else if (ids)
+		for (int i = 0; i < l.count; i++) /* one api id a line, for `thaw restore -` */
+			printf("%s\n", l.rows[i].api_id);
 	else if (csv)
 		print_csv(&l, q.now);
 	else

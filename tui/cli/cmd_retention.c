@@ -362,28 +362,88 @@ static void print_nothing_to_restore(const char *tag, const struct restore_resul
 	printf(")\n");
 }
 
+static void free_ids(char **ids, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+/* "-" alone: the api ids on standard input, one a line (`list --ids`). */
+static char **ids_from_stdin(int *n)
+{
+	char **ids = NULL, line[1024];
+	int cap = 0;
+	*n = 0;
+	while (fgets(line, sizeof line, stdin)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (!line[strspn(line, " \t")])
+			continue;
+		ids = array_grow(ids, *n, &cap, sizeof *ids);
+		ids[(*n)++] = strdup(line);
+	}
+	return ids;
+}
+
+/* What a restore would do, and how long it would take at the rate this
+ * workspace's finished jobs measured. */
+static void print_dry_run(struct cli *c, struct storage *s, const struct restore_result *res)
+{
+	char events[32], expires[16];
+	present_count(res->events, events, sizeof events);
+	int pending = res->outcomes[ITEM_PENDING];
+	printf("would restore %d object%s, %s events\n", pending, pending == 1 ? "" : "s", events);
+	for (int i = 0; i < ITEM__COUNT; i++)
+		if (i != ITEM_PENDING && res->outcomes[i])
+			printf("  would skip %d: %s\n", res->outcomes[i], item_outcome_name(i));
+	struct job_row *jobs;
+	int n;
+	int64_t moved = 0, ms = 0;
+	if (storage_jobs_list(s, 100, &jobs, &n) == 0) {
+		for (int i = 0; i < n; i++)
+			if (jobs[i].state == JOB_DONE && jobs[i].started_ms && jobs[i].finished_ms > jobs[i].started_ms)
+				moved += jobs[i].events_done, ms += jobs[i].finished_ms - jobs[i].started_ms;
+		job_rows_free(jobs, n);
+	}
+	if (moved > 0 && ms > 0)
+		printf("estimated time: %lld s (finished jobs here moved %lld events/s)\n",
+		       (long long)(res->events * ms / moved / 1000), (long long)(moved * 1000 / ms));
+	else
+		printf("estimated time: no history yet (no finished restore in this workspace)\n");
+	present_date(clock_add_months(cli_now(c), c->config.policy.expire_after_months), expires, sizeof expires);
+	if (pending)
+		printf("the data would expire again on %s, unless kept or active\n", expires);
+}
+
 int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	const char *tag = NULL;
-	bool wait = false, json = false;
+	bool wait = false, json = false, dry_run = false;
 	const struct option opts[] = {{"tag", true, &tag}, {"wait", false, &wait}, {"json", false, &json},
-				      {NULL, false, NULL}};
-	char **pos;
-	int npos, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
+				      {"dry-run", false, &dry_run}, {NULL, false, NULL}};
+	char **pos, **stdin_ids = NULL;
+	int npos, nstdin = 0, rc = cli_parse(self, argc, argv, opts, &pos, &npos);
 	if (rc == 0 && !tag && npos == 0)
-		rc = cli_usage(self, "which objects? (api ids or names, or --tag T)");
+		rc = cli_usage(self, "which objects? (api ids or names, - for standard input, or --tag T)");
 	if (rc == 0 && tag && npos)
 		rc = cli_usage(self, "give objects or --tag, not both");
-	if (rc == 0)
+	if (rc == 0 && npos == 1 && strcmp(pos[0], "-") == 0) {
+		stdin_ids = ids_from_stdin(&nstdin);
+		if (nstdin == 0)
+			rc = cli_usage(self, "no api ids on standard input");
+	}
+	if (rc == 0 && !dry_run)
 		rc = cli_require_admin(c, "restore");
 	struct storage *s = NULL;
 	if (rc == 0)
-		rc = cli_open(c, true, &s);
+		rc = cli_open(c, !dry_run, &s);
 	if (rc) {
 		free(pos);
+		free_ids(stdin_ids, nstdin);
 		return rc < 0 ? EXIT_OK : rc;
 	}
-	struct restore_request r = {.objects = (const char *const *)pos, .object_count = npos,
+	struct restore_request r = {.objects = (const char *const *)(stdin_ids ? stdin_ids : pos),
+				    .object_count = stdin_ids ? nstdin : npos, .dry_run = dry_run,
 				    .tag = tag, .actor = c->actor, .now = cli_now(c),
 				    .on_end = mail_job_end_hook(&c->config)};
 	struct diag d = {0};
@@ -396,6 +456,8 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 			fprintf(stderr, "thaw: %s\n", storage_error(s));
 		fprintf(stderr, "thaw: restore not requested: nothing was changed\n");
 		rc = EXIT_RUNTIME;
+	} else if (dry_run) {
+		print_dry_run(c, s, &res);
 	} else if (!(job_id = res.job_id)) {
 		print_nothing_to_restore(tag, &res, json);
 	} else {
@@ -408,6 +470,7 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 	}
 	diag_clear(&d);
 	free(pos);
+	free_ids(stdin_ids, nstdin);
 	storage_close(s);
 	return rc;
 }
