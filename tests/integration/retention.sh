@@ -216,4 +216,18 @@ job=$(t list --state expired --ids | t restore - --json | jq -r '.[0].id')
 eq "$(t jobs "$job" --json | jq -r '.[0].items | map(.api_id) | sort | join(" ") + " "')" "$expired" "restore - takes exactly what list --ids showed"
 t worker --once >/dev/null 2>&1
 
+# --- metrics for a monitoring system, read by Prometheus's own parser ----------
+t metrics >metrics.prom || fail "metrics"
+/usr/bin/python3 - metrics.prom "$(t list --state expired --json | jq length)" "$(t list --json | jq '[.[].hot_events] | add')" <<'PY' || fail "metrics parse and agree with list"
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+values = {}
+for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+    for s in family.samples:
+        values[(s.name, tuple(sorted(s.labels.items())))] = s.value
+assert values[("thaw_objects", (("state", "expired"),))] == int(sys.argv[2]), values
+assert values[("thaw_events", (("tier", "hot"),))] == int(sys.argv[3]), values
+assert ("thaw_jobs", (("state", "done"),)) in values and ("thaw_mail", (("state", "sent"),)) in values
+assert values[("thaw_last_sweep_timestamp_seconds", ())] >= 0
+PY
 finish

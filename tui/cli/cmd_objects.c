@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
 #include "cli/cli.h"
@@ -15,6 +16,7 @@
 #include "storage/analytics.h"
 #include "storage/check.h"
 #include "storage/jobs.h"
+#include "storage/metrics.h"
 #include "storage/objects.h"
 #include "storage/setup.h"
 
@@ -380,4 +382,55 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 	}
 	storage_close(s);
 	return ok ? EXIT_OK : EXIT_RUNTIME;
+}
+
+/* ---- metrics ---- */
+
+static void metric_head(const char *name, const char *help)
+{
+	printf("# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* Prometheus text exposition, for node_exporter's textfile collector. */
+int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	int rc = cli_parse_options(self, argc, argv, (const struct option[]){{NULL, false, NULL}});
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	struct metrics m;
+	char day[32] = "";
+	int64_t swept = 0;
+	if (storage_metrics(s, &m) < 0 || storage_meta_get(s, "last_sweep_day", day, sizeof day) < 0) {
+		rc = cli_fail("%s", storage_error(s));
+		storage_close(s);
+		return rc;
+	}
+	storage_close(s);
+	metric_head("thaw_objects", "Campaigns and Canvases by the state of their interaction data.");
+	for (int i = 0; i < IXD__COUNT; i++)
+		printf("thaw_objects{state=\"%s\"} %lld\n", ixd_state_name(i), (long long)m.objects[i]);
+	metric_head("thaw_events", "Interaction events by tier.");
+	printf("thaw_events{tier=\"hot\"} %lld\nthaw_events{tier=\"cold\"} %lld\n", (long long)m.hot_events,
+	       (long long)m.cold_events);
+	metric_head("thaw_jobs", "Restore jobs by state.");
+	for (int i = 0; i < JOB__COUNT; i++)
+		printf("thaw_jobs{state=\"%s\"} %lld\n", job_state_name(i), (long long)m.jobs[i]);
+	metric_head("thaw_oldest_queued_job_timestamp_seconds",
+		    "When the oldest job still waiting for a worker was asked for (0: none waits).");
+	printf("thaw_oldest_queued_job_timestamp_seconds %lld\n", (long long)m.oldest_queued_at);
+	if (day[0]) {
+		char when[64];
+		snprintf(when, sizeof when, "%sT00:00:00Z", day);
+		clock_parse(when, &swept);
+	}
+	metric_head("thaw_last_sweep_timestamp_seconds", "The UTC day of the last daily sweep (0: never).");
+	printf("thaw_last_sweep_timestamp_seconds %lld\n", (long long)swept);
+	metric_head("thaw_mail", "Completion mails by state.");
+	printf("thaw_mail{state=\"queued\"} %lld\nthaw_mail{state=\"sending\"} %lld\n"
+	       "thaw_mail{state=\"sent\"} %lld\nthaw_mail{state=\"failed\"} %lld\n", (long long)m.outbox_queued,
+	       (long long)m.outbox_sending, (long long)m.outbox_sent, (long long)m.outbox_failed);
+	return EXIT_OK;
 }

@@ -1,0 +1,23 @@
+/*
+ * storage/metrics — the counts a monitoring system scrapes (thaw metrics):
+ * one consistent snapshot, cheap enough to take every minute.
+ */
+#ifndef THAW_STORAGE_METRICS_H
+#define THAW_STORAGE_METRICS_H
+
+#include <stdint.h>
+
+#include "base/model.h"
+#include "storage/storage.h"
+
+struct metrics {
+	int64_t objects[IXD__COUNT];   /* by IxD state */
+	int64_t hot_events, cold_events;
+	int64_t jobs[JOB__COUNT];      /* by job state */
+	int64_t oldest_queued_at;      /* when the oldest queued job was asked for; 0 = none */
+	int64_t outbox_queued, outbox_sending, outbox_sent, outbox_failed;
+};
+
+int storage_metrics(struct storage *s, struct metrics *out);
+
+#endif
