@@ -19,8 +19,9 @@ struct worker {
 	char owner[128];
 };
 
-static void say(const struct worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(const struct worker *w, const char *fmt, ...)
+static void say(const struct worker *w, enum worker_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void say(const struct worker *w, enum worker_level level, const char *fmt, ...)
 {
 	if (!w->o->log)
 		return;
@@ -29,7 +30,7 @@ static void say(const struct worker *w, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	w->o->log(w->o->log_ctx, line);
+	w->o->log(w->o->log_ctx, level, line);
 }
 
 /* A name unique to this process, for leases: "host:pid:random". */
@@ -79,7 +80,7 @@ static int daily_sweep_if_due(struct worker *w, bool *did)
 	struct sweep_report r;
 	if (sweep_run(w->o->storage, &so, &r) < 0)
 		return -1;
-	say(w, "sweep: %d objects expired, %" PRId64 " events moved to cold", r.due_count, r.events_moved);
+	say(w, WORKER_INFO, "sweep: %d objects expired, %" PRId64 " events moved to cold", r.due_count, r.events_moved);
 	bool complete = !r.stopped;
 	sweep_report_free(&r);
 	*did = true;
@@ -124,6 +125,9 @@ static void pace(const struct worker *w, int64_t moved, int64_t batch_ms)
 		nap(w, (int)(wanted_ms - batch_ms));
 }
 
+/* A long job says how far it got this often. */
+#define PROGRESS_EVERY_MS 5000
+
 static int run_job(struct worker *w, int64_t job_id)
 {
 	const struct config *c = w->o->config;
@@ -131,21 +135,25 @@ static int run_job(struct worker *w, int64_t job_id)
 				  .batch_rows = c->worker.batch_rows,
 				  .months = c->policy.expire_after_months, .actor = w->o->actor,
 				  .on_end = mail_job_end_hook(c)};
-	say(w, "job %" PRId64 ": started", job_id);
-	int64_t total = 0;
+	say(w, WORKER_INFO, "job %" PRId64 ": started", job_id);
+	int64_t total = 0, reported_ms = clock_mono_ms();
 	while (!stopping(w)) {
 		so.now = clock_now(w->o->clock);
 		int64_t moved, started = clock_mono_ms();
 		enum step_result r = restore_job_step(w->o->storage, job_id, &so, &moved);
 		total += moved;
+		if (r == STEP_PROGRESS && started - reported_ms >= PROGRESS_EVERY_MS) {
+			say(w, WORKER_PROGRESS, "job %" PRId64 ": %" PRId64 " events restored so far", job_id, total);
+			reported_ms = started;
+		}
 		if (r == STEP_ERROR)
 			return -1;
 		if (r == STEP_LOST) {
-			say(w, "job %" PRId64 ": taken over or ended elsewhere", job_id);
+			say(w, WORKER_INFO, "job %" PRId64 ": taken over or ended elsewhere", job_id);
 			return 0;
 		}
 		if (r == STEP_FINISHED) {
-			say(w, "job %" PRId64 ": finished, %" PRId64 " events restored", job_id, total);
+			say(w, WORKER_INFO, "job %" PRId64 ": finished, %" PRId64 " events restored", job_id, total);
 			return 0;
 		}
 		pace(w, moved, clock_mono_ms() - started);
@@ -178,11 +186,11 @@ static int deliver_mail(struct worker *w, bool *did)
 	if (mail_deliver_due(w->o->storage, w->o->config, clock_real_ms() / 1000, &d) < 0)
 		return -1;
 	if (d.sent)
-		say(w, "mail: %d sent", d.sent);
+		say(w, WORKER_INFO, "mail: %d sent", d.sent);
 	if (d.retried)
-		say(w, "mail: %d will be retried", d.retried);
+		say(w, WORKER_WARNING, "mail: %d will be retried", d.retried);
 	if (d.failed)
-		say(w, "mail: %d failed", d.failed);
+		say(w, WORKER_WARNING, "mail: %d failed", d.failed);
 	*did |= d.sent > 0;
 	return 0;
 }

@@ -19,6 +19,11 @@
 #include "config/config.h"
 #include "storage/storage.h"
 
+/* How much a worker's line matters: warnings (mail failing), news (a job
+ * started or ended, a sweep, mail sent), progress (a job's batches, every
+ * few seconds). */
+enum worker_level { WORKER_WARNING, WORKER_INFO, WORKER_PROGRESS };
+
 struct worker_options {
 	struct storage *storage;
 	const struct config *config;
@@ -27,8 +32,8 @@ struct worker_options {
 	bool once;        /* return when there is nothing left to do */
 	int64_t only_job; /* when set: return as soon as this job has ended */
 	volatile sig_atomic_t *stop;
-	/* progress lines for people; may be NULL */
-	void (*log)(void *ctx, const char *line);
+	/* one line per event, with its level; may be NULL */
+	void (*log)(void *ctx, enum worker_level level, const char *line);
 	void *log_ctx;
 };
 

@@ -323,17 +323,31 @@ int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv)
 
 /* ---- restore, cancel, worker ---- */
 
-static void log_line(void *ctx, const char *line)
+/*
+ * A worker's line on stderr, one per event.  Under systemd (JOURNAL_STREAM
+ * set) it starts with the syslog priority journald reads ("<4>", "<6>",
+ * "<7>"); elsewhere with the level's word, for grep.  *ctx is the most
+ * verbose level to print.
+ */
+static void log_line(void *ctx, enum worker_level level, const char *line)
 {
-	(void)ctx;
-	fprintf(stderr, "%s\n", line);
+	static const char *const words[] = {"warning", "info", "progress"};
+	static const int priorities[] = {4, 6, 7};
+	if ((int)level > *(const int *)ctx)
+		return;
+	if (getenv("JOURNAL_STREAM"))
+		fprintf(stderr, "<%d>%s\n", priorities[level], line);
+	else
+		fprintf(stderr, "thaw worker: %s: %s\n", words[level], line);
 }
 
-static int run_worker(struct cli *c, struct storage *s, bool once, int64_t only_job, bool verbose)
+/* `verbosity`: -1 prints nothing, else the most verbose level printed. */
+static int run_worker(struct cli *c, struct storage *s, bool once, int64_t only_job, int verbosity)
 {
 	struct worker_options w = {.storage = s, .config = &c->config, .clock = &c->clock,
 				   .actor = c->actor, .once = once, .only_job = only_job,
-				   .stop = c->stop, .log = verbose ? log_line : NULL};
+				   .stop = c->stop, .log = verbosity >= 0 ? log_line : NULL,
+				   .log_ctx = &verbosity};
 	if (worker_run(&w) < 0)
 		return cli_fail("worker: %s", storage_error(s));
 	return EXIT_OK;
@@ -464,7 +478,7 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 		if (!json)
 			printf("restore job %lld queued\n", (long long)job_id);
 		if (wait)
-			rc = run_worker(c, s, false, job_id, !json);
+			rc = run_worker(c, s, false, job_id, json ? -1 : WORKER_INFO);
 		if (rc == EXIT_OK)
 			rc = print_jobs(c, s, job_id, json);
 	}
@@ -502,16 +516,19 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 		printf("job %lld cancelled: its unfinished objects stay expired\n", (long long)id);
 	/* rows that had come back before the cancel return to cold now */
 	if (rc == EXIT_OK)
-		rc = run_worker(c, s, true, 0, false);
+		rc = run_worker(c, s, true, 0, -1);
 	storage_close(s);
 	return rc;
 }
 
 int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv)
 {
-	bool once = false;
-	const struct option opts[] = {{"once", false, &once}, {NULL, false, NULL}};
+	bool once = false, quiet = false, verbose = false;
+	const struct option opts[] = {{"once", false, &once}, {"quiet", false, &quiet}, {"verbose", false, &verbose},
+				      {NULL, false, NULL}};
 	int rc = cli_parse_options(self, argc, argv, opts);
+	if (rc == 0 && quiet && verbose)
+		rc = cli_usage(self, "--quiet or --verbose, not both");
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if ((rc = cli_require_admin(c, "worker")) != EXIT_OK)
@@ -519,7 +536,7 @@ int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv)
 	struct storage *s;
 	if ((rc = cli_open(c, true, &s)) != EXIT_OK)
 		return rc;
-	rc = run_worker(c, s, once, 0, true);
+	rc = run_worker(c, s, once, 0, quiet ? WORKER_WARNING : verbose ? WORKER_PROGRESS : WORKER_INFO);
 	storage_close(s);
 	return rc;
 }

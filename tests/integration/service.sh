@@ -1,0 +1,40 @@
+# The worker as a service: the shipped systemd unit passes systemd-analyze
+# verify (where systemd is there to ask) and its hardening leaves only the
+# workspace's directory writable; the worker logs one line per event with
+# its level, in the journal's form under systemd.
+. "$TESTS/integration/lib.sh"
+
+# --- the unit ------------------------------------------------------------------
+[ -f "$THAW_UNIT" ] || fail "no unit was built at $THAW_UNIT"
+grep -q "^ExecStart=.*/thaw --config /etc/thaw/config.yaml --db /var/lib/thaw/workspace.db worker$" "$THAW_UNIT" ||
+	fail "the unit runs the worker"
+for line in NoNewPrivileges=yes ProtectSystem=strict ReadWritePaths=/var/lib/thaw User=thaw; do
+	grep -qx "$line" "$THAW_UNIT" || fail "the unit says $line"
+done
+if command -v systemd-analyze >/dev/null; then
+	# verify wants the binary it names to exist: a copy of the unit runs ours
+	sed "s|^ExecStart=[^ ]*/thaw |ExecStart=$THAW |" "$THAW_UNIT" >thaw-worker.service
+	systemd-analyze verify ./thaw-worker.service >verify.out 2>&1 || fail "systemd-analyze verify: $(cat verify.out)"
+	grep -v "No such file\|Failed to prepare filename\|Cannot add dependency job" verify.out | grep -q . &&
+		fail "systemd-analyze has something to say: $(cat verify.out)"
+else
+	echo "systemd-analyze is not here: the unit was not verified"
+fi
+
+# --- one line per event, with its level ------------------------------------------
+t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null || fail "import"
+THAW_NOW=2026-12-01T00:00:00Z t sweep >/dev/null
+t restore spring-sale >/dev/null
+THAW_NOW=2026-12-01T00:00:00Z t worker --once 2>log.txt || fail "worker --once"
+contains "$(cat log.txt)" "thaw worker: info: job 1: started" "a job's start, with its level"
+contains "$(cat log.txt)" "thaw worker: info: job 1: finished, 6 events restored" "and its end"
+t restore summer-sale >/dev/null
+THAW_NOW=2026-12-01T00:00:00Z JOURNAL_STREAM=8:1 t worker --once 2>journal.txt || fail "worker under systemd"
+contains "$(cat journal.txt)" "<6>job 2: started" "journald's priority prefix under systemd"
+t restore spring-sale >/dev/null 2>&1
+THAW_NOW=2027-04-01T00:00:00Z t sweep >/dev/null
+t restore spring-sale >/dev/null
+THAW_NOW=2027-04-01T00:00:00Z t worker --once --quiet 2>quiet.txt || fail "worker --quiet"
+eq "$(cat quiet.txt)" "" "--quiet says nothing when all is well"
+exit_code 2 "--quiet and --verbose" t worker --once --quiet --verbose
+finish
