@@ -157,8 +157,17 @@ static int run_job(struct worker *w, int64_t job_id)
 			return 0;
 		}
 		pace(w, moved, clock_mono_ms() - started);
+		/* fair: a smaller job asked for meanwhile goes first, so a single
+		 * urgent restore never waits behind a tag of thousands */
+		bool smaller;
+		if (storage_job_smaller_waiting(w->o->storage, job_id, clock_real_ms(), &smaller) < 0)
+			return -1;
+		if (smaller) {
+			say(w, WORKER_INFO, "job %" PRId64 ": paused for a smaller job", job_id);
+			break;
+		}
 	}
-	/* stopping: hand the job back at once rather than after the lease */
+	/* stopping or pausing: hand the job back at once, not after the lease */
 	if (storage_begin(w->o->storage) == 0) {
 		if (storage_job_release(w->o->storage, job_id, w->owner) < 0 ||
 		    storage_commit(w->o->storage) < 0)

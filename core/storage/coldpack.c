@@ -73,6 +73,13 @@ static uint64_t get_varint(struct reader *r)
 	return 0;
 }
 
+/* a + b as the encoder's deltas were taken: wrapping, never signed
+ * overflow, whatever a damaged chunk holds (the checks below refuse it) */
+static int64_t wrap_add(int64_t a, uint64_t b)
+{
+	return (int64_t)((uint64_t)a + b);
+}
+
 int coldpack_decode(const void *data, size_t size, int64_t object_id, struct event *out)
 {
 	struct reader r = {data, (const unsigned char *)data + size, false};
@@ -87,15 +94,18 @@ int coldpack_decode(const void *data, size_t size, int64_t object_id, struct eve
 		uint64_t t = get_varint(&r);
 		uint64_t kf = get_varint(&r);
 		e->object_id = object_id;
-		e->user_id = prev.user_id + (int64_t)du;
-		e->ts = du == 0 && i > 0 ? prev.ts + (int64_t)t : base + (int64_t)t;
+		e->user_id = wrap_add(prev.user_id, du);
+		e->ts = wrap_add(du == 0 && i > 0 ? prev.ts : base, t);
 		e->kind = (int)(kf & 31);
 		unsigned flags = (unsigned)(kf >> 5);
-		e->step_id = flags & HAS_STEP ? prev.step_id + unzigzag(get_varint(&r)) : 0;
-		e->variant_id = flags & HAS_VARIANT ? prev.variant_id + unzigzag(get_varint(&r)) : 0;
-		e->alias_id = flags & HAS_ALIAS ? prev.alias_id + unzigzag(get_varint(&r)) : 0;
-		e->label = flags & HAS_LABEL ? (int)get_varint(&r) : 0;
-		if (r.bad || flags > 15)
+		e->step_id = flags & HAS_STEP ? wrap_add(prev.step_id, (uint64_t)unzigzag(get_varint(&r))) : 0;
+		e->variant_id = flags & HAS_VARIANT ? wrap_add(prev.variant_id, (uint64_t)unzigzag(get_varint(&r))) : 0;
+		e->alias_id = flags & HAS_ALIAS ? wrap_add(prev.alias_id, (uint64_t)unzigzag(get_varint(&r))) : 0;
+		uint64_t label = flags & HAS_LABEL ? get_varint(&r) : 0;
+		e->label = (int)(label & 7);
+		/* ids are row ids, times are after 1970, labels A to D */
+		if (r.bad || flags > 15 || label > 4 || e->user_id <= 0 || e->ts < 0 || e->step_id < 0 ||
+		    e->variant_id < 0 || e->alias_id < 0)
 			return -1;
 		int64_t step = e->step_id ? e->step_id : prev.step_id;
 		int64_t variant = e->variant_id ? e->variant_id : prev.variant_id;

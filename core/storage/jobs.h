@@ -10,6 +10,7 @@
 #ifndef THAW_STORAGE_JOBS_H
 #define THAW_STORAGE_JOBS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "storage/storage.h"
@@ -58,13 +59,17 @@ void job_row_free(struct job_row *j);
 void job_rows_free(struct job_row *rows, int n);
 void job_items_free(struct job_item_row *items, int n);
 
-/* Takes the oldest runnable job whose lease is free or expired. 0 = none. */
+/* Takes the runnable job with the least left to move (small and urgent
+ * restores first; then the oldest) whose lease is free or expired.
+ * 0 = none. */
 int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms,
 		      int lease_ms, int64_t *job_id);
 /* Extends the lease; fails (returns 1) if another owner took it. */
 int storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int64_t real_ms,
 		      int lease_ms);
 int storage_job_release(struct storage *s, int64_t job_id, const char *owner);
+/* Whether another runnable job with less left to move waits for a worker. */
+int storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_ms, bool *waiting);
 /* The next pending item of a job (0 = none left). */
 int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id);
 int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,

@@ -37,4 +37,32 @@ t restore spring-sale >/dev/null
 THAW_NOW=2027-04-01T00:00:00Z t worker --once --quiet 2>quiet.txt || fail "worker --quiet"
 eq "$(cat quiet.txt)" "" "--quiet says nothing when all is well"
 exit_code 2 "--quiet and --verbose" t worker --once --quiet --verbose
+# --- fair jobs: a single restore asked for during a big one finishes first ------
+rm -f "$WS"*
+printf 'worker:\n  sweep: false\n  batch_rows: 200\n  max_rows_per_second: 4000\n  poll_ms: 100\n' >config.yaml
+"$THAW" demo --out "$WS" >/dev/null
+THAW_NOW=2028-01-01T00:00:00Z t sweep >/dev/null # nearly everything expires
+expired=$(t list --state expired --json | jq length)
+[ "$expired" -gt 100 ] || fail "the demo should have many expired objects, has $expired"
+single=$(t list --state expired --sort cold --limit 1 --ids)
+big=$(t list --state expired --ids | grep -vx "$single" | t restore - --json | jq -r '.[0].id')
+"$THAW" --db "$WS" worker 2>fair.log &
+worker=$!
+sleep 1.5
+small=$(t restore "$single" --json | jq -r '.[0].id')
+for _ in $(seq 150); do
+	[ "$(t jobs "$small" --json | jq -r '.[0].state')" = done ] && break
+	sleep 0.2
+done
+kill "$worker"; wait "$worker" 2>/dev/null
+eq "$(t jobs "$small" --json | jq -r '.[0].state')" done "the single restore is done"
+eq "$(t jobs "$big" --json | jq -r '.[0].state')" running "while the big one still runs"
+contains "$(cat fair.log)" "job $big: paused for a smaller job" "the big job made way"
+# a job's objects restore smallest first: every object done so far is no
+# bigger than any still waiting
+done_max=$(t jobs "$big" --json | jq -r '[.[0].items[] | select(.outcome == "restored") | .events_total] | max // 0')
+left_min=$(t jobs "$big" --json | jq -r '[.[0].items[] | select(.outcome == "pending") | .events_total] | min // 0')
+[ "$done_max" -gt 0 ] || fail "the big job restored something before the worker stopped"
+[ "$done_max" -le "$left_min" ] || fail "smallest first: restored one of $done_max events while one of $left_min waits"
+check_ok
 finish

@@ -190,7 +190,7 @@ int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int
 				   " started_ms=coalesce(started_ms, ?2), updated_ms=?2"
 				   " WHERE id=(SELECT id FROM jobs WHERE state IN (" SQL_JOB_QUEUED ", " SQL_JOB_RUNNING ")"
 				   "   AND (lease_owner IS NULL OR lease_owner=?1 OR lease_until_ms < ?2)"
-				   "   ORDER BY id LIMIT 1) RETURNING id");
+				   "   ORDER BY events_total - events_done, id LIMIT 1) RETURNING id");
 	if (!st)
 		return -1;
 	sqlite3_bind_text(st, 1, owner, -1, SQLITE_STATIC);
@@ -218,6 +218,20 @@ int storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int6
 	return sqlite3_changes(s->db) == 1 ? 0 : 1;
 }
 
+int storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_ms, bool *waiting)
+{
+	int64_t yes, unused;
+	sqlite3_stmt *st = sql_stmt(s, "SELECT EXISTS(SELECT 1 FROM jobs o, jobs j WHERE j.id=?1 AND o.id<>j.id"
+				       " AND o.state IN (" SQL_JOB_QUEUED ", " SQL_JOB_RUNNING ")"
+				       " AND (o.lease_owner IS NULL OR o.lease_until_ms < ?2)"
+				       " AND o.events_total - o.events_done < j.events_total - j.events_done), 0");
+	if (st)
+		sqlite3_bind_int64(st, 2, real_ms);
+	int rc = sql_query_pair(s, st, job_id, &yes, &unused, "looking for waiting jobs");
+	*waiting = yes;
+	return rc;
+}
+
 int storage_job_release(struct storage *s, int64_t job_id, const char *owner)
 {
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=NULL, lease_until_ms=NULL"
@@ -231,9 +245,10 @@ int storage_job_release(struct storage *s, int64_t job_id, const char *owner)
 
 int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
 {
-	/* in key order: an index lookup, however many items the job has */
+	/* smallest first (job_items_next: an index lookup, however many items
+	 * the job has) */
 	sqlite3_stmt *st = sql_stmt(s, "SELECT object_id FROM job_items WHERE job_id=? AND outcome=" SQL_ITEM_PENDING
-				   " ORDER BY object_id LIMIT 1");
+				   " ORDER BY events_total, object_id LIMIT 1");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);

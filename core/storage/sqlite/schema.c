@@ -159,6 +159,10 @@ static const struct migration migrations[] = {
 	 "UPDATE objects SET users=u.n FROM (SELECT object_id, count(*) AS n FROM user_objects"
 	 " GROUP BY object_id) AS u WHERE u.object_id=objects.id;",
 	 backfill_analytics},
+
+	/* 5: a job's objects restore smallest first, so the first ones are
+	 * usable early; this index finds the next one without a scan */
+	{"CREATE INDEX job_items_next ON job_items(job_id, outcome, events_total, object_id);", NULL},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
