@@ -74,6 +74,8 @@ static const struct command commands[] = {
 	 "Send a test message with the configured SMTP settings and show the server's answer.", ""},
 	{"check", cmd_check, "[--json]",
 	 "Verify the workspace: integrity, counts, cold chunks, every event in one tier.", ""},
+	{"status", cmd_status, "",
+	 "Whether a worker is running (its heartbeat: host, since when, last seen) and jobs waiting.", ""},
 	{"metrics", cmd_metrics, "",
 	 "Print Prometheus metrics (objects by state, events by tier, jobs, the oldest waiting job,\n"
 	 "           the last sweep, mail) for node_exporter's textfile collector.", ""},

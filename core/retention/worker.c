@@ -17,6 +17,7 @@
 struct worker {
 	const struct worker_options *o;
 	char owner[128];
+	int64_t started_ms, beat_ms;
 };
 
 static void say(const struct worker *w, enum worker_level level, const char *fmt, ...)
@@ -42,6 +43,41 @@ static void worker_owner_name(char *buf, size_t size)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(buf, size, "%s:%d:%lx", host, (int)getpid(),
 		 (unsigned long)(ts.tv_nsec ^ (ts.tv_sec << 20)));
+}
+
+/* Says "a worker runs here" every WORKER_BEAT_MS (see worker.h). */
+static int heartbeat(struct worker *w)
+{
+	int64_t now = clock_real_ms();
+	if (now - w->beat_ms < WORKER_BEAT_MS)
+		return 0;
+	char beat[300];
+	snprintf(beat, sizeof beat, "%" PRId64 " %" PRId64 " %s", now, w->started_ms, w->owner);
+	if (storage_begin(w->o->storage) < 0)
+		return -1;
+	if (storage_meta_set(w->o->storage, "worker_heartbeat", beat) < 0 || storage_commit(w->o->storage) < 0) {
+		storage_rollback(w->o->storage);
+		return -1;
+	}
+	w->beat_ms = now;
+	return 0;
+}
+
+int worker_last_seen(struct storage *s, struct worker_seen *out)
+{
+	char beat[300];
+	memset(out, 0, sizeof *out);
+	if (storage_meta_get(s, "worker_heartbeat", beat, sizeof beat) < 0)
+		return -1;
+	long long last = 0, since = 0;
+	if (sscanf(beat, "%lld %lld %127s", &last, &since, out->owner) == 3)
+		out->last_ms = last, out->since_ms = since;
+	return 0;
+}
+
+bool worker_alive(const struct worker_seen *w, int64_t now_ms)
+{
+	return w->last_ms && now_ms - w->last_ms < 3 * WORKER_BEAT_MS;
 }
 
 static bool stopping(const struct worker *w)
@@ -138,6 +174,8 @@ static int run_job(struct worker *w, int64_t job_id)
 	say(w, WORKER_INFO, "job %" PRId64 ": started", job_id);
 	int64_t total = 0, reported_ms = clock_mono_ms();
 	while (!stopping(w)) {
+		if (heartbeat(w) < 0)
+			return -1;
 		so.now = clock_now(w->o->clock);
 		int64_t moved, started = clock_mono_ms();
 		enum step_result r = restore_job_step(w->o->storage, job_id, &so, &moved);
@@ -220,8 +258,11 @@ int worker_run(const struct worker_options *o)
 {
 	struct worker w = {.o = o};
 	worker_owner_name(w.owner, sizeof w.owner);
+	w.started_ms = clock_real_ms();
 	while (!stopping(&w)) {
 		bool did = false;
+		if (heartbeat(&w) < 0)
+			return -1;
 		/* mail first: a job that just ended gets its mail before we return */
 		if (deliver_mail(&w, &did) < 0)
 			return -1;

@@ -40,4 +40,18 @@ struct worker_options {
 /* Returns 0 when stopped or done, -1 on a storage error (reason in storage_error). */
 int worker_run(const struct worker_options *o);
 
+/*
+ * A running worker leaves a heartbeat in the workspace every few seconds,
+ * so anyone can tell whether jobs will be run: the last one seen, with
+ * when its worker started and who it is ("host:pid:…").
+ */
+#define WORKER_BEAT_MS 5000
+struct worker_seen {
+	int64_t last_ms, since_ms; /* real time; last_ms 0 = never seen */
+	char owner[128];
+};
+int worker_last_seen(struct storage *s, struct worker_seen *out);
+/* Whether that heartbeat is recent enough to mean a worker runs now. */
+bool worker_alive(const struct worker_seen *w, int64_t now_ms);
+
 #endif

@@ -24,7 +24,9 @@ fi
 # --- one line per event, with its level ------------------------------------------
 t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null || fail "import"
 THAW_NOW=2026-12-01T00:00:00Z t sweep >/dev/null
-t restore spring-sale >/dev/null
+contains "$(t status)" "worker: never seen here" "status before any worker"
+out=$(t restore spring-sale)
+contains "$out" "no worker is running: run" "a job nobody runs is said"
 THAW_NOW=2026-12-01T00:00:00Z t worker --once 2>log.txt || fail "worker --once"
 contains "$(cat log.txt)" "thaw worker: info: job 1: started" "a job's start, with its level"
 contains "$(cat log.txt)" "thaw worker: info: job 1: finished, 6 events restored" "and its end"
@@ -54,6 +56,8 @@ for _ in $(seq 150); do
 	[ "$(t jobs "$small" --json | jq -r '.[0].state')" = done ] && break
 	sleep 0.2
 done
+contains "$(t status)" "worker: alive on $(hostname)" "status sees the running worker by its heartbeat"
+contains "$(t metrics)" "thaw_worker_heartbeat_timestamp_seconds 1" "and so do the metrics"
 kill "$worker"; wait "$worker" 2>/dev/null
 eq "$(t jobs "$small" --json | jq -r '.[0].state')" done "the single restore is done"
 eq "$(t jobs "$big" --json | jq -r '.[0].state')" running "while the big one still runs"

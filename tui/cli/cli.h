@@ -103,6 +103,7 @@ int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_check(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_status(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_segment(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_user(struct cli *c, const struct command *self, int argc, char **argv);

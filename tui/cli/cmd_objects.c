@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "present.h"
 #include "readers/lookup.h"
+#include "retention/worker.h"
 #include "storage/analytics.h"
 #include "storage/check.h"
 #include "storage/jobs.h"
@@ -401,9 +402,11 @@ int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;
 	struct metrics m;
+	struct worker_seen seen;
 	char day[32] = "";
 	int64_t swept = 0;
-	if (storage_metrics(s, &m) < 0 || storage_meta_get(s, "last_sweep_day", day, sizeof day) < 0) {
+	if (storage_metrics(s, &m) < 0 || storage_meta_get(s, "last_sweep_day", day, sizeof day) < 0 ||
+	    worker_last_seen(s, &seen) < 0) {
 		rc = cli_fail("%s", storage_error(s));
 		storage_close(s);
 		return rc;
@@ -421,13 +424,12 @@ int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv
 	metric_head("thaw_oldest_queued_job_timestamp_seconds",
 		    "When the oldest job still waiting for a worker was asked for (0: none waits).");
 	printf("thaw_oldest_queued_job_timestamp_seconds %lld\n", (long long)m.oldest_queued_at);
-	if (day[0]) {
-		char when[64];
-		snprintf(when, sizeof when, "%sT00:00:00Z", day);
-		clock_parse(when, &swept);
-	}
+	if (day[0]) /* the worker records the UTC day it swept, in days since 1970 */
+		swept = strtoll(day, NULL, 10) * 86400;
 	metric_head("thaw_last_sweep_timestamp_seconds", "The UTC day of the last daily sweep (0: never).");
 	printf("thaw_last_sweep_timestamp_seconds %lld\n", (long long)swept);
+	metric_head("thaw_worker_heartbeat_timestamp_seconds", "When a worker was last seen running (0: never).");
+	printf("thaw_worker_heartbeat_timestamp_seconds %lld\n", (long long)(seen.last_ms / 1000));
 	metric_head("thaw_mail", "Completion mails by state.");
 	printf("thaw_mail{state=\"queued\"} %lld\nthaw_mail{state=\"sending\"} %lld\n"
 	       "thaw_mail{state=\"sent\"} %lld\nthaw_mail{state=\"failed\"} %lld\n", (long long)m.outbox_queued,

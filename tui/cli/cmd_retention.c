@@ -353,6 +353,14 @@ static int run_worker(struct cli *c, struct storage *s, bool once, int64_t only_
 	return EXIT_OK;
 }
 
+/* A job nobody will run is worth a word (SPEC §5: jobs run in a worker). */
+static void say_if_no_worker(struct storage *s)
+{
+	struct worker_seen w;
+	if (worker_last_seen(s, &w) == 0 && !worker_alive(&w, clock_real_ms()))
+		printf("no worker is running: run `thaw worker`, open the console, or use --wait\n");
+}
+
 /* A tag none of whose objects is expired: no job, and why, object by kind
  * of outcome. */
 static void print_nothing_to_restore(const char *tag, const struct restore_result *res, bool json)
@@ -477,6 +485,8 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 	} else {
 		if (!json)
 			printf("restore job %lld queued\n", (long long)job_id);
+		if (!json && !wait)
+			say_if_no_worker(s);
 		if (wait)
 			rc = run_worker(c, s, false, job_id, json ? -1 : WORKER_INFO);
 		if (rc == EXIT_OK)
@@ -647,5 +657,52 @@ int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv)
 	if (!ok)
 		return cli_fail("mail test to %s failed: %s", address, r.error);
 	printf("sent to %s; the server said: %s\n", address, r.reply[0] ? r.reply : "(nothing)");
+	return EXIT_OK;
+}
+
+/* ---- status ---- */
+
+/* "alive on host (pid 7), since 2026-12-01 10:00 UTC, last seen 2 s ago" */
+static void print_worker_seen(const struct worker_seen *w, int64_t now_ms)
+{
+	char since[32];
+	if (!w->last_ms) {
+		printf("worker: never seen here: run `thaw worker` (or the service), or open the console\n");
+		return;
+	}
+	char host[128];
+	int pid = 0;
+	snprintf(host, sizeof host, "%s", w->owner);
+	char *colon = strchr(host, ':');
+	if (colon) {
+		pid = atoi(colon + 1);
+		*colon = '\0';
+	}
+	clock_format(w->since_ms / 1000, since, sizeof since);
+	int64_t ago = (now_ms - w->last_ms) / 1000;
+	printf("worker: %s on ", worker_alive(w, now_ms) ? "alive" : "NOT RUNNING; last seen");
+	present_puts(host);
+	printf(" (pid %d), running since %s, last seen %lld s ago\n", pid, since, (long long)ago);
+}
+
+int cmd_status(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	int rc = cli_parse_options(self, argc, argv, (const struct option[]){{NULL, false, NULL}});
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct storage *s;
+	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
+		return rc;
+	struct worker_seen w;
+	struct workspace_summary sum;
+	if (worker_last_seen(s, &w) < 0 ||
+	    storage_summary(s, cli_now(c), c->config.policy.expiring_soon_days, &sum) < 0) {
+		rc = cli_fail("%s", storage_error(s));
+		storage_close(s);
+		return rc;
+	}
+	storage_close(s);
+	print_worker_seen(&w, clock_real_ms());
+	printf("jobs: %lld queued or running\n", (long long)sum.jobs_active);
 	return EXIT_OK;
 }
