@@ -164,3 +164,12 @@ int64_t cli_now(const struct cli *c)
 {
 	return clock_now(&c->clock);
 }
+
+int cli_open_plain(struct cli *c, const struct command *self, int argc, char **argv, struct storage **s)
+{
+	*s = NULL;
+	int rc = cli_parse_options(self, argc, argv, (const struct option[]){{NULL, false, NULL}});
+	if (rc)
+		return rc;
+	return cli_open(c, false, s);
+}

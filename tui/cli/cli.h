@@ -102,6 +102,10 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_worker(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_check(struct cli *c, const struct command *self, int argc, char **argv);
+/* For a command that takes no option: parses its arguments (so --help
+ * works) and opens the workspace to read.  -1 when help was printed. */
+int cli_open_plain(struct cli *c, const struct command *self, int argc, char **argv, struct storage **s);
+
 int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_status(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv);

@@ -395,12 +395,10 @@ static void metric_head(const char *name, const char *help)
 /* Prometheus text exposition, for node_exporter's textfile collector. */
 int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv)
 {
-	int rc = cli_parse_options(self, argc, argv, (const struct option[]){{NULL, false, NULL}});
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
 	struct storage *s;
-	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
-		return rc;
+	int rc = cli_open_plain(c, self, argc, argv, &s);
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
 	struct metrics m;
 	struct worker_seen seen;
 	char day[32] = "";

@@ -687,12 +687,10 @@ static void print_worker_seen(const struct worker_seen *w, int64_t now_ms)
 
 int cmd_status(struct cli *c, const struct command *self, int argc, char **argv)
 {
-	int rc = cli_parse_options(self, argc, argv, (const struct option[]){{NULL, false, NULL}});
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
 	struct storage *s;
-	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
-		return rc;
+	int rc = cli_open_plain(c, self, argc, argv, &s);
+	if (rc != EXIT_OK)
+		return rc < 0 ? EXIT_OK : rc;
 	struct worker_seen w;
 	struct workspace_summary sum;
 	if (worker_last_seen(s, &w) < 0 ||
