@@ -14,9 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
+#include "present.h"
 #include "storage/storage.h"
 
-#include "cli/cli.h"
 
 static const struct command commands[] = {
 	{"list", cmd_list, "[--kind K] [--status S] [--state S] [--tag T] [--search TEXT] [--sort COL] [--desc] [--limit N] [--json|--csv|--ids]",
@@ -253,8 +254,10 @@ int main(int argc, char **argv)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			cmd = &commands[i];
 	if (!cmd) {
-		fprintf(stderr, "thaw: unknown command '%s'\n\n", argv[1]);
-		print_usage(stderr);
+		/* one line and where to look, not the whole help a typo would scroll by */
+		fputs("thaw: unknown command '", stderr);
+		present_fputs(argv[1], stderr);
+		fputs("' (see thaw --help)\n", stderr);
 		config_free(&c.config);
 		return EXIT_USAGE;
 	}

@@ -14,7 +14,8 @@ for cmd in list show import demo sweep restore cancel jobs worker check audit; d
 done
 
 exit_code 2 "unknown command" "$THAW" frobnicate
-contains "$(cat "$WORK/err")" "unknown command 'frobnicate'" "unknown command message"
+contains "$(cat "$WORK/err")" "unknown command 'frobnicate' (see thaw --help)" "unknown command message"
+eq "$(wc -l <"$WORK/err")" 1 "one line, not the whole help"
 exit_code 2 "unknown option" t list --colour
 contains "$(cat "$WORK/err")" "unknown option '--colour'" "unknown option message"
 exit_code 2 "bad enum" t list --state frozen

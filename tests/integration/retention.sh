@@ -23,6 +23,7 @@ contains "$out" "deleted under the previous retention policy" "purged banner"
 # --- sweep -------------------------------------------------------------
 out=$(t sweep --dry-run)
 contains "$out" "would expire spring-sale" "dry run lists the due object"
+contains "$out" "dry run: 1 object due, 6 events would move to cold" "and the events it would move"
 eq "$(echo "$out" | grep -c 'would expire')" 1 "only spring-sale is due"
 eq "$(state_of spring-sale)" available "a dry run changes nothing"
 

@@ -63,12 +63,14 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 		return rc;
 	}
 	struct buf b = {0};
+	int64_t would_move = 0; /* a dry run moves nothing: what a sweep would */
 	if (json)
 		buf_printf(&b, "{\"dry_run\":%s,\"objects\":[", dry_run ? "true" : "false");
 	for (int i = 0; i < r.due_count; i++) {
 		struct object_row obj;
 		if (storage_object_get(s, r.due[i], &obj) <= 0)
 			continue;
+		would_move += obj.hot_events;
 		char due[16];
 		present_date(obj.expires_at, due, sizeof due);
 		if (json) {
@@ -93,8 +95,9 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 			   r.due_count, r.events_moved, r.stopped ? "true" : "false", r.relaunch_job);
 		fwrite(b.data, 1, b.len, stdout);
 	} else {
-		printf("%s: %d object%s %s, %" PRId64 " events moved to cold%s\n", dry_run ? "dry run" : "sweep",
-		       r.due_count, r.due_count == 1 ? "" : "s", dry_run ? "due" : "expired", r.events_moved,
+		printf("%s: %d object%s %s, %" PRId64 " events %s to cold%s\n", dry_run ? "dry run" : "sweep",
+		       r.due_count, r.due_count == 1 ? "" : "s", dry_run ? "due" : "expired",
+		       dry_run ? would_move : r.events_moved, dry_run ? "would move" : "moved",
 		       r.stopped ? " (interrupted: run it again to finish)" : "");
 		if (r.relaunched)
 			printf("%d relaunched object%s with expired data: restore job %" PRId64 " queued by thaw\n",
