@@ -87,7 +87,8 @@ void present_date(int64_t t, char *buf, size_t size)
 		snprintf(buf, size, "—");
 }
 
-void present_object_json(struct buf *out, const struct object_row *o, int64_t now)
+void present_object_json(struct buf *out, const struct object_row *o, int64_t now,
+			 const struct object_analytics *a)
 {
 	char expiry[256];
 	present_expiry(o, now, expiry, sizeof expiry);
@@ -131,7 +132,10 @@ void present_object_json(struct buf *out, const struct object_row *o, int64_t no
 		buf_printf(out, ",\"restore_job\":%lld,\"restore_done\":%lld,\"restore_total\":%lld",
 			   (long long)o->restore_job, (long long)o->restore_done,
 			   (long long)o->restore_total);
-	buf_printf(out, ",\"learned\":%s}", o->learned ? "true" : "false");
+	buf_printf(out, ",\"learned\":%s", o->learned ? "true" : "false");
+	if (a)
+		present_analytics_json(out, a);
+	buf_addc(out, '}');
 }
 
 int present_state_parse(const char *word)

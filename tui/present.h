@@ -49,7 +49,9 @@ void present_date(int64_t t, char *buf, size_t size);
 void present_analytics_text(struct buf *out, const struct object_analytics *a);
 void present_analytics_json(struct buf *out, const struct object_analytics *a);
 
-/* Appends an object as a JSON object (all fields, sanitised strings). */
-void present_object_json(struct buf *out, const struct object_row *o, int64_t now);
+/* Appends an object as a JSON object (all fields, sanitised strings), with
+ * its analytics when `a` is given. */
+void present_object_json(struct buf *out, const struct object_row *o, int64_t now,
+			 const struct object_analytics *a);
 
 #endif

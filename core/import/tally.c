@@ -8,13 +8,8 @@
 /* The row of a key, found through the recent rows or the map; -1 if new. */
 static int64_t find_row(struct tally *t, const int64_t key[5], unsigned slot)
 {
-	if (!t->recent_ready) {
-		for (int i = 0; i < TALLY_RECENT; i++)
-			t->recent[i].row = -1;
-		t->recent_ready = true;
-	}
-	if (t->recent[slot].row >= 0 && memcmp(t->recent[slot].key, key, sizeof t->recent[slot].key) == 0)
-		return t->recent[slot].row;
+	if (t->recent[slot].row_plus_one && memcmp(t->recent[slot].key, key, sizeof t->recent[slot].key) == 0)
+		return t->recent[slot].row_plus_one - 1;
 	int64_t at;
 	return strmap_get(&t->index, (const char *)key, 5 * sizeof *key, &at) ? at : -1;
 }
@@ -34,7 +29,7 @@ void tally_add(struct tally *t, const struct event *e)
 		strmap_put(&t->index, (const char *)key, sizeof key, at);
 	}
 	memcpy(t->recent[slot].key, key, sizeof key);
-	t->recent[slot].row = (int)at;
+	t->recent[slot].row_plus_one = at + 1;
 	struct event_stat *r = &t->rows[at];
 	r->events++;
 	if (e->ts < r->first_ts)

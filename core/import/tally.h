@@ -21,9 +21,8 @@ struct tally {
 	 * event it stores) */
 	struct {
 		int64_t key[5];
-		int row; /* -1 = empty */
+		int64_t row_plus_one; /* 0 = empty, so a zeroed tally is ready */
 	} recent[TALLY_RECENT];
-	bool recent_ready;
 	struct event_stat *rows;
 	int count, cap;
 	int64_t (*alias_clicks)[2]; /* (alias id, user id) */

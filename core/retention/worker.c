@@ -69,8 +69,9 @@ int worker_last_seen(struct storage *s, struct worker_seen *out)
 	memset(out, 0, sizeof *out);
 	if (storage_meta_get(s, "worker_heartbeat", beat, sizeof beat) < 0)
 		return -1;
+	/* "last since host:pid:random", as heartbeat() and worker_owner_name() write it */
 	long long last = 0, since = 0;
-	if (sscanf(beat, "%lld %lld %127s", &last, &since, out->owner) == 3)
+	if (sscanf(beat, "%lld %lld %127[^:]:%d", &last, &since, out->host, &out->pid) == 4)
 		out->last_ms = last, out->since_ms = since;
 	return 0;
 }

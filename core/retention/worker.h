@@ -48,7 +48,8 @@ int worker_run(const struct worker_options *o);
 #define WORKER_BEAT_MS 5000
 struct worker_seen {
 	int64_t last_ms, since_ms; /* real time; last_ms 0 = never seen */
-	char owner[128];
+	char host[128];
+	int pid;
 };
 int worker_last_seen(struct storage *s, struct worker_seen *out);
 /* Whether that heartbeat is recent enough to mean a worker runs now. */

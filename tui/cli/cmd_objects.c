@@ -87,7 +87,7 @@ static void print_json(const struct object_list *l, int64_t now)
 		if (i)
 			buf_addc(&b, ',');
 		buf_adds(&b, "\n  ");
-		present_object_json(&b, &l->rows[i], now);
+		present_object_json(&b, &l->rows[i], now, NULL);
 	}
 	buf_adds(&b, "\n]\n");
 	fwrite(b.data, 1, b.len, stdout);
@@ -292,10 +292,8 @@ int cmd_show(struct cli *c, const struct command *self, int argc, char **argv)
 		rc = cli_fail("%s", storage_error(s));
 	} else if (json) {
 		struct buf b = {0};
-		present_object_json(&b, &o, cli_now(c));
-		b.data[--b.len] = '\0'; /* the object's closing brace: the analytics go inside */
-		present_analytics_json(&b, &a);
-		buf_adds(&b, "}\n");
+		present_object_json(&b, &o, cli_now(c), &a);
+		buf_addc(&b, '\n');
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	} else {

@@ -673,19 +673,11 @@ static void print_worker_seen(const struct worker_seen *w, int64_t now_ms)
 		printf("worker: never seen here: run `thaw worker` (or the service), or open the console\n");
 		return;
 	}
-	char host[128];
-	int pid = 0;
-	snprintf(host, sizeof host, "%s", w->owner);
-	char *colon = strchr(host, ':');
-	if (colon) {
-		pid = atoi(colon + 1);
-		*colon = '\0';
-	}
 	clock_format(w->since_ms / 1000, since, sizeof since);
 	int64_t ago = (now_ms - w->last_ms) / 1000;
 	printf("worker: %s on ", worker_alive(w, now_ms) ? "alive" : "NOT RUNNING; last seen");
-	present_puts(host);
-	printf(" (pid %d), running since %s, last seen %lld s ago\n", pid, since, (long long)ago);
+	present_puts(w->host);
+	printf(" (pid %d), running since %s, last seen %lld s ago\n", w->pid, since, (long long)ago);
 }
 
 int cmd_status(struct cli *c, const struct command *self, int argc, char **argv)

@@ -84,7 +84,7 @@ static int next_pair_seq(struct storage *s, int64_t *seq)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO meta VALUES('pair_seq', '1') ON CONFLICT(key)"
 				       " DO UPDATE SET value=value+1 RETURNING value");
-	return sql_upsert_returning(s, st, seq, "numbering an import");
+	return sql_returning_id(s, st, seq, "numbering an import");
 }
 
 /* Appends the objects of the batch's pairs that this call inserted. */

@@ -19,7 +19,7 @@ int storage_job_create(struct storage *s, const char *by, const char *from, cons
 		SQL_BIND_TEXTS(st, 1, by, from, request);
 		sqlite3_bind_int64(st, 4, now);
 	}
-	return sql_upsert_returning(s, st, job_id, "creating a job");
+	return sql_returning_id(s, st, job_id, "creating a job");
 }
 
 int storage_job_add_item(struct storage *s, int64_t job_id, int64_t object_id, int outcome,

@@ -200,7 +200,7 @@ int sql_id_by_key(struct storage *s, const char *sql, const char *key, int64_t *
 	return sql_query_id(s, st, id, second, context);
 }
 
-int sql_upsert_returning(struct storage *s, sqlite3_stmt *st, int64_t *id, const char *ctx)
+int sql_returning_id(struct storage *s, sqlite3_stmt *st, int64_t *id, const char *ctx)
 {
 	if (!st)
 		return -1;

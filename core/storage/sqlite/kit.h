@@ -110,8 +110,8 @@ int sql_query_id(struct storage *s, sqlite3_stmt *st, int64_t *id, int64_t *seco
 /* The same for `sql` with one text parameter, the key looked up. */
 int sql_id_by_key(struct storage *s, const char *sql, const char *key, int64_t *id, int64_t *second,
 		  const char *context);
-/* Steps an INSERT … RETURNING id. */
-int sql_upsert_returning(struct storage *s, sqlite3_stmt *st, int64_t *id, const char *context);
+/* Steps a statement that returns one id (INSERT … RETURNING id, an upsert). */
+int sql_returning_id(struct storage *s, sqlite3_stmt *st, int64_t *id, const char *context);
 /* The first column of a one-row query; *ok turns false on error. */
 int64_t sql_scalar_int(struct storage *s, sqlite3_stmt *st, bool *ok);
 

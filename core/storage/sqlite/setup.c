@@ -63,7 +63,7 @@ int storage_alias_upsert(struct storage *s, int64_t object_id, const char *name,
 		sqlite3_bind_int64(st, 1, object_id);
 		sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	}
-	return sql_upsert_returning(s, st, id, "saving a link alias");
+	return sql_returning_id(s, st, id, "saving a link alias");
 }
 
 int storage_step_id(struct storage *s, const char *api_id, int64_t *id, int64_t *object_id)
@@ -98,7 +98,7 @@ int storage_segment_upsert(struct storage *s, const char *api_id, const char *na
 		SQL_BIND_TEXTS(st, 1, api_id, name);
 		sqlite3_bind_int(st, 3, in_use);
 	}
-	return sql_upsert_returning(s, st, id, "saving a segment");
+	return sql_returning_id(s, st, id, "saving a segment");
 }
 
 int storage_segment_id(struct storage *s, const char *api_id, int64_t *id)

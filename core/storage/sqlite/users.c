@@ -49,7 +49,7 @@ int storage_user_upsert(struct storage *s, const char *external_id, const char *
 		return -1;
 	SQL_BIND_TEXTS(st, 1, external_id, email, phone);
 	bind_summary(st, 4, sum);
-	return sql_upsert_returning(s, st, id, "saving a user");
+	return sql_returning_id(s, st, id, "saving a user");
 }
 
 int storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
@@ -62,7 +62,7 @@ int storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO users(external_id, learned) VALUES(?, 1) RETURNING id");
 	if (st)
 		sqlite3_bind_text(st, 1, external_id, -1, SQLITE_STATIC);
-	return sql_upsert_returning(s, st, id, "creating a user");
+	return sql_returning_id(s, st, id, "creating a user");
 }
 
 int storage_user_merge_summary(struct storage *s, int64_t id, const struct user_summary *u)
