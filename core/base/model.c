@@ -36,6 +36,8 @@ static const char *const outcome_names[ITEM__COUNT] = {
 	"deleted under the previous policy", "no interaction data", "cancelled",
 	"not expired: kept by a reference", "failed: its cold data is damaged (see thaw check)"};
 
+static const char *const channel_names[CHANNEL__COUNT] = {"mail", "webhook", "command"};
+
 static const char *name_of(const char *const *names, int count, int v)
 {
 	return v >= 0 && v < count ? names[v] : "?";
@@ -55,6 +57,7 @@ const char *ixd_state_name(int v) { return name_of(state_names, IXD__COUNT, v); 
 const char *filter_kind_name(int v) { return name_of(filter_names, F__COUNT, v); }
 const char *job_state_name(int v) { return name_of(job_state_names, JOB__COUNT, v); }
 const char *item_outcome_name(int v) { return name_of(outcome_names, ITEM__COUNT, v); }
+const char *notify_channel_name(int v) { return name_of(channel_names, CHANNEL__COUNT, v); }
 
 int object_kind_parse(const char *s) { return parse_n(kind_names, KIND__COUNT, s, strlen(s)); }
 int object_status_parse(const char *s) { return parse_n(status_names, STATUS__COUNT, s, strlen(s)); }

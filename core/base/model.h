@@ -57,6 +57,9 @@ enum item_outcome {
 	ITEM__COUNT
 };
 
+/* Where a job's end is told: the outbox's channels (mail/, notify/). */
+enum notify_channel { CHANNEL_MAIL, CHANNEL_WEBHOOK, CHANNEL_COMMAND, CHANNEL__COUNT };
+
 /* One interaction event; ids are row ids (0 = absent). */
 struct event {
 	int64_t object_id;
@@ -84,6 +87,7 @@ const char *ixd_state_name(int state);
 const char *filter_kind_name(int kind);
 const char *job_state_name(int state);
 const char *item_outcome_name(int outcome);
+const char *notify_channel_name(int channel);
 
 /* Name → value; -1 when unknown.  Case-sensitive, as stored in files. */
 int object_kind_parse(const char *name);

@@ -12,8 +12,8 @@
 #include "config/yamltree.h"
 
 /* A scalar key: where it lives in struct config and how it is checked. */
-enum value_type { T_INT, T_BOOL, T_STRING, T_PATH, T_EMAIL, T_SMTP_URL, T_TIME_OF_DAY,
-		  T_STARTTLS, T_ROLE };
+enum value_type { T_INT, T_BOOL, T_STRING, T_PATH, T_EMAIL, T_SMTP_URL, T_HTTP_URL,
+		  T_TIME_OF_DAY, T_STARTTLS, T_ROLE };
 
 struct key_spec {
 	const char *section; /* NULL = top level */
@@ -46,6 +46,11 @@ static const struct key_spec key_specs[] = {
 	{"smtp", "retry_base_seconds", T_INT, F(smtp.retry_base_seconds), 1, 86400},
 	{"smtp", "ca_file", T_STRING, F(smtp.ca_file), 0, 0},
 	{"smtp", "verify_peer", T_BOOL, F(smtp.verify_peer), 0, 0},
+	{"notify", "webhook_url", T_HTTP_URL, F(notify.webhook_url), 0, 0},
+	{"notify", "command", T_STRING, F(notify.command), 0, 0},
+	{"notify", "timeout_seconds", T_INT, F(notify.timeout_seconds), 1, 600},
+	{"notify", "max_attempts", T_INT, F(notify.max_attempts), 1, 100},
+	{"notify", "retry_base_seconds", T_INT, F(notify.retry_base_seconds), 1, 86400},
 	{"operators", "default_role", T_ROLE, F(operators.default_role), 0, 0},
 	{"console", "theme", T_STRING, F(console.theme), 0, 0},
 	{"console", "refresh_ms", T_INT, F(console.refresh_ms), 100, 60000},
@@ -53,7 +58,7 @@ static const struct key_spec key_specs[] = {
 };
 #undef F
 
-static const char *const sections[] = {"policy", "worker", "smtp", "operators", "console"};
+static const char *const sections[] = {"policy", "worker", "smtp", "notify", "operators", "console"};
 
 void config_defaults(struct config *c)
 {
@@ -79,6 +84,11 @@ void config_defaults(struct config *c)
 	c->smtp.retry_base_seconds = 30;
 	c->smtp.ca_file = strdup("");
 	c->smtp.verify_peer = true;
+	c->notify.webhook_url = strdup("");
+	c->notify.command = strdup("");
+	c->notify.timeout_seconds = 10;
+	c->notify.max_attempts = 8;
+	c->notify.retry_base_seconds = 30;
 	c->operators.default_role = ROLE_VIEWER;
 	c->console.theme = strdup("default");
 	c->console.refresh_ms = 1000;
@@ -96,15 +106,15 @@ static void free_recipients(struct config *c)
 	c->smtp.recipient_count = 0;
 }
 
-static void free_keys(struct config *c)
+static void free_pairs(struct config_pairs *p)
 {
-	for (int i = 0; i < c->console.key_count; i++) {
-		free(c->console.keys[i].action);
-		free(c->console.keys[i].key);
+	for (int i = 0; i < p->count; i++) {
+		free(p->items[i].name);
+		free(p->items[i].value);
 	}
-	free(c->console.keys);
-	c->console.keys = NULL;
-	c->console.key_count = 0;
+	free(p->items);
+	p->items = NULL;
+	p->count = 0;
 }
 
 void config_free(struct config *c)
@@ -112,7 +122,8 @@ void config_free(struct config *c)
 	free(c->source);
 	for (size_t i = 0; i < sizeof key_specs / sizeof key_specs[0]; i++) {
 		const struct key_spec *k = &key_specs[i];
-		if (k->type == T_STRING || k->type == T_PATH || k->type == T_EMAIL || k->type == T_SMTP_URL)
+		if (k->type == T_STRING || k->type == T_PATH || k->type == T_EMAIL || k->type == T_SMTP_URL ||
+		    k->type == T_HTTP_URL)
 			free(*(char **)((char *)c + k->offset));
 	}
 	free_recipients(c);
@@ -121,7 +132,8 @@ void config_free(struct config *c)
 		free(c->operators.people[i].email);
 	}
 	free(c->operators.people);
-	free_keys(c);
+	free_pairs(&c->console.keys);
+	free_pairs(&c->console.views);
 	memset(c, 0, sizeof *c);
 }
 
@@ -136,15 +148,18 @@ bool config_valid_email(const char *s)
 	return true;
 }
 
-static bool valid_smtp_url(const char *s)
+static bool is_scheme(const char *s, size_t len, const char *scheme)
 {
-	const char *host;
-	if (strncmp(s, "smtp://", 7) == 0)
-		host = s + 7;
-	else if (strncmp(s, "smtps://", 8) == 0)
-		host = s + 8;
-	else
+	return len == strlen(scheme) && strncmp(s, scheme, len) == 0;
+}
+
+/* scheme://host... with one of the two schemes, no blanks or controls. */
+static bool valid_url(const char *s, const char *scheme, const char *secure_scheme)
+{
+	const char *sep = strstr(s, "://");
+	if (!sep || !(is_scheme(s, (size_t)(sep - s), scheme) || is_scheme(s, (size_t)(sep - s), secure_scheme)))
 		return false;
+	const char *host = sep + 3;
 	if (*host == '\0' || *host == '/' || *host == ':')
 		return false;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
@@ -230,15 +245,18 @@ static bool apply_key(struct config *c, const struct key_spec *k, const struct y
 		set_string(c, k->offset, s);
 		return true;
 	case T_SMTP_URL:
+	case T_HTTP_URL: {
+		bool smtp = k->type == T_SMTP_URL;
 		if (!yamltree_string(v, file, what, &s, d))
 			return false;
-		if (*s && !valid_smtp_url(s)) {
-			diag_add(d, file, v->line, v->column,
-				 "%s: '%s' is not an smtp:// or smtps:// URL with a host", what, s);
+		if (*s && !valid_url(s, smtp ? "smtp" : "http", smtp ? "smtps" : "https")) {
+			diag_add(d, file, v->line, v->column, "%s: '%s' is not an %s URL with a host", what, s,
+				 smtp ? "smtp:// or smtps://" : "http:// or https://");
 			return false;
 		}
 		set_string(c, k->offset, s);
 		return true;
+	}
 	case T_TIME_OF_DAY:
 		if (!yamltree_string(v, file, what, &s, d))
 			return false;
@@ -361,15 +379,17 @@ static bool load_people(struct config *c, const struct ynode *v, const char *fil
 	return ok;
 }
 
-static bool load_keys(struct config *c, const struct ynode *v, const char *file, struct diag *d)
+/* A mapping of names to strings (console.keys, console.views). */
+static bool load_pairs(struct config_pairs *out, const char *what, const char *shape,
+		       const struct ynode *v, const char *file, struct diag *d)
 {
 	if (v->type != YNODE_MAPPING) {
-		diag_add(d, file, v->line, v->column, "console.keys must be a mapping of action: key");
+		diag_add(d, file, v->line, v->column, "%s must be a mapping of %s", what, shape);
 		return false;
 	}
 	bool ok = yamltree_check_keys(v, file, d);
-	free_keys(c);
-	c->console.keys = calloc(v->count / 2 + 1, sizeof *c->console.keys);
+	free_pairs(out);
+	out->items = calloc(v->count / 2 + 1, sizeof *out->items);
 	for (int i = 0; i + 1 < v->count; i += 2) {
 		const struct ynode *k = v->items[i], *val = v->items[i + 1];
 		const char *s;
@@ -377,9 +397,27 @@ static bool load_keys(struct config *c, const struct ynode *v, const char *file,
 			ok = false;
 			continue;
 		}
-		c->console.keys[c->console.key_count++] = (struct key_binding){
-			.action = strdup(k->value), .key = strdup(s), .line = val->line,
-			.column = val->column};
+		out->items[out->count++] = (struct config_pair){
+			.name = strdup(k->value), .value = strdup(s), .line = val->line, .column = val->column};
+	}
+	return ok;
+}
+
+/* A view's name is typed after `list --view` and shown in a picker. */
+#define VIEW_NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+
+static bool check_view_names(const struct config_pairs *views, const char *file, struct diag *d)
+{
+	bool ok = true;
+	for (int i = 0; i < views->count; i++) {
+		const struct config_pair *v = &views->items[i];
+		size_t len = strlen(v->name);
+		if (len == 0 || len > 64 || strspn(v->name, VIEW_NAME_CHARS) != len || !v->value[strspn(v->value, " ")]) {
+			diag_add(d, file, v->line, v->column,
+				 "console.views.%s: a view needs a name of letters, digits, '-', '_' or '.' and a filter",
+				 v->name);
+			ok = false;
+		}
 	}
 	return ok;
 }
@@ -394,7 +432,10 @@ static bool load_compound(struct config *c, const char *section, const struct yn
 	if (strcmp(section, "operators") == 0 && strcmp(k->value, "people") == 0)
 		return load_people(c, v, file, d);
 	if (strcmp(section, "console") == 0 && strcmp(k->value, "keys") == 0)
-		return load_keys(c, v, file, d);
+		return load_pairs(&c->console.keys, "console.keys", "action: key", v, file, d);
+	if (strcmp(section, "console") == 0 && strcmp(k->value, "views") == 0)
+		return load_pairs(&c->console.views, "console.views", "name: filter", v, file, d) &&
+		       check_view_names(&c->console.views, file, d);
 	*handled = false;
 	return true;
 }
@@ -423,7 +464,7 @@ static bool load_mapping(struct config *c, const char *section, const struct yno
 		const struct ynode *k = map->items[i], *v = map->items[i + 1];
 		if (k->type != YNODE_SCALAR)
 			continue;
-		if (!section && parse_choice(k->value, sections, 5) >= 0) {
+		if (!section && parse_choice(k->value, sections, (int)(sizeof sections / sizeof sections[0])) >= 0) {
 			ok &= load_mapping(c, k->value, v, file, d);
 			continue;
 		}
@@ -511,6 +552,14 @@ char *config_find(const char *explicit_path)
 	if (path && access(path, F_OK) == 0)
 		return path;
 	free(path);
+	return NULL;
+}
+
+const struct config_pair *config_view(const struct config *c, const char *name)
+{
+	for (int i = 0; i < c->console.views.count; i++)
+		if (strcmp(c->console.views.items[i].name, name) == 0)
+			return &c->console.views.items[i];
 	return NULL;
 }
 

@@ -23,10 +23,16 @@ struct operator_entry {
 	int role;    /* enum role */
 };
 
-struct key_binding {
-	char *action; /* console action name, checked by the console */
-	char *key;    /* key spelling, e.g. "R", "ctrl-l", "f5" */
+/* One entry of a name: value mapping, with where its value was written. */
+struct config_pair {
+	char *name;
+	char *value;
 	int line, column;
+};
+
+struct config_pairs {
+	struct config_pair *items;
+	int count;
 };
 
 struct config {
@@ -61,6 +67,13 @@ struct config {
 		bool verify_peer;
 	} smtp;
 	struct {
+		char *webhook_url; /* "" = none */
+		char *command;     /* "" = none; run with /bin/sh -c */
+		int timeout_seconds;
+		int max_attempts;
+		int retry_base_seconds;
+	} notify;
+	struct {
 		int default_role;
 		struct operator_entry *people;
 		int count;
@@ -69,8 +82,10 @@ struct config {
 		char *theme;
 		int refresh_ms;
 		bool mouse;
-		struct key_binding *keys;
-		int key_count;
+		/* action: key spelling ("R", "ctrl-l", "f5"), checked by the console */
+		struct config_pairs keys;
+		/* saved view name: filter ("tag:xmas state:expired") */
+		struct config_pairs views;
 	} console;
 };
 
@@ -86,6 +101,9 @@ bool config_load(struct config *c, const char *file, const char *text, struct di
  * unset).  Returns a malloc'd path, or NULL when there is none.
  */
 char *config_find(const char *explicit_path);
+
+/* The saved view (console.views) called `name`, or NULL. */
+const struct config_pair *config_view(const struct config *c, const char *name);
 
 /* The operator entry for an OS user, or NULL. */
 const struct operator_entry *config_operator(const struct config *c, const char *name);

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mail/mail.h"
+#include "notify/notify.h"
 #include "retention/restore.h"
 #include "retention/sweep.h"
 #include "storage/jobs.h"
@@ -171,7 +171,7 @@ static int run_job(struct worker *w, int64_t job_id)
 	struct step_options so = {.owner = w->owner, .lease_ms = c->worker.lease_seconds * 1000,
 				  .batch_rows = c->worker.batch_rows,
 				  .months = c->policy.expire_after_months, .actor = w->o->actor,
-				  .on_end = mail_job_end_hook(c)};
+				  .on_end = notify_job_end_hook(c)};
 	say(w, WORKER_INFO, "job %" PRId64 ": started", job_id);
 	int64_t total = 0, reported_ms = clock_mono_ms();
 	while (!stopping(w)) {
@@ -228,18 +228,21 @@ static int claim(struct worker *w, int64_t *job_id)
 	return 0;
 }
 
-static int deliver_mail(struct worker *w, bool *did)
+static int deliver_notifications(struct worker *w, bool *did)
 {
-	struct mail_delivery d;
-	if (mail_deliver_due(w->o->storage, w->o->config, clock_real_ms() / 1000, &d) < 0)
+	struct notify_delivery d;
+	if (notify_deliver_due(w->o->storage, w->o->config, clock_real_ms() / 1000, &d) < 0)
 		return -1;
-	if (d.sent)
-		say(w, WORKER_INFO, "mail: %d sent", d.sent);
-	if (d.retried)
-		say(w, WORKER_WARNING, "mail: %d will be retried", d.retried);
-	if (d.failed)
-		say(w, WORKER_WARNING, "mail: %d failed", d.failed);
-	*did |= d.sent > 0;
+	for (int ch = 0; ch < CHANNEL__COUNT; ch++) {
+		const char *name = notify_channel_name(ch);
+		if (d.sent[ch])
+			say(w, WORKER_INFO, "%s: %d sent", name, d.sent[ch]);
+		if (d.retried[ch])
+			say(w, WORKER_WARNING, "%s: %d will be retried", name, d.retried[ch]);
+		if (d.failed[ch])
+			say(w, WORKER_WARNING, "%s: %d failed", name, d.failed[ch]);
+		*did |= d.sent[ch] > 0;
+	}
 	return 0;
 }
 
@@ -264,8 +267,8 @@ int worker_run(const struct worker_options *o)
 		bool did = false;
 		if (heartbeat(&w) < 0)
 			return -1;
-		/* mail first: a job that just ended gets its mail before we return */
-		if (deliver_mail(&w, &did) < 0)
+		/* notifications first: a job that just ended is told before we return */
+		if (deliver_notifications(&w, &did) < 0)
 			return -1;
 		if (o->only_job) {
 			bool ended;

@@ -37,8 +37,8 @@ struct job_item_row {
 
 /*
  * Called inside the transaction that ends a job (done or cancelled), so
- * whatever it records (e.g. the completion mail,
- * mail/mail.h) commits with the ending.
+ * whatever it records (the completion mail and notifications,
+ * notify/notify.h) commits with the ending.
  */
 struct job_end_hook {
 	int (*fn)(struct storage *s, int64_t job_id, void *ctx);

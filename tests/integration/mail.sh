@@ -127,7 +127,7 @@ THAW_NOW=2027-04-01T00:00:00Z t sweep >/dev/null
 export THAW_NOW=2027-04-01T00:00:00Z
 if [ "$THAW_TEST_HOOKS" = 1 ]; then
 	start_server box4
-	THAW_TEST_DIE_AFTER_SMTP=1 "$THAW" --db "$WS" restore spring-sale --wait >/dev/null 2>&1
+	THAW_TEST_DIE_AFTER_SEND=1 "$THAW" --db "$WS" restore spring-sale --wait >/dev/null 2>&1
 	eq "$?" 99 "died right after the server accepted"
 	eq "$(mails box4)" 1 "the server has the mail"
 	sleep 0 # the claim lasts connect+total timeout+30 s; take it over now:

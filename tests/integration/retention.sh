@@ -228,7 +228,8 @@ for family in text_string_to_metric_families(open(sys.argv[1]).read()):
         values[(s.name, tuple(sorted(s.labels.items())))] = s.value
 assert values[("thaw_objects", (("state", "expired"),))] == int(sys.argv[2]), values
 assert values[("thaw_events", (("tier", "hot"),))] == int(sys.argv[3]), values
-assert ("thaw_jobs", (("state", "done"),)) in values and ("thaw_mail", (("state", "sent"),)) in values
+assert ("thaw_jobs", (("state", "done"),)) in values
+assert ("thaw_notifications", (("channel", "webhook"), ("state", "sent"))) in values
 assert values[("thaw_last_sweep_timestamp_seconds", ())] >= 0
 PY
 finish

@@ -89,7 +89,10 @@ static void test_values_apply(void **state)
 				"  recipients: [ops@example.com, dba@example.com]\n  starttls: required\n"
 				"operators:\n  default_role: admin\n  people:\n"
 				"    alice: { email: alice@example.com, role: viewer }\n"
-				"console:\n  keys: { restore: R, filter: / }\n");
+				"notify:\n  webhook_url: https://hooks.example.com/thaw\n  command: logger -t thaw\n"
+				"  timeout_seconds: 5\n"
+				"console:\n  keys: { restore: R, filter: / }\n"
+				"  views: { xmas-expired: \"tag:xmas state:expired\" }\n");
 	assert_string_equal(errors, "");
 	assert_string_equal(c.database, "/var/lib/thaw/ws.db");
 	assert_int_equal(c.policy.expire_after_months, 6);
@@ -101,7 +104,13 @@ static void test_values_apply(void **state)
 	assert_int_equal(c.operators.default_role, ROLE_ADMIN);
 	assert_non_null(config_operator(&c, "alice"));
 	assert_int_equal(config_operator(&c, "alice")->role, ROLE_VIEWER);
-	assert_int_equal(c.console.key_count, 2);
+	assert_int_equal(c.console.keys.count, 2);
+	assert_string_equal(c.notify.webhook_url, "https://hooks.example.com/thaw");
+	assert_string_equal(c.notify.command, "logger -t thaw");
+	assert_int_equal(c.notify.timeout_seconds, 5);
+	assert_non_null(config_view(&c, "xmas-expired"));
+	assert_string_equal(config_view(&c, "xmas-expired")->value, "tag:xmas state:expired");
+	assert_null(config_view(&c, "xmas"));
 	config_free(&c);
 }
 
@@ -118,6 +127,12 @@ static void test_each_error_kind(void **state)
 	expect_error("worker:\n  sweep_at: \"25:00\"\n", "2:13:", "HH:MM");
 	expect_error("worker:\n  sweep: maybe\n", "2:10:", "true or false");
 	expect_error("smtp:\n  url: http://example.com\n  from: a@b.co\n", "2:8:", "smtp:// or smtps://");
+	expect_error("notify:\n  webhook_url: ftp://example.com\n", "2:16:", "http:// or https://");
+	expect_error("notify:\n  webhook_url: \"https://\"\n", "2:16:", "URL with a host");
+	expect_error("notify:\n  timeout_seconds: 0\n", "2:20:", "between 1 and 600");
+	expect_error("console:\n  views: { \"my view\": \"tag:x\" }\n", "2:23:", "console.views.my view");
+	expect_error("console:\n  views: { empty: \"\" }\n", "2:19:", "a filter");
+	expect_error("console:\n  views: [a]\n", "2:10:", "name: filter");
 	expect_error("smtp:\n  from: not-an-address\n", "2:9:", "not an e-mail address");
 	expect_error("smtp:\n  recipients: [ok@example.com, nope]\n", "2:32:", "'nope' is not an e-mail");
 	expect_error("smtp:\n  starttls: sometimes\n", "2:13:", "off, try or required");

@@ -14,7 +14,7 @@
 
 #include "base/text.h"
 #include "config/config.h"
-#include "mail/mail.h"
+#include "notify/mail.h"
 
 static char *format(const char *to, const char *subject, const char *body)
 {

@@ -426,9 +426,11 @@ int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv
 	printf("thaw_last_sweep_timestamp_seconds %lld\n", (long long)swept);
 	metric_head("thaw_worker_heartbeat_timestamp_seconds", "When a worker was last seen running (0: never).");
 	printf("thaw_worker_heartbeat_timestamp_seconds %lld\n", (long long)(seen.last_ms / 1000));
-	metric_head("thaw_mail", "Completion mails by state.");
-	printf("thaw_mail{state=\"queued\"} %lld\nthaw_mail{state=\"sending\"} %lld\n"
-	       "thaw_mail{state=\"sent\"} %lld\nthaw_mail{state=\"failed\"} %lld\n", (long long)m.outbox_queued,
-	       (long long)m.outbox_sending, (long long)m.outbox_sent, (long long)m.outbox_failed);
+	static const char *const outbox_states[OUTBOX__COUNT] = {"queued", "sending", "sent", "failed"};
+	metric_head("thaw_notifications", "Completion mails, webhook posts and commands by channel and state.");
+	for (int ch = 0; ch < CHANNEL__COUNT; ch++)
+		for (int i = 0; i < OUTBOX__COUNT; i++)
+			printf("thaw_notifications{channel=\"%s\",state=\"%s\"} %lld\n", notify_channel_name(ch),
+			       outbox_states[i], (long long)m.outbox[ch][i]);
 	return EXIT_OK;
 }

@@ -13,9 +13,11 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "cli/cli.h"
-#include "mail/mail.h"
-#include "mail/smtp.h"
+#include "notify/mail.h"
+#include "notify/notify.h"
+#include "notify/smtp.h"
 #include "present.h"
+#include "readers/job_report.h"
 #include "retention/restore.h"
 #include "retention/sweep.h"
 #include "retention/worker.h"
@@ -111,63 +113,6 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 }
 
 /* ---- jobs ---- */
-
-static void job_rate(const struct job_row *j, double *rate, int64_t *eta_s)
-{
-	int64_t end = j->finished_ms ? j->finished_ms : j->updated_ms;
-	int64_t ms = j->started_ms && end > j->started_ms ? end - j->started_ms : 0;
-	*rate = ms > 0 ? (double)j->events_done * 1000.0 / (double)ms : 0;
-	int64_t left = j->events_total - j->events_done;
-	*eta_s = *rate > 0 && left > 0 ? (int64_t)(left / *rate) : 0;
-}
-
-static void job_json(struct buf *b, struct storage *s, const struct job_row *j)
-{
-	double rate;
-	int64_t eta;
-	job_rate(j, &rate, &eta);
-	char created[32], finished[32];
-	clock_format(j->created_at, created, sizeof created);
-	clock_format(j->finished_at, finished, sizeof finished);
-	buf_printf(b, "{\"id\":%lld,\"state\":\"%s\",", (long long)j->id, job_state_name(j->state));
-	json_str(b, "requested_by", j->requested_by);
-	buf_addc(b, ',');
-	json_str(b, "requested_from", j->requested_from);
-	buf_addc(b, ',');
-	json_str(b, "request", j->request);
-	buf_printf(b, ",\"created_at\":\"%s\",\"finished_at\":%s%s%s,\"events_total\":%lld,"
-		      "\"events_done\":%lld,\"rate\":%.0f,\"eta_seconds\":%lld,",
-		   created, j->finished_at ? "\"" : "", j->finished_at ? finished : "null",
-		   j->finished_at ? "\"" : "", (long long)j->events_total, (long long)j->events_done, rate,
-		   (long long)eta);
-	json_str(b, "mail", j->mail_state);
-	buf_addc(b, ',');
-	json_str(b, "mail_error", j->mail_error);
-	buf_adds(b, ",\"items\":[");
-	struct job_item_row *items;
-	int n;
-	if (storage_job_items(s, j->id, &items, &n) == 0) {
-		for (int i = 0; i < n; i++) {
-			char exp[32];
-			clock_format(items[i].new_expires_at, exp, sizeof exp);
-			buf_adds(b, i ? ",{" : "{");
-			json_str(b, "api_id", items[i].api_id);
-			buf_addc(b, ',');
-			json_str(b, "name", items[i].name);
-			buf_printf(b, ",\"kind\":\"%s\",\"outcome\":\"%s\",\"events_total\":%lld,"
-				      "\"events_done\":%lld", object_kind_name(items[i].kind),
-				   item_outcome_name(items[i].outcome), (long long)items[i].events_total,
-				   (long long)items[i].events_done);
-			if (items[i].other_job)
-				buf_printf(b, ",\"other_job\":%lld", (long long)items[i].other_job);
-			if (items[i].new_expires_at)
-				buf_printf(b, ",\"new_expires_at\":\"%s\"", exp);
-			buf_addc(b, '}');
-		}
-		job_items_free(items, n);
-	}
-	buf_adds(b, "]}");
-}
 
 static void print_bar(int64_t done, int64_t total)
 {
@@ -268,7 +213,7 @@ static int print_jobs(struct cli *c, struct storage *s, int64_t only, bool json)
 			if (i)
 				buf_addc(&b, ',');
 			buf_adds(&b, "\n  ");
-			job_json(&b, s, &jobs[i]);
+			job_report_json(&b, s, &jobs[i]);
 		} else {
 			job_text(s, &jobs[i], only || jobs[i].state <= JOB_RUNNING || i < 5,
 				 smtp_configured(&c->config));
@@ -470,7 +415,7 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 	struct restore_request r = {.objects = (const char *const *)(stdin_ids ? stdin_ids : pos),
 				    .object_count = stdin_ids ? nstdin : npos, .dry_run = dry_run,
 				    .tag = tag, .actor = c->actor, .now = cli_now(c),
-				    .on_end = mail_job_end_hook(&c->config)};
+				    .on_end = notify_job_end_hook(&c->config)};
 	struct diag d = {0};
 	struct restore_result res;
 	int64_t job_id = 0;
@@ -518,7 +463,7 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 	if (rc || (rc = cli_open(c, true, &s)) != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
 	int result = restore_cancel(s, id, &c->actor, cli_now(c),
-				    mail_job_end_hook(&c->config));
+				    notify_job_end_hook(&c->config));
 	if (result < 0)
 		rc = cli_fail("cancel: %s", storage_error(s));
 	else if (result == 2)

@@ -10,7 +10,7 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "console/filter.h"
-#include "mail/mail.h"
+#include "notify/notify.h"
 #include "present.h"
 #include "retention/restore.h"
 #include "storage/objects.h"
@@ -200,7 +200,7 @@ static void do_restore(struct console *c)
 	/* a restore by tag asks for the tag, so the job, the audit log and the
 	 * mail say what was asked, as the command line's --tag does */
 	struct restore_request r = {.actor = c->o->actor, .now = console_now(c),
-				    .on_end = mail_job_end_hook(c->o->config)};
+				    .on_end = notify_job_end_hook(c->o->config)};
 	if (d->tag[0])
 		r.tag = d->tag;
 	else
@@ -226,7 +226,7 @@ static void do_cancel(struct console *c)
 {
 	int64_t job = c->dialog->job;
 	int rc = restore_cancel(c->s, job, &c->o->actor, console_now(c),
-				mail_job_end_hook(c->o->config));
+				notify_job_end_hook(c->o->config));
 	if (rc < 0)
 		console_flash(c, ST_ERROR, "cancel: %s", storage_error(c->s));
 	else if (rc > 0)

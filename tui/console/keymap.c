@@ -104,20 +104,20 @@ static int find_action(const char *name)
 }
 
 /* Replaces an action's keys with a "k, up" list from the configuration. */
-static void apply_binding(struct keymap *k, const struct key_binding *b, const char *file, struct diag *d)
+static void apply_binding(struct keymap *k, const struct config_pair *b, const char *file, struct diag *d)
 {
-	int a = find_action(b->action);
+	int a = find_action(b->name);
 	if (a < 0) {
-		diag_add(d, file, b->line, b->column, "console.keys: unknown action '%s' (see the help, ?)", b->action);
+		diag_add(d, file, b->line, b->column, "console.keys: unknown action '%s' (see the help, ?)", b->name);
 		return;
 	}
 	int parsed[KEYS_PER_ACTION] = {0}, n = 0;
 	char list[128];
-	snprintf(list, sizeof list, "%s", b->key);
+	snprintf(list, sizeof list, "%s", b->value);
 	for (char *save, *tok = strtok_r(list, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
 		int key = key_parse(tok);
 		if (key < 0) {
-			diag_add(d, file, b->line, b->column, "console.keys.%s: '%s' is not a key", b->action, tok);
+			diag_add(d, file, b->line, b->column, "console.keys.%s: '%s' is not a key", b->name, tok);
 			return;
 		}
 		if (n < KEYS_PER_ACTION)
@@ -145,8 +145,8 @@ void keymap_load(struct keymap *k, const struct config *c, struct diag *d)
 {
 	for (int a = 0; a < ACT__COUNT; a++)
 		memcpy(k->keys[a], actions[a].keys, sizeof k->keys[a]);
-	for (int i = 0; i < c->console.key_count; i++)
-		apply_binding(k, &c->console.keys[i], c->source, d);
+	for (int i = 0; i < c->console.keys.count; i++)
+		apply_binding(k, &c->console.keys.items[i], c->source, d);
 	report_conflicts(k, d);
 }
 

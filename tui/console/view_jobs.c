@@ -11,6 +11,7 @@
 #include "console/dialog.h"
 #include "console/view.h"
 #include "present.h"
+#include "readers/job_report.h"
 #include "storage/jobs.h"
 
 struct jobs {
@@ -56,16 +57,15 @@ static void draw_progress(struct console *c, int y, int x, int width, int64_t do
 
 static void job_line(struct console *c, int y, const struct job_row *j, bool cursor)
 {
-	int64_t end = j->finished_ms ? j->finished_ms : j->updated_ms;
-	double seconds = j->started_ms && end > j->started_ms ? (end - j->started_ms) / 1000.0 : 0;
-	double rate = seconds > 0 ? j->events_done / seconds : 0;
-	int64_t left = j->events_total - j->events_done;
+	double rate;
+	int64_t left_s;
+	job_rate(j, &rate, &left_s);
 	char done[16], total[16], speed[16], line[256], eta[32] = "";
 	present_count_short(j->events_done, done, sizeof done);
 	present_count_short(j->events_total, total, sizeof total);
 	present_count_short((int64_t)rate, speed, sizeof speed);
-	if (j->state == JOB_RUNNING && rate > 0 && left > 0)
-		snprintf(eta, sizeof eta, " ETA %llds", (long long)(left / rate));
+	if (j->state == JOB_RUNNING && left_s > 0)
+		snprintf(eta, sizeof eta, " ETA %llds", (long long)left_s);
 	int style = cursor ? ST_CURSOR : ST_NORMAL;
 	snprintf(line, sizeof line, " job %-5lld %-9s", (long long)j->id, job_state_name(j->state));
 	screen_fill(&c->screen, y, 0, c->screen.cols, style);

@@ -52,10 +52,12 @@ struct storage {
 #define SQL_ITEM_PENDING "0"
 #define SQL_ITEM_RESTORED "1"
 #define SQL_ITEM_CANCELLED "6"
+#define SQL_CHANNEL_MAIL "0"
 _Static_assert(IXD_NONE == 0 && IXD_AVAILABLE == 1 && IXD_EXPIRED == 2 && IXD_RESTORING == 3 &&
 		       IXD_PURGED == 4 && KIND_CAMPAIGN == 0 && KIND_CANVAS == 1 && STATUS_ACTIVE == 1 &&
 		       STATUS_IDLE == 2 && F__SPECIFIC_COUNT == 14 && JOB_QUEUED == 0 &&
-		       JOB_RUNNING == 1 && ITEM_PENDING == 0 && ITEM_RESTORED == 1 && ITEM_CANCELLED == 6,
+		       JOB_RUNNING == 1 && ITEM_PENDING == 0 && ITEM_RESTORED == 1 && ITEM_CANCELLED == 6 &&
+		       CHANNEL_MAIL == 0,
 	       "an SQL_* literal above no longer matches its enum");
 
 /* Applies the migrations the file lacks (schema.c); on open. */

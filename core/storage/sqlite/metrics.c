@@ -7,6 +7,8 @@
 
 #include "storage/metrics.h"
 
+_Static_assert(OUTBOX__COUNT == 4, "the outbox states are counted as channel * 4 + state");
+
 /* Adds each row's count (column 1) to counts[column 0], within range. */
 static int count_by(struct storage *s, sqlite3_stmt *st, int64_t *counts, int size, const char *what)
 {
@@ -28,16 +30,16 @@ int storage_metrics(struct storage *s, struct metrics *out)
 	if (storage_begin_read(s) < 0)
 		return -1;
 	bool ok = true;
-	int64_t outbox[4] = {0};
 	int rc = count_by(s, sql_stmt(s, "SELECT ixd_state, count(*) FROM objects GROUP BY 1"), out->objects,
 			  IXD__COUNT, "counting objects");
 	if (rc == 0)
 		rc = count_by(s, sql_stmt(s, "SELECT state, count(*) FROM jobs GROUP BY 1"), out->jobs, JOB__COUNT,
 			      "counting jobs");
 	if (rc == 0)
-		rc = count_by(s, sql_stmt(s, "SELECT CASE state WHEN 'queued' THEN 0 WHEN 'sending' THEN 1"
-					     " WHEN 'sent' THEN 2 ELSE 3 END, count(*) FROM outbox GROUP BY 1"),
-			      outbox, 4, "counting mail");
+		rc = count_by(s, sql_stmt(s, "SELECT channel * 4 + CASE state WHEN 'queued' THEN 0"
+					     " WHEN 'sending' THEN 1 WHEN 'sent' THEN 2 ELSE 3 END, count(*)"
+					     " FROM outbox GROUP BY 1"),
+			      &out->outbox[0][0], CHANNEL__COUNT * OUTBOX__COUNT, "counting notifications");
 	if (rc == 0) {
 		out->hot_events = sql_scalar_int(s, sql_stmt(s, "SELECT coalesce(sum(hot_events), 0) FROM objects"), &ok);
 		out->cold_events = sql_scalar_int(s, sql_stmt(s, "SELECT coalesce(sum(cold_events), 0) FROM objects"), &ok);
@@ -45,8 +47,6 @@ int storage_metrics(struct storage *s, struct metrics *out)
 								   " FROM jobs WHERE state=" SQL_JOB_QUEUED), &ok);
 		rc = ok ? 0 : -1;
 	}
-	out->outbox_queued = outbox[0], out->outbox_sending = outbox[1];
-	out->outbox_sent = outbox[2], out->outbox_failed = outbox[3];
 	storage_rollback(s);
 	return rc;
 }

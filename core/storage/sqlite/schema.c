@@ -163,6 +163,10 @@ static const struct migration migrations[] = {
 	/* 5: a job's objects restore smallest first, so the first ones are
 	 * usable early; this index finds the next one without a scan */
 	{"CREATE INDEX job_items_next ON job_items(job_id, outcome, events_total, object_id);", NULL},
+
+	/* 6: the outbox carries webhook and command notifications besides
+	 * mail (enum notify_channel; existing rows are mail) */
+	{"ALTER TABLE outbox ADD COLUMN channel INTEGER NOT NULL DEFAULT " SQL_CHANNEL_MAIL ";", NULL},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

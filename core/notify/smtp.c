@@ -1,4 +1,4 @@
-#include "mail/smtp.h"
+#include "notify/smtp.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

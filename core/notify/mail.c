@@ -1,17 +1,14 @@
-#include "mail/mail.h"
+#include "notify/mail.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef THAW_TEST_HOOKS
-#include <unistd.h> /* _exit */
-#endif
 
 #include "base/clock.h"
 #include "base/model.h"
-#include "mail/smtp.h"
-#include "storage/audit.h"
+#include "notify/channel.h"
+#include "notify/smtp.h"
 #include "storage/jobs.h"
 #include "storage/outbox.h"
 
@@ -122,9 +119,8 @@ static void recipients_for(const struct config *c, const char *requested_by, str
 	}
 }
 
-static int queue_job_mail(struct storage *s, int64_t job_id, void *ctx)
+int mail_queue(struct storage *s, const struct config *c, int64_t job_id)
 {
-	const struct config *c = ctx;
 	if (!smtp_configured(c))
 		return 0; /* mail disabled: nothing to queue, shown as such by `thaw jobs` */
 	struct job_row j;
@@ -142,8 +138,8 @@ static int queue_job_mail(struct storage *s, int64_t job_id, void *ctx)
 	recipients_for(c, j.requested_by, &to);
 	int64_t now = clock_real_ms() / 1000;
 	int rc = to.len
-		? storage_outbox_add(s, job_id, "queued", to.data, subject.data, body.data, NULL, now)
-		: storage_outbox_add(s, job_id, "failed", "", subject.data, body.data,
+		? storage_outbox_add(s, job_id, CHANNEL_MAIL, "queued", to.data, subject.data, body.data, NULL, now)
+		: storage_outbox_add(s, job_id, CHANNEL_MAIL, "failed", "", subject.data, body.data,
 				     "no recipient: add the operator to operators.people or set smtp.recipients", now);
 	buf_free(&subject);
 	buf_free(&body);
@@ -151,11 +147,6 @@ static int queue_job_mail(struct storage *s, int64_t job_id, void *ctx)
 	job_items_free(items, n);
 	job_row_free(&j);
 	return rc;
-}
-
-struct job_end_hook mail_job_end_hook(const struct config *c)
-{
-	return (struct job_end_hook){queue_job_mail, (void *)c};
 }
 
 /* ---- formatting ---- */
@@ -284,31 +275,6 @@ void mail_format(struct buf *out, const struct config *c, const char *to, const 
 
 /* ---- delivery ---- */
 
-static int64_t now_or(int64_t a, int64_t b)
-{
-	return a ? a : b;
-}
-
-static int record(struct storage *s, const struct outbox_row *m, const char *state, int attempts,
-		  int64_t next, const char *error, int64_t sent_at)
-{
-	char details[700];
-	snprintf(details, sizeof details, "mail %lld to %s: %s%s%s", (long long)m->id, m->recipients,
-		 strcmp(state, "queued") == 0 ? "will be retried" : state, error ? ": " : "", error ? error : "");
-	/* real time: mail attempts happen whatever the policy clock says */
-	struct audit_input a = {.at = now_or(sent_at, next), .operator_name = "thaw worker",
-				.action = strcmp(state, "sent") == 0 ? "mail.sent" : "mail.failed",
-				.job_id = m->job_id, .details = details};
-	if (storage_begin(s) < 0)
-		return -1;
-	if (storage_outbox_update(s, m->id, state, attempts, next, error, sent_at) < 0 ||
-	    storage_audit(s, &a) < 0 || storage_commit(s) < 0) {
-		storage_rollback(s);
-		return -1;
-	}
-	return 0;
-}
-
 /* Splits the comma list of recipients in place, every one of them, into
  * a malloc'd array. */
 static const char **split_recipients(char *list, int *n)
@@ -325,8 +291,7 @@ static const char **split_recipients(char *list, int *n)
 	return out;
 }
 
-static int deliver_one(struct storage *s, const struct config *c, const struct outbox_row *m,
-		       int64_t now, struct mail_delivery *d)
+void mail_send(const struct config *c, const struct outbox_row *m, int64_t now, struct attempt *a)
 {
 	char id[256], domain[128];
 	const char *at = strchr(c->smtp.from, '@');
@@ -339,52 +304,10 @@ static int deliver_one(struct storage *s, const struct config *c, const struct o
 	int n;
 	const char **rcpts = split_recipients(list, &n);
 	struct smtp_result r;
-	bool ok = smtp_send(c, rcpts, n, message.data, message.len, &r);
+	a->ok = smtp_send(c, rcpts, n, message.data, message.len, &r);
+	a->permanent = smtp_permanent(&r);
+	snprintf(a->error, sizeof a->error, "%s", r.error);
 	free(rcpts);
 	free(list);
 	buf_free(&message);
-#ifdef THAW_TEST_HOOKS
-	/* fault injection for the at-least-once test: die between the server's
-	 * acceptance and our record of it */
-	if (ok && getenv("THAW_TEST_DIE_AFTER_SMTP"))
-		_exit(99);
-#endif
-	int attempts = m->attempts + 1;
-	if (ok) {
-		d->sent++;
-		return record(s, m, "sent", attempts, now, NULL, now);
-	}
-	const char *error = r.error;
-	if (smtp_permanent(&r) || attempts >= c->smtp.max_attempts) {
-		d->failed++;
-		return record(s, m, "failed", attempts, now, error, 0);
-	}
-	int64_t delay = (int64_t)c->smtp.retry_base_seconds << (attempts - 1 < 16 ? attempts - 1 : 16);
-	if (delay > 6 * 3600)
-		delay = 6 * 3600;
-	d->retried++;
-	return record(s, m, "queued", attempts, now + delay, error, 0);
-}
-
-int mail_deliver_due(struct storage *s, const struct config *c, int64_t now, struct mail_delivery *d)
-{
-	memset(d, 0, sizeof *d);
-	if (!smtp_configured(c))
-		return 0;
-	/* a claim lasts longer than one attempt can, so no two workers send one mail */
-	int claim_s = c->smtp.connect_timeout_seconds + c->smtp.timeout_seconds + 30;
-	for (;;) {
-		struct outbox_row m;
-		if (storage_begin(s) < 0)
-			return -1;
-		int got = storage_outbox_claim(s, now, claim_s, &m);
-		if (got <= 0 || storage_commit(s) < 0) {
-			storage_rollback(s);
-			return got < 0 ? -1 : 0;
-		}
-		int rc = deliver_one(s, c, &m, now, d);
-		outbox_row_free(&m);
-		if (rc < 0)
-			return -1;
-	}
 }

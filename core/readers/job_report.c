@@ -1,0 +1,89 @@
+#include "readers/job_report.h"
+
+#include <stdio.h>
+
+#include "base/clock.h"
+#include "base/model.h"
+
+/* Appends "key":"value", or "key":null. */
+static void json_field(struct buf *b, const char *key, const char *value)
+{
+	buf_printf(b, "\"%s\":", key);
+	if (value)
+		text_json_string(b, value);
+	else
+		buf_adds(b, "null");
+}
+
+double job_duration_seconds(const struct job_row *j)
+{
+	int64_t end = j->finished_ms ? j->finished_ms : j->updated_ms;
+	return j->started_ms && end > j->started_ms ? (double)(end - j->started_ms) / 1000.0 : 0;
+}
+
+void job_rate(const struct job_row *j, double *rate, int64_t *eta_s)
+{
+	double seconds = job_duration_seconds(j);
+	*rate = seconds > 0 ? (double)j->events_done / seconds : 0;
+	int64_t left = j->events_total - j->events_done;
+	*eta_s = *rate > 0 && left > 0 ? (int64_t)((double)left / *rate) : 0;
+}
+
+static void item_json(struct buf *b, const struct job_item_row *it)
+{
+	buf_addc(b, '{');
+	json_field(b, "api_id", it->api_id);
+	buf_addc(b, ',');
+	json_field(b, "name", it->name);
+	buf_printf(b, ",\"kind\":\"%s\",\"outcome\":\"%s\",\"events_total\":%lld,\"events_done\":%lld",
+		   object_kind_name(it->kind), item_outcome_name(it->outcome), (long long)it->events_total,
+		   (long long)it->events_done);
+	if (it->other_job)
+		buf_printf(b, ",\"other_job\":%lld", (long long)it->other_job);
+	if (it->new_expires_at) {
+		char expires[32];
+		clock_format(it->new_expires_at, expires, sizeof expires);
+		buf_printf(b, ",\"new_expires_at\":\"%s\"", expires);
+	}
+	buf_addc(b, '}');
+}
+
+int job_report_json(struct buf *b, struct storage *s, const struct job_row *j)
+{
+	struct job_item_row *items;
+	int n;
+	if (storage_job_items(s, j->id, &items, &n) < 0)
+		return -1;
+	double rate;
+	int64_t eta;
+	job_rate(j, &rate, &eta);
+	char created[32], finished[32] = "null";
+	clock_format(j->created_at, created, sizeof created);
+	if (j->finished_at) {
+		char at[30];
+		clock_format(j->finished_at, at, sizeof at);
+		snprintf(finished, sizeof finished, "\"%s\"", at);
+	}
+	buf_printf(b, "{\"id\":%lld,\"state\":\"%s\",", (long long)j->id, job_state_name(j->state));
+	json_field(b, "requested_by", j->requested_by);
+	buf_addc(b, ',');
+	json_field(b, "requested_from", j->requested_from);
+	buf_addc(b, ',');
+	json_field(b, "request", j->request);
+	buf_printf(b, ",\"created_at\":\"%s\",\"finished_at\":%s,\"duration_seconds\":%.1f,"
+		      "\"events_total\":%lld,\"events_done\":%lld,\"rate\":%.0f,\"eta_seconds\":%lld,",
+		   created, finished, job_duration_seconds(j), (long long)j->events_total,
+		   (long long)j->events_done, rate, (long long)eta);
+	json_field(b, "mail", j->mail_state);
+	buf_addc(b, ',');
+	json_field(b, "mail_error", j->mail_error);
+	buf_adds(b, ",\"items\":[");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			buf_addc(b, ',');
+		item_json(b, &items[i]);
+	}
+	buf_adds(b, "]}");
+	job_items_free(items, n);
+	return 0;
+}

@@ -1,0 +1,25 @@
+/*
+ * readers/job_report — a restore job as others read it: its rate and
+ * time left, and the JSON that `thaw jobs --json`, the webhook and the
+ * notification command all receive (one shape, documented in the README).
+ */
+#ifndef THAW_READERS_JOB_REPORT_H
+#define THAW_READERS_JOB_REPORT_H
+
+#include <stdint.h>
+
+#include "base/text.h"
+#include "storage/jobs.h"
+#include "storage/storage.h"
+
+/* Events a second since the job started (0 before), and the seconds left
+ * at that rate (0 when unknown or done). */
+void job_rate(const struct job_row *j, double *rate, int64_t *eta_s);
+
+/* Seconds from the job's start to its end (or to its last progress). */
+double job_duration_seconds(const struct job_row *j);
+
+/* Appends the job and its objects as one JSON object. */
+int job_report_json(struct buf *out, struct storage *s, const struct job_row *j);
+
+#endif
