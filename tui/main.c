@@ -20,13 +20,16 @@
 
 
 static const struct command commands[] = {
-	{"list", cmd_list, "[--kind K] [--status S] [--state S] [--tag T] [--search TEXT] [--sort COL] [--desc] [--limit N] [--json|--csv|--ids]",
+	{"list", cmd_list, "[--kind K] [--status S] [--state S] [--tag T] [--search TEXT] [--filter F | --view NAME]\n"
+	 "       [--sort COL] [--desc] [--limit N] [--json|--csv|--ids]",
 	 "List campaigns and Canvases with status, IxD state, expiry and event counts.",
 	 "  --kind campaign|canvas\n"
 	 "  --status draft|active|idle|stopped|archived\n"
 	 "  --state available|expiring|kept|expired|restoring|purged|none\n"
 	 "  --tag TAG            objects carrying TAG\n"
 	 "  --search TEXT        case-insensitive name substring\n"
+	 "  --filter F           the console's filter language: \"sale tag:xmas !state:expired\"\n"
+	 "  --view NAME          a saved view (console.views in the configuration)\n"
 	 "  --sort COL           name, kind, status, last_sent, state, expires, hot, cold, tags\n"
 	 "  --desc               reverse the order\n"
 	 "  --limit N            at most N rows\n"

@@ -10,6 +10,9 @@ worker:
   poll_ms: 100
 console:
   refresh_ms: 300
+  views:
+    seasonal-live: "tag:seasonal !state:expired"
+    expired: "state:expired"
 YAML
 t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null
 t sweep >/dev/null   # spring-sale expires
@@ -51,6 +54,20 @@ keys /
 type_text "WILLKOMMEN"
 wait_for "1 of 8"
 keys Enter Escape
+
+# --- saved views: V picks one, the list shows it as a filter ---------------
+wait_for "8 of 8"
+keys V
+wait_for "Saved views (console.views)"
+on_screen "seasonal-live" "the views are listed"
+on_screen "tag:seasonal !state:expired" "with their filters"
+keys Down Enter
+wait_for "1 of 8"
+on_screen "/state:expired" "the view's filter is the list's filter line"
+on_screen "Spring sale" "the expired object"
+eq "$(t list --view expired --ids)" "spring-sale" "list --view shows the same objects"
+keys Escape
+wait_for "8 of 8"
 
 # --- multi-select ---------------------------------------------------------
 wait_for "8 of 8"

@@ -11,6 +11,7 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "filter.h"
 #include "present.h"
 #include "readers/lookup.h"
 #include "retention/worker.h"
@@ -94,22 +95,56 @@ static void print_json(const struct object_list *l, int64_t now)
 	buf_free(&b);
 }
 
+/* The terms of --filter or of the saved view --view (console.views); a
+ * view's mistake is reported where the configuration wrote it. */
+static int list_filter(struct cli *c, const struct command *self, const char *text, const char *view,
+		       struct filter *f)
+{
+	if (text && view)
+		return cli_usage(self, "choose one of --filter and --view");
+	filter_parse_whole(f, "");
+	if (text && !filter_parse_whole(f, text))
+		return cli_usage(self, "--filter: %s", f->error);
+	if (!view)
+		return EXIT_OK;
+	const struct config_pair *v = config_view(&c->config, view);
+	if (!v) {
+		struct buf names = {0};
+		for (int i = 0; i < c->config.console.views.count; i++)
+			buf_printf(&names, "%s%s", i ? ", " : "", c->config.console.views.items[i].name);
+		int rc = cli_usage(self, "no saved view '%s' (console.views: %s)", view,
+				   names.len ? names.data : "none configured");
+		buf_free(&names);
+		return rc;
+	}
+	if (!filter_parse_whole(f, v->value)) {
+		fprintf(stderr, "thaw: %s:%d:%d: console.views.%s: %s\n", c->config.source ? c->config.source : "?",
+			v->line, v->column, v->name, f->error);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	const char *kind = NULL, *status = NULL, *state = NULL, *tag = NULL, *search = NULL,
-		   *sort = NULL, *limit = NULL;
+		   *sort = NULL, *limit = NULL, *filter_text = NULL, *view = NULL;
 	bool json = false, csv = false, desc = false, ids = false;
 	const struct option opts[] = {
 		{"kind", true, &kind}, {"status", true, &status}, {"state", true, &state},
-		{"tag", true, &tag}, {"search", true, &search}, {"sort", true, &sort},
-		{"limit", true, &limit}, {"desc", false, &desc}, {"json", false, &json},
-		{"csv", false, &csv}, {"ids", false, &ids}, {NULL, false, NULL}};
+		{"tag", true, &tag}, {"search", true, &search}, {"filter", true, &filter_text},
+		{"view", true, &view}, {"sort", true, &sort}, {"limit", true, &limit},
+		{"desc", false, &desc}, {"json", false, &json}, {"csv", false, &csv},
+		{"ids", false, &ids}, {NULL, false, NULL}};
 	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	struct object_query q = {.kind = -1, .status = -1, .state = -1, .tag = tag, .search = search,
-				 .sort = SORT_NAME, .descending = desc, .now = cli_now(c),
-				 .soon_days = c->config.policy.expiring_soon_days};
+	struct filter filter;
+	if ((rc = list_filter(c, self, filter_text, view, &filter)) != EXIT_OK)
+		return rc;
+	struct object_query q = {.terms = filter.terms, .term_count = filter.count, .kind = -1, .status = -1,
+				 .state = -1, .tag = tag, .search = search, .sort = SORT_NAME, .descending = desc,
+				 .now = cli_now(c), .soon_days = c->config.policy.expiring_soon_days};
 	if (kind && (q.kind = object_kind_parse(kind)) < 0)
 		return cli_usage(self, "--kind must be campaign or canvas, not '%s'", kind);
 	if (status && (q.status = object_status_parse(status)) < 0)

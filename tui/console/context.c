@@ -37,6 +37,12 @@ void console_show(struct console *c, enum view_id view)
 	console_reload_soon(c);
 }
 
+void console_show_filtered(struct console *c, const char *filter)
+{
+	snprintf(c->requested_filter, sizeof c->requested_filter, "%s", filter);
+	console_show(c, VIEW_LIST);
+}
+
 void console_show_object(struct console *c, int64_t object_id)
 {
 	c->shown_object = object_id;

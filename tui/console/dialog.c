@@ -9,18 +9,18 @@
 
 #include "base/model.h"
 #include "base/text.h"
-#include "console/filter.h"
+#include "filter.h"
 #include "notify/notify.h"
 #include "present.h"
 #include "retention/restore.h"
 #include "storage/objects.h"
 #include "storage/users.h"
 
-enum dialog_kind { DIALOG_RESTORE, DIALOG_CANCEL_JOB, DIALOG_TAG_PROMPT, DIALOG_USER_PROMPT };
+enum dialog_kind { DIALOG_RESTORE, DIALOG_CANCEL_JOB, DIALOG_TAG_PROMPT, DIALOG_USER_PROMPT, DIALOG_VIEW_PICKER };
 
 struct dialog {
 	enum dialog_kind kind;
-	int focus; /* confirmations: 0 = Cancel (the default), 1 = confirm */
+	int focus; /* confirmations: 0 = Cancel (the default), 1 = confirm; picker: the row */
 	struct selection_summary summary; /* restore: what it would touch */
 	int64_t *ids;  /* restore: the objects */
 	int count;
@@ -108,6 +108,11 @@ void dialog_open_user_prompt(struct console *c)
 	open_dialog(c, DIALOG_USER_PROMPT);
 }
 
+void dialog_open_view_picker(struct console *c)
+{
+	open_dialog(c, DIALOG_VIEW_PICKER);
+}
+
 static void draw_buttons(struct console *c, int y, int left, int width, const char *yes)
 {
 	int focus = c->dialog->focus;
@@ -184,6 +189,29 @@ static void draw_prompt(struct console *c)
 		    user ? "Enter looks it up, Esc cancels" : "Tab completes, Enter continues, Esc cancels");
 }
 
+static void draw_view_picker(struct console *c)
+{
+	const struct config_pairs *views = &c->o->config->console.views;
+	int rows = views->count, room = c->screen.rows - 7;
+	if (rows > room)
+		rows = room > 1 ? room : 1;
+	int width = 72, top, left;
+	box(c, rows + 5, width, &top, &left);
+	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, " Saved views (console.views)");
+	/* the picked row stays on screen however many there are */
+	int first = c->dialog->focus >= rows ? c->dialog->focus - rows + 1 : 0;
+	for (int i = 0; i < rows && first + i < views->count; i++) {
+		const struct config_pair *v = &views->items[first + i];
+		char line[400];
+		snprintf(line, sizeof line, " %-20s %s", v->name, v->value);
+		bool picked = first + i == c->dialog->focus;
+		if (picked)
+			screen_fill(&c->screen, top + 3 + i, left + 2, width - 4, ST_FOCUS);
+		dialog_text(c, top + 3 + i, left + 2, width - 4, picked ? ST_FOCUS : ST_DIALOG, line);
+	}
+	dialog_text(c, top + rows + 4, left + 2, width - 4, ST_DIALOG, "Enter shows it, Esc closes");
+}
+
 void dialog_draw(struct console *c)
 {
 	switch (c->dialog->kind) {
@@ -191,6 +219,7 @@ void dialog_draw(struct console *c)
 	case DIALOG_CANCEL_JOB: draw_cancel_confirm(c); break;
 	case DIALOG_TAG_PROMPT:
 	case DIALOG_USER_PROMPT: draw_prompt(c); break;
+	case DIALOG_VIEW_PICKER: draw_view_picker(c); break;
 	}
 }
 
@@ -317,9 +346,33 @@ static void confirm_key(struct console *c, int key)
 	}
 }
 
+static void view_picker_key(struct console *c, int key)
+{
+	const struct config_pairs *views = &c->o->config->console.views;
+	int *at = &c->dialog->focus;
+	if (key == K_UP || key == 'k') {
+		*at = *at > 0 ? *at - 1 : 0;
+	} else if (key == K_DOWN || key == 'j') {
+		*at = *at + 1 < views->count ? *at + 1 : *at;
+	} else if (key == K_HOME || key == 'g') {
+		*at = 0;
+	} else if (key == K_END || key == 'G') {
+		*at = views->count - 1;
+	} else if (key == K_ENTER) {
+		const struct config_pair *v = &views->items[*at];
+		dialog_close(c);
+		console_show_filtered(c, v->value);
+		console_flash(c, ST_INFO, "view %s: %s", v->name, v->value);
+	} else if (key == K_ESC || key == 'q') {
+		dialog_close(c);
+	}
+}
+
 void dialog_key(struct console *c, int key)
 {
-	if (c->dialog->kind == DIALOG_TAG_PROMPT || c->dialog->kind == DIALOG_USER_PROMPT)
+	if (c->dialog->kind == DIALOG_VIEW_PICKER)
+		view_picker_key(c, key);
+	else if (c->dialog->kind == DIALOG_TAG_PROMPT || c->dialog->kind == DIALOG_USER_PROMPT)
 		prompt_key(c, key);
 	else
 		confirm_key(c, key);

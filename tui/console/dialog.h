@@ -1,7 +1,7 @@
 /*
  * dialog — what opens over a view and takes the keys until it closes: the
- * restore and cancel confirmations and the two one-line prompts (a tag to
- * restore, a user to look up).  One entry point per kind; the dialog's
+ * restore and cancel confirmations, the two one-line prompts (a tag to
+ * restore, a user to look up) and the saved views' picker.  One entry point per kind; the dialog's
  * state is its own, and closing frees it.
  */
 #ifndef THAW_DIALOG_H
@@ -19,6 +19,8 @@ void dialog_open_cancel_job(struct console *c, int64_t job_id);
 void dialog_open_tag_prompt(struct console *c);
 /* Asks for a user's external id, then shows the user. */
 void dialog_open_user_prompt(struct console *c);
+/* Lists console.views; Enter shows the list filtered by the one picked. */
+void dialog_open_view_picker(struct console *c);
 
 void dialog_draw(struct console *c);
 void dialog_key(struct console *c, int key);

@@ -30,6 +30,7 @@ static const struct action_info actions[ACT__COUNT] = {
 	[ACT_INVERT] = {"invert", "invert the selection within the filter", {'i'}},
 	[ACT_CLEAR] = {"clear", "clear the selection", {'u'}},
 	[ACT_RESTORE] = {"restore", "restore the selection (or this row)", {'R'}},
+	[ACT_VIEWS] = {"views", "saved views (console.views): pick one to filter the list", {'V'}},
 	[ACT_RESTORE_TAG] = {"restore_tag", "restore every expired object with a tag", {'T'}},
 	[ACT_JOBS] = {"jobs", "restore jobs (progress, cancel)", {'J'}},
 	[ACT_CANCEL_JOB] = {"cancel_job", "cancel the job under the cursor (jobs view)", {'x'}},

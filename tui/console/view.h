@@ -48,6 +48,8 @@ struct console {
 
 	/* what the detail and user views show */
 	int64_t shown_object, shown_user;
+	/* a filter the list takes at its next reload (a saved view), or "" */
+	char requested_filter[256];
 
 	/* the operator's selection, kept across filters and views */
 	struct selection selection;
@@ -113,6 +115,8 @@ int64_t console_now(const struct console *c);
 void console_show(struct console *c, enum view_id view);
 void console_show_object(struct console *c, int64_t object_id);
 void console_show_user(struct console *c, int64_t user_id);
+/* Shows the list with this filter, as if typed at `/` (a saved view). */
+void console_show_filtered(struct console *c, const char *filter);
 /* Refuses a change in a read-only console, saying why; true = refused. */
 bool console_refuse_change(struct console *c, const char *what);
 /* A state's style for the IxD column. */

@@ -12,7 +12,7 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "console/dialog.h"
-#include "console/filter.h"
+#include "filter.h"
 #include "console/view.h"
 #include "present.h"
 #include "storage/objects.h"
@@ -86,6 +86,12 @@ static void reload_page(struct console *c, struct list *l)
 static void list_reload(struct console *c, void *state)
 {
 	struct list *l = state;
+	if (c->requested_filter[0]) {
+		snprintf(l->filter_input, sizeof l->filter_input, "%s", c->requested_filter);
+		c->requested_filter[0] = '\0';
+		filter_parse(&l->filter, l->filter_input);
+		l->cursor = l->page_offset = 0;
+	}
 	struct object_query all = {.kind = l->tab - 1, .status = -1, .state = -1};
 	storage_count_objects(c->s, &all, &l->total);
 	reload_page(c, l);
@@ -392,6 +398,12 @@ static bool list_handle(struct console *c, void *state, int action)
 	case ACT_RESTORE_TAG:
 		if (!console_refuse_change(c, "restore"))
 			dialog_open_tag_prompt(c);
+		return true;
+	case ACT_VIEWS:
+		if (c->o->config->console.views.count == 0)
+			console_flash(c, ST_WARNING, "No saved views: add console.views to the configuration");
+		else
+			dialog_open_view_picker(c);
 		return true;
 	default: return false;
 	}

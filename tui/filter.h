@@ -1,5 +1,6 @@
 /*
- * filter — the console's filter line: "sale tag:xmas !state:expired".
+ * filter — the filter language: "sale tag:xmas !state:expired", typed at the
+ * console's `/`, saved as console.views, given to `thaw list --filter`.
  *
  * Words are ANDed.  A bare word matches a name substring (case-insensitive,
  * UTF-8); tag:, status:, state: and kind: match those fields; "!" negates a
@@ -20,8 +21,12 @@ struct filter {
 	char error[128];    /* set when a term is not understood */
 };
 
-/* Parses `input`; on error the terms parsed so far are kept. */
+/* Parses `input` as it is being typed: a term without its value yet
+ * ("tag:") is left out, not an error.  On error the terms parsed so far
+ * are kept. */
 bool filter_parse(struct filter *f, const char *input);
+/* Parses a finished filter (a saved view, --filter): every term counts. */
+bool filter_parse_whole(struct filter *f, const char *input);
 
 /*
  * Tab completion of the last word when it is "tag:<prefix>" (or, with

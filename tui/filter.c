@@ -1,4 +1,4 @@
-#include "console/filter.h"
+#include "filter.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "present.h"
 #include "storage/objects.h"
 
-static bool parse_term(struct filter *f, char *word)
+static bool parse_term(struct filter *f, char *word, bool whole)
 {
 	struct query_term *t = &f->terms[f->count];
 	memset(t, 0, sizeof *t);
@@ -40,8 +40,12 @@ static bool parse_term(struct filter *f, char *word)
 			continue;
 		t->field = fields[i].field;
 		t->text = value;
-		if (!*value)
-			return false; /* still being typed: not an error yet */
+		if (!*value) {
+			/* at the console it is still being typed: not an error yet */
+			if (whole)
+				snprintf(f->error, sizeof f->error, "'%s:' needs a value", word);
+			return false;
+		}
 		if (fields[i].parse && (t->value = fields[i].parse(value)) < 0) {
 			snprintf(f->error, sizeof f->error, "%s: '%s'? (%s)", word, value, fields[i].expected);
 			return false;
@@ -53,7 +57,7 @@ static bool parse_term(struct filter *f, char *word)
 	return false;
 }
 
-bool filter_parse(struct filter *f, const char *input)
+static bool parse(struct filter *f, const char *input, bool whole)
 {
 	memset(f, 0, sizeof *f);
 	snprintf(f->text, sizeof f->text, "%s", input);
@@ -63,9 +67,19 @@ bool filter_parse(struct filter *f, const char *input)
 			snprintf(f->error, sizeof f->error, "at most %d terms", QUERY_MAX_TERMS);
 			return false;
 		}
-		parse_term(f, w);
+		parse_term(f, w, whole);
 	}
 	return f->error[0] == '\0';
+}
+
+bool filter_parse(struct filter *f, const char *input)
+{
+	return parse(f, input, false);
+}
+
+bool filter_parse_whole(struct filter *f, const char *input)
+{
+	return parse(f, input, true);
 }
 
 bool filter_complete_tag(char *input, size_t size, char *const *tags, int n, bool bare_tags)
