@@ -46,16 +46,21 @@ static void worker_owner_name(char *buf, size_t size)
 }
 
 /* Says "a worker runs here" every WORKER_BEAT_MS (see worker.h). */
+static const char *heartbeat_key(bool in_console)
+{
+	return in_console ? "console_worker_heartbeat" : "worker_heartbeat";
+}
+
 static int heartbeat(struct worker *w)
 {
 	int64_t now = clock_real_ms();
-	if (now - w->beat_ms < WORKER_BEAT_MS)
+	if (w->o->only_job || now - w->beat_ms < WORKER_BEAT_MS)
 		return 0;
 	char beat[300];
 	snprintf(beat, sizeof beat, "%" PRId64 " %" PRId64 " %s", now, w->started_ms, w->owner);
 	if (storage_begin(w->o->storage) < 0)
 		return -1;
-	if (storage_meta_set(w->o->storage, "worker_heartbeat", beat) < 0 || storage_commit(w->o->storage) < 0) {
+	if (storage_meta_set(w->o->storage, heartbeat_key(w->o->in_console), beat) < 0 || storage_commit(w->o->storage) < 0) {
 		storage_rollback(w->o->storage);
 		return -1;
 	}
@@ -63,11 +68,11 @@ static int heartbeat(struct worker *w)
 	return 0;
 }
 
-int worker_last_seen(struct storage *s, struct worker_seen *out)
+int worker_last_seen(struct storage *s, bool in_console, struct worker_seen *out)
 {
 	char beat[300];
 	memset(out, 0, sizeof *out);
-	if (storage_meta_get(s, "worker_heartbeat", beat, sizeof beat) < 0)
+	if (storage_meta_get(s, heartbeat_key(in_console), beat, sizeof beat) < 0)
 		return -1;
 	/* "last since host:pid:random", as heartbeat() and worker_owner_name() write it */
 	long long last = 0, since = 0;

@@ -31,6 +31,7 @@ struct worker_options {
 	struct actor actor;
 	bool once;        /* return when there is nothing left to do */
 	int64_t only_job; /* when set: return as soon as this job has ended */
+	bool in_console;  /* a console's own worker, which stops when it quits */
 	volatile sig_atomic_t *stop;
 	/* one line per event, with its level; may be NULL */
 	void (*log)(void *ctx, enum worker_level level, const char *line);
@@ -43,7 +44,11 @@ int worker_run(const struct worker_options *o);
 /*
  * A running worker leaves a heartbeat in the workspace every few seconds,
  * so anyone can tell whether jobs will be run: the last one seen, with
- * when its worker started and who it is ("host:pid:…").
+ * when its worker started and who it is ("host:pid:…").  A standing worker
+ * (`thaw worker`, the service) and the workers inside consoles beat apart:
+ * a console's worker stops when it quits, and operators need to know
+ * whether anything will carry on.  `restore --wait` (only_job) does not
+ * beat: it runs one job and leaves.
  */
 #define WORKER_BEAT_MS 5000
 struct worker_seen {
@@ -51,7 +56,7 @@ struct worker_seen {
 	char host[128];
 	int pid;
 };
-int worker_last_seen(struct storage *s, struct worker_seen *out);
+int worker_last_seen(struct storage *s, bool in_console, struct worker_seen *out);
 /* Whether that heartbeat is recent enough to mean a worker runs now. */
 bool worker_alive(const struct worker_seen *w, int64_t now_ms);
 

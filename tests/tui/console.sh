@@ -29,6 +29,14 @@ on_screen "kept: used by" "kept state"
 on_screen "deleted (legacy)" "purged state"
 on_screen "? help" "key hints"
 
+# --- whether jobs carry on after this console quits --------------------------
+on_screen "worker: here only" "the title says no standing worker runs"
+contains "$(t status)" "console worker (stops when that console quits): alive" "status sees the console's worker"
+"$THAW" --db "$WS" worker 2>/dev/null &
+standing=$!
+wait_for "worker: $(hostname)" 8
+kill "$standing"; wait "$standing" 2>/dev/null
+
 # --- filter as you type ---------------------------------------------------
 keys /
 type_text "sale"

@@ -437,7 +437,7 @@ int cmd_metrics(struct cli *c, const struct command *self, int argc, char **argv
 	char day[32] = "";
 	int64_t swept = 0;
 	if (storage_metrics(s, &m) < 0 || storage_meta_get(s, "last_sweep_day", day, sizeof day) < 0 ||
-	    worker_last_seen(s, &seen) < 0) {
+	    worker_last_seen(s, false, &seen) < 0) {
 		rc = cli_fail("%s", storage_error(s));
 		storage_close(s);
 		return rc;

@@ -304,8 +304,10 @@ static int run_worker(struct cli *c, struct storage *s, bool once, int64_t only_
 /* A job nobody will run is worth a word (SPEC §5: jobs run in a worker). */
 static void say_if_no_worker(struct storage *s)
 {
-	struct worker_seen w;
-	if (worker_last_seen(s, &w) == 0 && !worker_alive(&w, clock_real_ms()))
+	struct worker_seen w, console;
+	int64_t now = clock_real_ms();
+	if (worker_last_seen(s, false, &w) == 0 && worker_last_seen(s, true, &console) == 0 &&
+	    !worker_alive(&w, now) && !worker_alive(&console, now))
 		printf("no worker is running: run `thaw worker`, open the console, or use --wait\n");
 }
 
@@ -610,17 +612,14 @@ int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv)
 
 /* ---- status ---- */
 
-/* "alive on host (pid 7), since 2026-12-01 10:00 UTC, last seen 2 s ago" */
-static void print_worker_seen(const struct worker_seen *w, int64_t now_ms)
+/* "worker: alive on host (pid 7), running since 2026-12-01T10:00:00Z,
+ * last seen 2 s ago" */
+static void print_worker_seen(const char *what, const struct worker_seen *w, int64_t now_ms)
 {
 	char since[32];
-	if (!w->last_ms) {
-		printf("worker: never seen here: run `thaw worker` (or the service), or open the console\n");
-		return;
-	}
 	clock_format(w->since_ms / 1000, since, sizeof since);
 	int64_t ago = (now_ms - w->last_ms) / 1000;
-	printf("worker: %s on ", worker_alive(w, now_ms) ? "alive" : "NOT RUNNING; last seen");
+	printf("%s: %s on ", what, worker_alive(w, now_ms) ? "alive" : "NOT RUNNING; last seen");
 	present_puts(w->host);
 	printf(" (pid %d), running since %s, last seen %lld s ago\n", w->pid, since, (long long)ago);
 }
@@ -631,16 +630,23 @@ int cmd_status(struct cli *c, const struct command *self, int argc, char **argv)
 	int rc = cli_open_plain(c, self, argc, argv, &s);
 	if (rc != EXIT_OK)
 		return rc < 0 ? EXIT_OK : rc;
-	struct worker_seen w;
+	struct worker_seen w, console;
 	struct workspace_summary sum;
-	if (worker_last_seen(s, &w) < 0 ||
+	if (worker_last_seen(s, false, &w) < 0 || worker_last_seen(s, true, &console) < 0 ||
 	    storage_summary(s, cli_now(c), c->config.policy.expiring_soon_days, &sum) < 0) {
 		rc = cli_fail("%s", storage_error(s));
 		storage_close(s);
 		return rc;
 	}
 	storage_close(s);
-	print_worker_seen(&w, clock_real_ms());
+	int64_t now = clock_real_ms();
+	if (w.last_ms)
+		print_worker_seen("worker", &w, now);
+	else
+		printf("worker: never seen here: run `thaw worker` (or the service), or open the console\n");
+	/* a console runs jobs too, but only while it stays open */
+	if (worker_alive(&console, now))
+		print_worker_seen("console worker (stops when that console quits)", &console, now);
 	printf("jobs: %lld queued or running\n", (long long)sum.jobs_active);
 	return EXIT_OK;
 }

@@ -43,7 +43,7 @@ static void *worker_main(void *arg)
 		return NULL;
 	}
 	struct worker_options w = {.storage = s, .config = c->o->config, .clock = c->o->clock,
-				   .actor = c->o->actor, .stop = &c->worker_stop};
+				   .actor = c->o->actor, .stop = &c->worker_stop, .in_console = true};
 	if (worker_run(&w) < 0) {
 		pthread_mutex_lock(&c->worker_lock);
 		snprintf(c->worker_error, sizeof c->worker_error, "worker stopped: %s", storage_error(s));
@@ -136,6 +136,10 @@ static void reload(struct console *c)
 	if (storage_summary(c->s, console_now(c), c->o->config->policy.expiring_soon_days, &c->summary) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 	notice_finished_jobs(c);
+	struct worker_seen standing;
+	c->standing_worker[0] = '\0';
+	if (worker_last_seen(c->s, false, &standing) == 0 && worker_alive(&standing, clock_real_ms()))
+		snprintf(c->standing_worker, sizeof c->standing_worker, "%s", standing.host);
 	const struct view_ops *v = views[c->view];
 	if (c->entering && v->enter)
 		v->enter(c, c->view_state[c->view]);
@@ -158,9 +162,14 @@ static void draw_title(struct console *c)
 	when[10] = ' ';
 	struct buf path = {0};
 	text_sanitize_terminal(&path, c->o->db_path);
-	snprintf(line, sizeof line, " thaw%s  %s   %s UTC   %s (%s)", c->o->read_only ? " [READ-ONLY]" : "",
-		 path.data ? path.data : "", when, c->o->actor.name, c->o->role_name);
+	/* whether jobs carry on after this console quits */
+	struct buf worker = {0};
+	text_sanitize_terminal(&worker, c->standing_worker);
+	snprintf(line, sizeof line, " thaw%s  %s UTC   %s (%s)   worker: %s   %s", c->o->read_only ? " [READ-ONLY]" : "",
+		 when, c->o->actor.name, c->o->role_name, worker.len ? worker.data : "here only",
+		 path.data ? path.data : "");
 	buf_free(&path);
+	buf_free(&worker);
 	screen_text(sc, 0, 0, sc->cols, ST_TITLE, true, line);
 }
 

@@ -60,6 +60,7 @@ struct console {
 	int64_t *active_jobs; /* running or queued at the last refresh, to notice endings */
 	int active_job_count;
 	bool jobs_active;
+	char standing_worker[128]; /* host of a live `thaw worker`, or "" */
 
 	struct dialog *dialog; /* open in MODE_DIALOG */
 
