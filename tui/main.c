@@ -15,13 +15,14 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "manual.h"
 #include "present.h"
 #include "storage/storage.h"
 
 
 static const struct command commands[] = {
 	{"list", cmd_list, "[--kind K] [--status S] [--state S] [--tag T] [--search TEXT] [--filter F | --view NAME]\n"
-	 "       [--sort COL] [--desc] [--limit N] [--json|--csv|--ids]",
+	 "       [--sort COL] [--desc] [--limit N] [--json|--csv|--ids|--tags]",
 	 "List campaigns and Canvases with status, IxD state, expiry and event counts.",
 	 "  --kind campaign|canvas\n"
 	 "  --status draft|active|idle|stopped|archived\n"
@@ -34,7 +35,8 @@ static const struct command commands[] = {
 	 "  --desc               reverse the order\n"
 	 "  --limit N            at most N rows\n"
 	 "  --json | --csv       machine-readable output\n"
-	 "  --ids                api ids only, one a line (for `thaw restore -`)\n"},
+	 "  --ids                api ids only, one a line (for `thaw restore -`)\n"
+	 "  --tags               every tag of the workspace, one a line (filters do not apply)\n"},
 	{"show", cmd_show, "OBJ [--json]",
 	 "Show one object (api id or exact name): state, expiry and why, setup, counts, restores.", ""},
 	{"import", cmd_import, "FILE|DIR... [--json]",
@@ -88,6 +90,16 @@ static const struct command commands[] = {
 
 #define COMMAND_COUNT (int)(sizeof commands / sizeof commands[0])
 
+static const char global_options[] =
+	"  --config FILE   configuration file (else $THAW_CONFIG, ./config.yaml,\n"
+	"                  $XDG_CONFIG_HOME/thaw/config.yaml; none = defaults)\n"
+	"  --db FILE       workspace database (else config `database`, default thaw.db)\n"
+	"  --now TIME      fix the clock, ISO-8601 (also $THAW_NOW), for tests and demos\n"
+	"  --read-only     never change anything\n"
+	"  --theme NAME    console theme from themes/ (default, light, high-contrast, monochrome)\n"
+	"  --man           print the manual page thaw(1) (roff)\n"
+	"  --version, --help\n";
+
 static void print_usage(FILE *out)
 {
 	fprintf(out,
@@ -96,21 +108,12 @@ static void print_usage(FILE *out)
 		"With no command it opens the console.\n\nCommands:\n");
 	for (int i = 0; i < COMMAND_COUNT; i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out,
-		"\nGlobal options:\n"
-		"  --config FILE   configuration file (else $THAW_CONFIG, ./config.yaml,\n"
-		"                  $XDG_CONFIG_HOME/thaw/config.yaml; none = defaults)\n"
-		"  --db FILE       workspace database (else config `database`, default thaw.db)\n"
-		"  --now TIME      fix the clock, ISO-8601 (also $THAW_NOW), for tests and demos\n"
-		"  --read-only     never change anything\n"
-		"  --theme NAME    console theme from themes/ (default, light, high-contrast, monochrome)\n"
-		"  --version, --help\n\n"
-		"thaw COMMAND --help shows a command's options.\n");
+	fprintf(out, "\nGlobal options:\n%s\nthaw COMMAND --help shows a command's options.\n", global_options);
 }
 
 struct globals {
 	const char *config, *db, *now, *theme;
-	bool read_only, help, version;
+	bool read_only, help, version, man;
 };
 
 /* Takes the global options out of argv, wherever they are before "--". */
@@ -134,6 +137,10 @@ static int take_globals(int *argc, char **argv, struct globals *g)
 		}
 		if (strcmp(a, "--version") == 0 && out == 1) {
 			g->version = true;
+			continue;
+		}
+		if (strcmp(a, "--man") == 0 && out == 1) {
+			g->man = true;
 			continue;
 		}
 		if ((strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) && out == 1) {
@@ -241,6 +248,10 @@ int main(int argc, char **argv)
 	}
 	if (g.help) {
 		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (g.man) {
+		manual_print(stdout, commands, COMMAND_COUNT, global_options);
 		return EXIT_OK;
 	}
 	struct cli c = {.read_only = g.read_only, .theme = g.theme, .stop = &stop_requested};

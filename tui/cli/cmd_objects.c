@@ -95,6 +95,25 @@ static void print_json(const struct object_list *l, int64_t now)
 	buf_free(&b);
 }
 
+/* Every tag of the workspace, one a line (for completion); closes s. */
+static int print_tag_names(struct storage *s)
+{
+	char **names;
+	int n, rc = EXIT_OK;
+	if (storage_tag_names(s, &names, &n) < 0) {
+		rc = cli_fail("%s", storage_error(s));
+	} else {
+		for (int i = 0; i < n; i++) {
+			present_puts(names[i]);
+			putchar('\n');
+			free(names[i]);
+		}
+		free(names);
+	}
+	storage_close(s);
+	return rc;
+}
+
 /* The terms of --filter or of the saved view --view (console.views); a
  * view's mistake is reported where the configuration wrote it. */
 static int list_filter(struct cli *c, const struct command *self, const char *text, const char *view,
@@ -129,13 +148,13 @@ int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	const char *kind = NULL, *status = NULL, *state = NULL, *tag = NULL, *search = NULL,
 		   *sort = NULL, *limit = NULL, *filter_text = NULL, *view = NULL;
-	bool json = false, csv = false, desc = false, ids = false;
+	bool json = false, csv = false, desc = false, ids = false, tags = false;
 	const struct option opts[] = {
 		{"kind", true, &kind}, {"status", true, &status}, {"state", true, &state},
 		{"tag", true, &tag}, {"search", true, &search}, {"filter", true, &filter_text},
 		{"view", true, &view}, {"sort", true, &sort}, {"limit", true, &limit},
 		{"desc", false, &desc}, {"json", false, &json}, {"csv", false, &csv},
-		{"ids", false, &ids}, {NULL, false, NULL}};
+		{"ids", false, &ids}, {"tags", false, &tags}, {NULL, false, NULL}};
 	int rc = cli_parse_options(self, argc, argv, opts);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -159,11 +178,13 @@ int cmd_list(struct cli *c, const struct command *self, int argc, char **argv)
 		if (*end || q.limit <= 0)
 			return cli_usage(self, "--limit must be a positive number, not '%s'", limit);
 	}
-	if (json + csv + ids > 1)
-		return cli_usage(self, "choose one of --json, --csv and --ids");
+	if (json + csv + ids + tags > 1)
+		return cli_usage(self, "choose one of --json, --csv, --ids and --tags");
 	struct storage *s;
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;
+	if (tags)
+		return print_tag_names(s);
 	struct object_list l;
 	if (storage_list_objects(s, &q, &l) < 0) {
 		rc = cli_fail("%s", storage_error(s));
