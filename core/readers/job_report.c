@@ -29,6 +29,23 @@ void job_rate(const struct job_row *j, double *rate, int64_t *eta_s)
 	*eta_s = *rate > 0 && left > 0 ? (int64_t)((double)left / *rate) : 0;
 }
 
+int job_history_rate(struct storage *s, double *events_per_second)
+{
+	struct job_row *jobs;
+	int n;
+	*events_per_second = 0;
+	if (storage_jobs_list(s, 100, &jobs, &n) < 0)
+		return -1;
+	int64_t moved = 0, ms = 0;
+	for (int i = 0; i < n; i++)
+		if (jobs[i].state == JOB_DONE && jobs[i].started_ms && jobs[i].finished_ms > jobs[i].started_ms)
+			moved += jobs[i].events_done, ms += jobs[i].finished_ms - jobs[i].started_ms;
+	job_rows_free(jobs, n);
+	if (moved > 0 && ms > 0)
+		*events_per_second = (double)moved * 1000.0 / (double)ms;
+	return 0;
+}
+
 static void item_json(struct buf *b, const struct job_item_row *it)
 {
 	buf_addc(b, '{');

@@ -19,6 +19,10 @@ void job_rate(const struct job_row *j, double *rate, int64_t *eta_s);
 /* Seconds from the job's start to its end (or to its last progress). */
 double job_duration_seconds(const struct job_row *j);
 
+/* The restore rate this workspace measured: events a second over its
+ * last finished jobs, 0 when none has finished yet (no history). */
+int job_history_rate(struct storage *s, double *events_per_second);
+
 /* Appends the job and its objects as one JSON object. */
 int job_report_json(struct buf *out, struct storage *s, const struct job_row *j);
 

@@ -115,6 +115,7 @@ wait_for "1 of 8"
 keys R
 wait_for "Restore interaction data"
 on_screen "1 object: 1 campaign, 0 Canvases — 6 events" "the confirmation counts"
+on_screen "Time: no history yet; available until 2027-02-28 unless used" "no restore has finished here yet: no estimate"
 on_screen "[> Cancel <]" "Cancel has the focus"
 keys Enter   # Cancel: nothing happens
 wait_gone "Restore interaction data"
@@ -166,6 +167,7 @@ wait_for "> seasonal_"
 keys Enter
 wait_for "Restore interaction data tagged 'seasonal'"
 on_screen "2 objects: 2 campaigns, 0 Canvases" "tag confirmation"
+on_screen "events/s (measured here)" "an estimate from the restore that finished here"
 keys y
 wait_for "finished" 10
 wait_for "0 expired"

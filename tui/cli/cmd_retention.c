@@ -368,18 +368,10 @@ static void print_dry_run(struct cli *c, struct storage *s, const struct restore
 	for (int i = 0; i < ITEM__COUNT; i++)
 		if (i != ITEM_PENDING && res->outcomes[i])
 			printf("  would skip %d: %s\n", res->outcomes[i], item_outcome_name(i));
-	struct job_row *jobs;
-	int n;
-	int64_t moved = 0, ms = 0;
-	if (storage_jobs_list(s, 100, &jobs, &n) == 0) {
-		for (int i = 0; i < n; i++)
-			if (jobs[i].state == JOB_DONE && jobs[i].started_ms && jobs[i].finished_ms > jobs[i].started_ms)
-				moved += jobs[i].events_done, ms += jobs[i].finished_ms - jobs[i].started_ms;
-		job_rows_free(jobs, n);
-	}
-	if (moved > 0 && ms > 0)
+	double rate;
+	if (job_history_rate(s, &rate) == 0 && rate > 0)
 		printf("estimated time: %lld s (finished jobs here moved %lld events/s)\n",
-		       (long long)(res->events * ms / moved / 1000), (long long)(moved * 1000 / ms));
+		       (long long)((double)res->events / rate), (long long)rate);
 	else
 		printf("estimated time: no history yet (no finished restore in this workspace)\n");
 	present_date(clock_add_months(cli_now(c), c->config.policy.expire_after_months), expires, sizeof expires);

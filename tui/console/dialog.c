@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
 #include "filter.h"
 #include "notify/notify.h"
 #include "present.h"
+#include "readers/job_report.h"
 #include "retention/restore.h"
 #include "storage/objects.h"
 #include "storage/users.h"
@@ -22,6 +24,7 @@ struct dialog {
 	enum dialog_kind kind;
 	int focus; /* confirmations: 0 = Cancel (the default), 1 = confirm; picker: the row */
 	struct selection_summary summary; /* restore: what it would touch */
+	double rate;   /* restore: the workspace's measured events a second, 0 = no history */
 	int64_t *ids;  /* restore: the objects */
 	int count;
 	char tag[128]; /* restore: the tag it was asked by, or "" */
@@ -88,6 +91,7 @@ void dialog_open_restore(struct console *c, int64_t *ids, int n, const char *tag
 	}
 	struct dialog *d = open_dialog(c, DIALOG_RESTORE);
 	d->summary = summary;
+	job_history_rate(c->s, &d->rate);
 	d->ids = ids;
 	d->count = n;
 	snprintf(d->tag, sizeof d->tag, "%s", tag ? tag : "");
@@ -143,10 +147,12 @@ static void draw_restore_confirm(struct console *c)
 		 (long long)s->canvases, s->canvases == 1 ? "" : "es", events);
 	dialog_text(c, ++y, x, w, ST_DIALOG, line);
 	y++;
-	for (int i = 0; i < s->names; i++)
+	/* four names, a line for the rest, the skips, the estimate: 14 rows */
+	int names = s->names < 4 ? s->names : 4;
+	for (int i = 0; i < names; i++)
 		dialog_text(c, y++, x + 2, w - 2, ST_DIALOG, s->first_names[i]);
-	if (s->restorable > s->names) {
-		snprintf(line, sizeof line, "... and %lld more", (long long)(s->restorable - s->names));
+	if (s->restorable > names) {
+		snprintf(line, sizeof line, "... and %lld more", (long long)(s->restorable - names));
 		dialog_text(c, y++, x + 2, w - 2, ST_DIALOG, line);
 	}
 	struct { int64_t n; const char *what; } skips[] = {
@@ -159,7 +165,18 @@ static void draw_restore_confirm(struct console *c)
 			used += (size_t)snprintf(skipped + used, sizeof skipped - used, "%s %lld %s",
 						 used > 8 ? "," : "", (long long)skips[i].n, skips[i].what);
 	if (used > 8)
-		dialog_text(c, top + 10, x, w, ST_DIALOG, skipped);
+		dialog_text(c, top + 9, x, w, ST_DIALOG, skipped);
+	/* how long, from this workspace's own measured rate, and until when */
+	char expires[16], rate[16];
+	present_date(clock_add_months(console_now(c), c->o->config->policy.expire_after_months), expires, sizeof expires);
+	if (d->rate > 0) {
+		present_count_short((int64_t)d->rate, rate, sizeof rate);
+		snprintf(line, sizeof line, "About %.0f s at %s events/s (measured here); available until %s",
+			 (double)s->events / d->rate + 0.5, rate, expires);
+	} else {
+		snprintf(line, sizeof line, "Time: no history yet; available until %s unless used", expires);
+	}
+	dialog_text(c, top + 10, x, w, ST_DIALOG, line);
 	draw_buttons(c, top + 12, left, width, "Restore");
 }
 
