@@ -25,6 +25,25 @@ int64_t clock_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void clock_nap(int ms, volatile sig_atomic_t *stop)
+{
+	while (ms > 0 && !(stop && *stop)) {
+		int step = ms < 50 ? ms : 50;
+		struct timespec ts = {0, (long)step * 1000000L};
+		nanosleep(&ts, NULL);
+		ms -= step;
+	}
+}
+
+void clock_pace(int limit, int64_t moved, int64_t batch_ms, volatile sig_atomic_t *stop)
+{
+	if (limit <= 0 || moved <= 0)
+		return;
+	int64_t wanted_ms = moved * 1000 / limit;
+	if (wanted_ms > batch_ms)
+		clock_nap((int)(wanted_ms - batch_ms), stop);
+}
+
 /* Howard Hinnant's algorithms: exact for the whole proleptic Gregorian range. */
 int64_t clock_days_from_civil(int y, int m, int d)
 {

@@ -11,6 +11,7 @@
 #ifndef THAW_CLOCK_H
 #define THAW_CLOCK_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,13 @@ int64_t clock_real_ms(void);
 
 /* Monotonic milliseconds, for measuring durations. */
 int64_t clock_mono_ms(void);
+
+/* Sleeps `ms` in small steps, waking early once *stop is set (may be NULL). */
+void clock_nap(int ms, volatile sig_atomic_t *stop);
+
+/* Keeps a mover to `limit` rows a second (0 = no limit): after a batch that
+ * moved `moved` rows in `batch_ms`, sleeps for what the limit asks. */
+void clock_pace(int limit, int64_t moved, int64_t batch_ms, volatile sig_atomic_t *stop);
 
 /*
  * Parses an ISO-8601 date or time: "2026-11-29", "2026-11-29T10:00",

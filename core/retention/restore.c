@@ -118,7 +118,10 @@ static int plan_items(struct storage *s, const int64_t *ids, int n, struct item_
 		    storage_object_counts(s, ids[i], &hot, &cold) < 0)
 			return -1;
 		plan[i].outcome = item_outcome_for(state, kept);
-		plan[i].events = hot + cold;
+		/* what the job moves: an object the sweep is still settling has
+		 * hot rows left, which stay where they are (the sweep leaves a
+		 * restoring object alone), so they are not part of its progress */
+		plan[i].events = plan[i].outcome == ITEM_PENDING ? cold : hot + cold;
 		out->outcomes[plan[i].outcome]++;
 		out->events += plan[i].outcome == ITEM_PENDING ? plan[i].events : 0;
 	}

@@ -64,9 +64,13 @@ static int find_due(struct storage *s, int64_t now, int months, struct sweep_rep
 	r->due = calloc(n + 1, sizeof *r->due);
 	if (!r->due)
 		abort();
-	for (int i = 0; i < n; i++)
-		if (evaluate_row(&rows[i], now, months).due)
-			r->due[r->due_count++] = rows[i].id;
+	for (int i = 0; i < n; i++) {
+		struct policy_verdict v = evaluate_row(&rows[i], now, months);
+		if (v.due)
+			r->due[r->due_count++] = (struct sweep_due){
+				.object_id = rows[i].id, .due_at = v.expires_at, .hot_events = rows[i].hot_events,
+				.events = rows[i].hot_events + rows[i].cold_events};
+	}
 	policy_rows_free(rows, n);
 	return 0;
 }
@@ -74,18 +78,14 @@ static int find_due(struct storage *s, int64_t now, int months, struct sweep_rep
 static int mark_expired(struct storage *s, const struct sweep_options *o, const struct sweep_report *r)
 {
 	for (int i = 0; i < r->due_count; i++) {
-		struct object_row obj;
-		if (storage_object_get(s, r->due[i], &obj) <= 0)
-			return -1;
-		char details[160], due[16];
-		clock_format_date(obj.expires_at, due, sizeof due);
-		snprintf(details, sizeof details, "expired %lld events (due %s)",
-			 (long long)(obj.hot_events + obj.cold_events), due);
+		const struct sweep_due *due = &r->due[i];
+		char details[160], date[16];
+		clock_format_date(due->due_at, date, sizeof date);
+		snprintf(details, sizeof details, "expired %lld events (due %s)", (long long)due->events, date);
 		struct audit_input a = {.at = o->now, .operator_name = o->actor.name,
 					.ssh_client = o->actor.ssh_client, .action = "sweep.expire",
-					.object_id = obj.id, .details = details};
-		object_row_free(&obj);
-		if (storage_object_expire(s, r->due[i], o->now) < 0 || storage_audit(s, &a) < 0)
+					.object_id = due->object_id, .details = details};
+		if (storage_object_expire(s, due->object_id, o->now) < 0 || storage_audit(s, &a) < 0)
 			return -1;
 	}
 	return 0;
@@ -122,8 +122,10 @@ static int settle_all(struct storage *s, const struct sweep_options *o, struct s
 				r->stopped = true;
 				break;
 			}
+			int64_t started = clock_mono_ms();
 			rc = sweep_settle_batch(s, ids[i], o->batch_rows, &moved);
 			r->events_moved += rc == 0 ? moved : 0;
+			clock_pace(o->max_rows_per_second, moved, clock_mono_ms() - started, o->stop);
 		} while (rc == 0 && moved > 0);
 		r->settled_objects += rc == 0 && !r->stopped;
 	}

@@ -27,13 +27,22 @@ struct sweep_options {
 	int64_t now;
 	int months;
 	int batch_rows;
+	int max_rows_per_second; /* 0 = as fast as the disk allows */
 	bool dry_run;
 	struct actor actor;
 	volatile sig_atomic_t *stop; /* checked between batches, may be NULL */
 };
 
+/* An object the sweep expired, as it was then: a restore may change it
+ * (its expiry, its events) before the sweep has told anyone. */
+struct sweep_due {
+	int64_t object_id;
+	int64_t due_at;
+	int64_t hot_events, events;
+};
+
 struct sweep_report {
-	int64_t *due;       /* objects expired (or that would be, in a dry run) */
+	struct sweep_due *due; /* objects expired (or that would be, in a dry run) */
 	int due_count;
 	int64_t events_moved;
 	int settled_objects; /* objects whose hot rows were moved */

@@ -94,12 +94,7 @@ static bool stopping(const struct worker *w)
 /* Sleeps in small steps so a stop request is seen quickly. */
 static void nap(const struct worker *w, int ms)
 {
-	while (ms > 0 && !stopping(w)) {
-		int step = ms < 50 ? ms : 50;
-		struct timespec ts = {0, (long)step * 1000000L};
-		nanosleep(&ts, NULL);
-		ms -= step;
-	}
+	clock_nap(ms, w->o->stop);
 }
 
 /* The daily sweep is due once per UTC day, after the configured time. */
@@ -117,6 +112,7 @@ static int daily_sweep_if_due(struct worker *w, bool *did)
 	if (last_day >= day || (minute < c->worker.sweep_minute_of_day && last_day == day - 1))
 		return 0;
 	struct sweep_options so = {.now = now, .months = c->policy.expire_after_months,
+				   .max_rows_per_second = c->worker.max_rows_per_second,
 				   .batch_rows = c->worker.batch_rows, .actor = w->o->actor,
 				   .stop = w->o->stop};
 	struct sweep_report r;
@@ -156,17 +152,6 @@ static int settle(struct worker *w, bool *did)
 	return rc;
 }
 
-/* Keeps to max_rows_per_second by sleeping after each batch. */
-static void pace(const struct worker *w, int64_t moved, int64_t batch_ms)
-{
-	int limit = w->o->config->worker.max_rows_per_second;
-	if (limit <= 0 || moved <= 0)
-		return;
-	int64_t wanted_ms = moved * 1000 / limit;
-	if (wanted_ms > batch_ms)
-		nap(w, (int)(wanted_ms - batch_ms));
-}
-
 /* A long job says how far it got this often. */
 #define PROGRESS_EVERY_MS 5000
 
@@ -200,7 +185,7 @@ static int run_job(struct worker *w, int64_t job_id)
 			say(w, WORKER_INFO, "job %" PRId64 ": finished, %" PRId64 " events restored", job_id, total);
 			return 0;
 		}
-		pace(w, moved, clock_mono_ms() - started);
+		clock_pace(c->worker.max_rows_per_second, moved, clock_mono_ms() - started, w->o->stop);
 		/* fair: a smaller job asked for meanwhile goes first, so a single
 		 * urgent restore never waits behind a tag of thousands */
 		bool smaller;

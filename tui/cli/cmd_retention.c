@@ -50,6 +50,7 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 	if ((rc = cli_open(c, !dry_run, &s)) != EXIT_OK)
 		return rc;
 	struct sweep_options o = {.now = cli_now(c), .months = c->config.policy.expire_after_months,
+				  .max_rows_per_second = c->config.worker.max_rows_per_second,
 				  .batch_rows = c->config.worker.batch_rows, .dry_run = dry_run,
 				  .actor = c->actor, .stop = c->stop};
 	/* a dry run must not write, not even the refreshed dates */
@@ -69,23 +70,24 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 	if (json)
 		buf_printf(&b, "{\"dry_run\":%s,\"objects\":[", dry_run ? "true" : "false");
 	for (int i = 0; i < r.due_count; i++) {
+		/* the dates and counts the sweep saw: a restore may have come since */
+		const struct sweep_due *d = &r.due[i];
 		struct object_row obj;
-		if (storage_object_get(s, r.due[i], &obj) <= 0)
+		if (storage_object_get(s, d->object_id, &obj) <= 0)
 			continue;
-		would_move += obj.hot_events;
+		would_move += d->hot_events;
 		char due[16];
-		present_date(obj.expires_at, due, sizeof due);
+		present_date(d->due_at, due, sizeof due);
 		if (json) {
 			buf_adds(&b, i ? ",{" : "{");
 			json_str(&b, "api_id", obj.api_id);
 			buf_addc(&b, ',');
 			json_str(&b, "name", obj.name);
-			buf_printf(&b, ",\"due\":\"%s\",\"events\":%lld}", due,
-				   (long long)(obj.hot_events + obj.cold_events));
+			buf_printf(&b, ",\"due\":\"%s\",\"events\":%lld}", due, (long long)d->events);
 		} else {
 			printf("%s ", dry_run ? "would expire" : "expired");
 			present_puts(obj.api_id);
-			printf(" (due %s, %lld events)  ", due, (long long)(obj.hot_events + obj.cold_events));
+			printf(" (due %s, %lld events)  ", due, (long long)d->events);
 			present_puts(obj.name);
 			printf("\n");
 		}
