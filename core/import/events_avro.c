@@ -10,6 +10,15 @@
  * users first seen here are created from the ids and names the events
  * carry, marked as learned.  A record of a Canvas has a canvas_id; one of a
  * campaign has a campaign_id; one with neither is skipped.
+ *
+ * avro-c allocates whatever a header or a block says it holds before it
+ * reads it, so a damaged file that claims gigabytes would get them.  The
+ * container's framing is therefore checked first, against the file's own
+ * size: metadata, every block's count and size (at most AVRO_MAX_BLOCK),
+ * and every sync marker.  Inside a block, avro-c sizes a string or an
+ * array by what the data claims before reading it: its allocator here
+ * refuses any one allocation larger than a block, which no real value
+ * needs, and avro-c reports the refusal as an error.
  */
 #include "internal.h"
 
@@ -18,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/model.h"
 #include "import/sink.h"
@@ -225,18 +235,123 @@ static int import_record(struct avro_import *im, avro_value_t *rec, struct impor
 	return add_event(im, o, u, &second);
 }
 
+/* Writers block at a few kilobytes to a few megabytes; a bigger claim is damage. */
+#define AVRO_MAX_BLOCK (64 << 20)
+
+struct framing {
+	FILE *fp;
+	int64_t left; /* bytes of the file not read yet */
+};
+
+/* An Avro long: zig-zag varint of at most ten bytes. */
+static bool read_long(struct framing *f, int64_t *out)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		int c = f->left > 0 ? getc(f->fp) : EOF;
+		if (c == EOF)
+			return false;
+		f->left--;
+		v |= (uint64_t)(c & 0x7F) << shift;
+		if (!(c & 0x80)) {
+			*out = (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Skips `n` bytes that the file must still hold. */
+static bool skip(struct framing *f, int64_t n)
+{
+	if (n < 0 || n > f->left || fseeko(f->fp, n, SEEK_CUR) != 0)
+		return false;
+	f->left -= n;
+	return true;
+}
+
+static bool read_bytes(struct framing *f, void *out, size_t n)
+{
+	if ((int64_t)n > f->left || fread(out, 1, n, f->fp) != n)
+		return false;
+	f->left -= (int64_t)n;
+	return true;
+}
+
+/* The header's metadata: a map of strings to bytes, in counted blocks. */
+static bool check_metadata(struct framing *f, char *why, size_t size)
+{
+	int64_t count, length;
+	while (read_long(f, &count) && count != 0) {
+		if (count < 0 && !read_long(f, &length)) /* a negative count comes with a byte size */
+			break;
+		if (count < 0)
+			count = -count;
+		if (count > f->left)
+			break;
+		for (int64_t i = 0; i < 2 * count; i++)
+			if (!read_long(f, &length) || !skip(f, length)) {
+				snprintf(why, size, "its header claims metadata longer than the file");
+				return false;
+			}
+	}
+	if (count != 0) {
+		snprintf(why, size, "its header is damaged");
+		return false;
+	}
+	return true;
+}
+
+static bool check_framing(FILE *fp, char *why, size_t size)
+{
+	struct stat st;
+	char magic[4], sync[16], block_sync[16];
+	struct framing f = {fp, fstat(fileno(fp), &st) == 0 ? st.st_size : 0};
+	if (!read_bytes(&f, magic, 4) || memcmp(magic, "Obj\x01", 4) != 0) {
+		snprintf(why, size, "it does not start like an Avro container file");
+		return false;
+	}
+	if (!check_metadata(&f, why, size))
+		return false;
+	if (!read_bytes(&f, sync, sizeof sync)) {
+		snprintf(why, size, "its header is truncated");
+		return false;
+	}
+	for (int64_t block = 1; f.left > 0; block++) {
+		int64_t count, bytes;
+		if (!read_long(&f, &count) || !read_long(&f, &bytes) || count < 0 || bytes < 0 ||
+		    count > bytes + 1 || bytes > AVRO_MAX_BLOCK || !skip(&f, bytes) ||
+		    !read_bytes(&f, block_sync, sizeof block_sync) || memcmp(sync, block_sync, sizeof sync) != 0) {
+			snprintf(why, size, "block %lld is damaged or truncated (a block holds at most %d MiB)",
+				 (long long)block, AVRO_MAX_BLOCK >> 20);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void *bounded_allocator(void *user_data, void *ptr, size_t old_size, size_t new_size)
+{
+	(void)user_data, (void)old_size;
+	if (new_size == 0) {
+		free(ptr);
+		return NULL;
+	}
+	return new_size > AVRO_MAX_BLOCK ? NULL : realloc(ptr, new_size);
+}
+
 int import_avro(struct storage *s, const char *path, const struct import_options *o,
 		struct import_report *r, struct diag *d)
 {
 	(void)o;
-	/* checked here too: avro-c leaks a little when it refuses a header */
+	avro_set_allocator(bounded_allocator, NULL);
 	FILE *fp = fopen(path, "rb");
-	char magic[4] = "";
-	bool container = fp && fread(magic, 1, 4, fp) == 4 && memcmp(magic, "Obj\x01", 4) == 0;
+	char why[160] = "it cannot be opened";
+	bool framed = fp && check_framing(fp, why, sizeof why);
 	if (fp)
 		fclose(fp);
-	if (!container) {
-		diag_add(d, path, 0, 0, "not a readable Avro file: it does not start like an Avro container file");
+	if (!framed) {
+		diag_add(d, path, 0, 0, "not a readable Avro file: %s", why);
 		return -1;
 	}
 	avro_file_reader_t reader;

@@ -1,6 +1,7 @@
 /*
- * The import readers (workspace YAML or event CSV, chosen at build time by
- * FUZZ_SUFFIX) on a real database: any file is imported whole or not at all.
+ * The import readers (workspace YAML, event CSV or Braze Currents Avro,
+ * chosen at build time by FUZZ_SUFFIX) on a real database: any file is
+ * imported whole or not at all.
  */
 #include "fuzz.h"
 #include "import/import.h"
@@ -27,10 +28,12 @@ static struct storage *workspace(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* a file that starts like Avro goes to avro-c, whose own error paths
-	 * leak: this target is for thaw's YAML and CSV readers */
+	/* a file that starts like Avro goes to avro-c, which has a target of
+	 * its own (FUZZ_AVRO): this one is for thaw's YAML and CSV readers */
+#ifndef FUZZ_AVRO
 	if (size >= 4 && memcmp(data, "Obj\x01", 4) == 0)
 		return 0;
+#endif
 	struct storage *s = workspace();
 	const char *path = fuzz_file(data, size, FUZZ_SUFFIX);
 	struct import_report r;
