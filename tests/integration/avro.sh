@@ -113,4 +113,55 @@ PY
 done
 echo "damaged copies: $accepted imported whole and sound, $refused refused"
 [ "$refused" -gt 0 ] || fail "no damaged copy was refused"
+
+# --- sizes a damaged file claims are checked before anything is allocated ----
+# the first block's byte count rewritten to 2^40 (and the value inside it, a
+# string, to 2^40 characters): refused at once, memory kept small
+/usr/bin/python3 - "$send" huge-block.avro huge-string.avro <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+def zigzag(n):
+    n = (n << 1) ^ (n >> 63)
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+def read_long(buf, at):
+    shift = v = 0
+    while True:
+        b = buf[at]; at += 1
+        v |= (b & 0x7F) << shift; shift += 7
+        if not b & 0x80:
+            return (v >> 1) ^ -(v & 1), at
+# skip the magic and the metadata map to the sync marker
+at = 4
+while True:
+    count, at = read_long(data, at)
+    if count == 0:
+        break
+    for _ in range(2 * abs(count)):
+        n, at = read_long(data, at)
+        at += n
+at += 16
+count, size_at = read_long(data, at)
+size, body = read_long(data, size_at)
+open(sys.argv[2], "wb").write(data[:size_at] + zigzag(1 << 40) + data[body:])
+# inside the block: the first record's first string length (the block's
+# byte count grows by what the longer number takes, so the framing holds)
+first_len, after = read_long(data, body + 1)
+longer = zigzag(1 << 40)
+grown = zigzag(size + len(longer) - (after - body - 1))
+open(sys.argv[3], "wb").write(data[:size_at] + grown + data[body:body + 1] + longer + data[after:])
+PY
+for f in huge-block huge-string; do
+	rm -f "$f.db"*
+	/usr/bin/time -f %M -o "$f.rss" "$THAW" --db "$f.db" import "$f.avro" >/dev/null 2>"$f.err" &&
+		fail "$f: a file claiming 2^40 bytes was imported"
+	[ "$(cat "$f.rss" | tail -1)" -lt 200000 ] || fail "$f: importing it took $(tail -1 "$f.rss") KiB"
+done
+contains "$(cat huge-block.err)" "block 1 is damaged or truncated" "the block that claims too much is named"
+contains "$(cat huge-string.err)" "damaged or truncated Avro file after record 0" "a value that claims too much is refused"
 finish
