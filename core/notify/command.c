@@ -90,14 +90,16 @@ static void keep_tail(struct run *r, const char *data, size_t n)
 	r->tail[r->tail_len] = '\0';
 }
 
-/* Feeds stdin and drains stderr until both are closed or the deadline;
- * returns false on time-out. */
-static bool pump(struct run *r, int64_t deadline_ms)
+/* Feeds stdin and drains stderr until both are closed, the deadline, or
+ * *stop; returns false when cut short. */
+static bool pump(struct run *r, int64_t deadline_ms, volatile sig_atomic_t *stop)
 {
 	while (r->in >= 0 || r->err >= 0) {
 		int64_t wait = deadline_ms - clock_mono_ms();
-		if (wait <= 0)
+		if (wait <= 0 || (stop && *stop))
 			return false;
+		if (wait > 100)
+			wait = 100; /* look at *stop ten times a second */
 		struct pollfd fds[2] = {{.fd = r->in, .events = POLLOUT}, {.fd = r->err, .events = POLLIN}};
 		if (poll(fds, 2, (int)wait) < 0 && errno != EINTR)
 			return false;
@@ -162,9 +164,9 @@ static pid_t spawn(const char *command, char **env, int in[2], int err[2])
 	return rc == 0 ? pid : -1;
 }
 
-void command_send(const struct config *c, const struct outbox_row *m, int64_t now, struct attempt *a)
+void command_send(const struct attempt_context *x, const struct outbox_row *m, struct attempt *a)
 {
-	(void)now;
+	const struct config *c = x->config;
 	char state[32];
 	job_state_of(m->body, state, sizeof state);
 	int in[2], err[2];
@@ -195,7 +197,7 @@ void command_send(const struct config *c, const struct outbox_row *m, int64_t no
 	sigaddset(&pipe_signal, SIGPIPE);
 	pthread_sigmask(SIG_BLOCK, &pipe_signal, &old);
 	struct run r = {.in = in[1], .err = err[0], .data = m->body, .left = strlen(m->body)};
-	bool in_time = pump(&r, clock_mono_ms() + c->notify.timeout_seconds * 1000LL);
+	bool in_time = pump(&r, clock_mono_ms() + c->notify.timeout_seconds * 1000LL, x->stop);
 	struct timespec none = {0};
 	while (sigtimedwait(&pipe_signal, NULL, &none) > 0)
 		; /* the SIGPIPE our writes raised, if any, is consumed here */
@@ -209,7 +211,9 @@ void command_send(const struct config *c, const struct outbox_row *m, int64_t no
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!in_time) {
+	if (!in_time && x->stop && *x->stop) {
+		snprintf(a->error, sizeof a->error, "notify.command was stopped with the worker: killed");
+	} else if (!in_time) {
 		snprintf(a->error, sizeof a->error, "notify.command did not finish within %d s: killed",
 			 c->notify.timeout_seconds);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {

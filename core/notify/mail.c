@@ -291,22 +291,27 @@ static const char **split_recipients(char *list, int *n)
 	return out;
 }
 
-void mail_send(const struct config *c, const struct outbox_row *m, int64_t now, struct attempt *a)
+void mail_send(const struct attempt_context *x, const struct outbox_row *m, struct attempt *a)
 {
+	const struct config *c = x->config;
 	char id[256], domain[128];
 	const char *at = strchr(c->smtp.from, '@');
 	snprintf(domain, sizeof domain, "%s", at ? at + 1 : "thaw.invalid");
 	/* stable across retries: a duplicate after a crash is recognisable */
 	snprintf(id, sizeof id, "thaw-job%lld-mail%lld@%s", (long long)m->job_id, (long long)m->id, domain);
 	struct buf message = {0};
-	mail_format(&message, c, m->recipients, m->subject, m->body, id, now);
+	mail_format(&message, c, m->recipients, m->subject, m->body, id, x->now);
 	char *list = strdup(m->recipients);
 	int n;
 	const char **rcpts = split_recipients(list, &n);
 	struct smtp_result r;
-	a->ok = smtp_send(c, rcpts, n, message.data, message.len, &r);
+	a->ok = smtp_send(c, rcpts, n, message.data, message.len, x->stop, &r);
 	a->permanent = smtp_permanent(&r);
-	snprintf(a->error, sizeof a->error, "%s", r.error);
+	a->uncertain = r.uncertain;
+	if (a->ok && r.refused[0])
+		snprintf(a->error, sizeof a->error, "partly delivered: refused for %.470s", r.refused);
+	else if (!a->ok)
+		snprintf(a->error, sizeof a->error, "%s", r.error);
 	free(rcpts);
 	free(list);
 	buf_free(&message);

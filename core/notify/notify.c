@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #ifdef THAW_TEST_HOOKS
 #include <unistd.h> /* _exit */
 #endif
@@ -66,7 +67,7 @@ struct job_end_hook notify_job_end_hook(const struct config *c)
 /* How a channel is delivered and retried. */
 struct channel {
 	bool (*configured)(const struct config *c);
-	void (*send)(const struct config *c, const struct outbox_row *m, int64_t now, struct attempt *a);
+	void (*send)(const struct attempt_context *x, const struct outbox_row *m, struct attempt *a);
 	int max_attempts, retry_base_seconds;
 	int claim_seconds; /* longer than one attempt can last, so no two workers send one row */
 };
@@ -110,12 +111,48 @@ static int record(struct storage *s, const struct outbox_row *m, const char *sta
 	return 0;
 }
 
-static int deliver_one(struct storage *s, const struct config *c, const struct channel *ch,
-		       const struct outbox_row *m, int64_t now, struct notify_delivery *d)
+/* The earliest retry of a message that may have arrived. */
+#define UNCERTAIN_RETRY_S 3600
+
+static int remember_socket(void *guard, curl_socket_t fd, curlsocktype purpose)
 {
+	(void)purpose;
+	((struct transfer_guard *)guard)->fd = fd;
+	return CURL_SOCKOPT_OK;
+}
+
+/* Called by libcurl about once a second, waiting or not.  Shutting the
+ * socket down before aborting matters: libcurl would otherwise say QUIT on
+ * the way out and wait for the answer a silent server never gives. */
+static int guard_check(void *guard, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+	(void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	struct transfer_guard *g = guard;
+	bool stop = (g->stop && *g->stop) || clock_mono_ms() > g->deadline_ms;
+	if (stop && g->fd != CURL_SOCKET_BAD)
+		shutdown(g->fd, SHUT_RDWR);
+	return stop;
+}
+
+void transfer_guard_install(CURL *curl, struct transfer_guard *g, int timeout_seconds,
+			    volatile sig_atomic_t *stop)
+{
+	*g = (struct transfer_guard){.stop = stop, .deadline_ms = clock_mono_ms() + timeout_seconds * 1000LL,
+				     .fd = CURL_SOCKET_BAD};
+	curl_easy_setopt(curl, CURLOPT_SOCKOPTFUNCTION, remember_socket);
+	curl_easy_setopt(curl, CURLOPT_SOCKOPTDATA, g);
+	curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, guard_check);
+	curl_easy_setopt(curl, CURLOPT_XFERINFODATA, g);
+	curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+}
+
+static int deliver_one(struct storage *s, const struct attempt_context *x, const struct channel *ch,
+		       const struct outbox_row *m, struct notify_delivery *d)
+{
+	int64_t now = x->now;
 	int attempts = m->attempts + 1;
 	struct attempt a = {0};
-	ch->send(c, m, now, &a);
+	ch->send(x, m, &a);
 #ifdef THAW_TEST_HOOKS
 	/* fault injection for the at-least-once test: die between the
 	 * receiver's acceptance and our record of it */
@@ -124,28 +161,39 @@ static int deliver_one(struct storage *s, const struct config *c, const struct c
 #endif
 	if (a.ok) {
 		d->sent[m->channel]++;
-		return record(s, m, "sent", attempts, now, NULL, now);
+		return record(s, m, "sent", attempts, now, a.error[0] ? a.error : NULL, now);
 	}
 	if (a.permanent || attempts >= ch->max_attempts) {
 		d->failed[m->channel]++;
 		return record(s, m, "failed", attempts, now, a.error, 0);
 	}
 	int64_t delay = (int64_t)ch->retry_base_seconds << (attempts - 1 < 16 ? attempts - 1 : 16);
+	char why[700];
+	snprintf(why, sizeof why, "%s", a.error);
+	if (a.uncertain) {
+		/* a copy may be in the inbox already: at least once, but not
+		 * again soon, and say so */
+		delay = delay > UNCERTAIN_RETRY_S ? delay : UNCERTAIN_RETRY_S;
+		snprintf(why, sizeof why, "sent but not answered, so it may have arrived; retried in %lld min: %s",
+			 (long long)(delay / 60), a.error);
+	}
 	if (delay > 6 * 3600)
 		delay = 6 * 3600;
 	d->retried[m->channel]++;
-	return record(s, m, "queued", attempts, now + delay, a.error, 0);
+	return record(s, m, "queued", attempts, now + delay, why, 0);
 }
 
-int notify_deliver_due(struct storage *s, const struct config *c, int64_t now, struct notify_delivery *d)
+int notify_deliver_due(struct storage *s, const struct config *c, int64_t now, volatile sig_atomic_t *stop,
+		       struct notify_delivery *d)
 {
 	memset(d, 0, sizeof *d);
+	struct attempt_context x = {.config = c, .now = now, .stop = stop};
 	for (int channel = 0; channel < CHANNEL__COUNT; channel++) {
 		struct channel ch = channel_of(c, channel);
 		/* a worker without this channel leaves its rows to one that has
 		 * it: a console on a personal configuration must not fail the
 		 * team's notifications */
-		while (ch.configured(c)) {
+		while (ch.configured(c) && !(stop && *stop)) {
 			struct outbox_row m;
 			if (storage_begin(s) < 0)
 				return -1;
@@ -156,7 +204,7 @@ int notify_deliver_due(struct storage *s, const struct config *c, int64_t now, s
 					return -1;
 				break;
 			}
-			int rc = deliver_one(s, c, &ch, &m, now, d);
+			int rc = deliver_one(s, &x, &ch, &m, d);
 			outbox_row_free(&m);
 			if (rc < 0)
 				return -1;

@@ -23,6 +23,7 @@
 #ifndef THAW_NOTIFY_H
 #define THAW_NOTIFY_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include "base/model.h"
@@ -38,8 +39,11 @@ struct notify_delivery {
 	int sent[CHANNEL__COUNT], retried[CHANNEL__COUNT], failed[CHANNEL__COUNT];
 };
 
-/* Delivers every due notification; `now` is real time in seconds. */
-int notify_deliver_due(struct storage *s, const struct config *c, int64_t now,
+/* Delivers every due notification; `now` is real time in seconds.  Once
+ * *stop is set (may be NULL), the attempt under way ends at once and is
+ * retried later, like any other failure: shutting down never waits for a
+ * slow server. */
+int notify_deliver_due(struct storage *s, const struct config *c, int64_t now, volatile sig_atomic_t *stop,
 		       struct notify_delivery *out);
 
 #endif

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/trust.h"
+#include "notify/channel.h"
 
 bool smtp_configured(const struct config *c)
 {
@@ -55,28 +57,79 @@ static size_t read_payload(char *ptr, size_t size, size_t nmemb, void *userp)
 	return n;
 }
 
-/* Keeps the server's last reply line: libcurl gives only its code. */
+/* Where the exchange is, as the debug callback sees commands go out and
+ * replies come in (libcurl gives only the last reply's code). */
+struct exchange {
+	struct smtp_result *r;
+	char rcpt[256];  /* the RCPT TO whose reply is awaited, or "" */
+	bool data_sent;  /* DATA went out: the next replies are 354, then the verdict */
+	bool body_sent;  /* the message itself went out */
+	bool settled;    /* r->reply holds the reply that matters (the first
+			  * failure, or the message's acceptance): keep it */
+};
+
+/* One line as the server wrote it, made safe for people. */
+static void copy_line(char *out, size_t size, const char *data, size_t n)
+{
+	while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n'))
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, data, n);
+	out[n] = '\0';
+	for (char *p = out; *p; p++) /* the reply may be hostile too */
+		if ((unsigned char)*p < 0x20 || *p == 0x7F)
+			*p = '?';
+}
+
+static void on_command(struct exchange *x, const char *data, size_t size)
+{
+	x->rcpt[0] = '\0';
+	if (size > 9 && strncasecmp(data, "RCPT TO:<", 9) == 0) {
+		size_t len = strcspn(data + 9, ">\r\n");
+		copy_line(x->rcpt, sizeof x->rcpt, data + 9, len);
+	} else if (size >= 4 && strncasecmp(data, "DATA", 4) == 0) {
+		x->data_sent = true;
+	}
+}
+
+static void on_reply(struct exchange *x, const char *data, size_t size)
+{
+	struct smtp_result *r = x->r;
+	char line[256];
+	copy_line(line, sizeof line, data, size);
+	long code = strtol(line, NULL, 10);
+	if (x->rcpt[0] && code >= 400) {
+		size_t used = strlen(r->refused);
+		snprintf(r->refused + used, sizeof r->refused - used, "%s%s (%.80s)", used ? ", " : "", x->rcpt, line);
+	}
+	x->rcpt[0] = '\0';
+	bool accepts = x->body_sent && code == 250;
+	if (x->body_sent && code > 0)
+		x->body_sent = false; /* answered, one way or the other */
+	r->accepted |= accepts;
+	if (!x->settled) {
+		snprintf(r->reply, sizeof r->reply, "%s", line);
+		r->code = code;
+		x->settled = code >= 400 || accepts;
+	}
+}
+
 static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *userp)
 {
 	(void)curl;
-	struct smtp_result *r = userp;
-	if (type != CURLINFO_HEADER_IN)
-		return 0;
-	size_t n = size;
-	while (n > 0 && (data[n - 1] == '\r' || data[n - 1] == '\n'))
-		n--;
-	if (n >= sizeof r->reply)
-		n = sizeof r->reply - 1;
-	memcpy(r->reply, data, n);
-	r->reply[n] = '\0';
-	for (char *p = r->reply; *p; p++) /* the reply may be hostile too */
-		if ((unsigned char)*p < 0x20 || *p == 0x7F)
-			*p = '?';
+	struct exchange *x = userp;
+	if (type == CURLINFO_HEADER_OUT)
+		on_command(x, data, size);
+	else if (type == CURLINFO_HEADER_IN)
+		on_reply(x, data, size);
+	else if (type == CURLINFO_DATA_OUT && x->data_sent)
+		x->body_sent = true;
 	return 0;
 }
 
 static void configure(CURL *curl, const struct config *c, const char *password,
-		      struct curl_slist *rcpts, struct upload *u, struct smtp_result *r)
+		      struct curl_slist *rcpts, struct upload *u, struct exchange *x)
 {
 	static const long tls[] = {CURLUSESSL_NONE, CURLUSESSL_TRY, CURLUSESSL_ALL};
 	curl_easy_setopt(curl, CURLOPT_URL, c->smtp.url);
@@ -104,12 +157,12 @@ static void configure(CURL *curl, const struct config *c, const char *password,
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
-	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, r);
+	curl_easy_setopt(curl, CURLOPT_DEBUGDATA, x);
 	curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L); /* feeds on_debug; nothing is printed */
 }
 
 bool smtp_send(const struct config *c, const char *const *recipients, int count,
-	       const char *message, size_t length, struct smtp_result *r)
+	       const char *message, size_t length, volatile sig_atomic_t *stop, struct smtp_result *r)
 {
 	memset(r, 0, sizeof *r);
 	char password[512];
@@ -126,16 +179,21 @@ bool smtp_send(const struct config *c, const char *const *recipients, int count,
 	struct upload u = {message, length};
 	char curl_error[CURL_ERROR_SIZE] = "";
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
-	configure(curl, c, password, rcpts, &u, r);
+	struct exchange x = {.r = r};
+	configure(curl, c, password, rcpts, &u, &x);
+	/* neither a worker shutting down nor the timeout waits for a slow server */
+	struct transfer_guard guard;
+	transfer_guard_install(curl, &guard, c->smtp.timeout_seconds, stop);
 	CURLcode rc = curl_easy_perform(curl);
-	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r->code);
-	if (rc != CURLE_OK)
+	/* a message sent and never answered may have been received */
+	r->uncertain = !r->accepted && x.body_sent;
+	if (rc != CURLE_OK && !r->accepted)
 		snprintf(r->error, sizeof r->error, "%s%s%s", curl_error[0] ? curl_error : curl_easy_strerror(rc),
 			 r->reply[0] ? "; server said: " : "", r->reply);
 	curl_slist_free_all(rcpts);
 	curl_easy_cleanup(curl);
 	explicit_bzero(password, sizeof password);
-	return rc == CURLE_OK;
+	return rc == CURLE_OK || r->accepted;
 }
 
 bool smtp_permanent(const struct smtp_result *r)

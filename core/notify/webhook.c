@@ -30,9 +30,9 @@ static void judge_status(long status, struct attempt *a)
 		 status >= 300 && status < 400 ? " (a redirect, not followed)" : "");
 }
 
-void webhook_send(const struct config *c, const struct outbox_row *m, int64_t now, struct attempt *a)
+void webhook_send(const struct attempt_context *x, const struct outbox_row *m, struct attempt *a)
 {
-	(void)now;
+	const struct config *c = x->config;
 	CURL *curl = curl_easy_init();
 	if (!curl) {
 		snprintf(a->error, sizeof a->error, "could not start libcurl");
@@ -54,6 +54,8 @@ void webhook_send(const struct config *c, const struct outbox_row *m, int64_t no
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, drop_answer);
 	curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
+	struct transfer_guard guard;
+	transfer_guard_install(curl, &guard, c->notify.timeout_seconds, x->stop);
 	CURLcode rc = curl_easy_perform(curl);
 	if (rc == CURLE_OK) {
 		long status = 0;

@@ -221,7 +221,7 @@ static int claim(struct worker *w, int64_t *job_id)
 static int deliver_notifications(struct worker *w, bool *did)
 {
 	struct notify_delivery d;
-	if (notify_deliver_due(w->o->storage, w->o->config, clock_real_ms() / 1000, &d) < 0)
+	if (notify_deliver_due(w->o->storage, w->o->config, clock_real_ms() / 1000, w->o->stop, &d) < 0)
 		return -1;
 	for (int ch = 0; ch < CHANNEL__COUNT; ch++) {
 		const char *name = notify_channel_name(ch);

@@ -157,6 +157,62 @@ t restore winback >/dev/null 2>&1 # not expired: the job ends at once, its mail 
 t worker --once >/dev/null 2>&1
 eq "$(wc -w <box7/1.rcpt)" 71 "a completion mail reaches all 70 configured recipients and the operator"
 stop_server
+
+# --- a recipient refused: the others get it, and the job says who did not ----
+start_server box8 --refuse r3@example.org
+RECIPIENTS=r1@example.org,r2@example.org,r3@example.org write_config ""
+job=$(t restore winback --json | jq -r '.[0].id')
+t worker --once >/dev/null 2>&1
+eq "$(sort box8/1.rcpt | tr '\n' ' ')" "operator@example.org r1@example.org r2@example.org " "the others got it"
+out=$(t jobs "$job")
+contains "$out" "mail: sent (partly delivered: refused for r3@example.org (550 5.1.1 <r3@example.org>: no such user here))" "who did not, with the server's reason"
+stop_server
+
+# --- every recipient refused: the RCPT reply is the reason, not the goodbye ----
+start_server box9 --reject 550
+write_config ""
+job=$(t restore winback --json | jq -r '.[0].id')
+t worker --once >/dev/null 2>&1
+out=$(t jobs "$job")
+contains "$out" "mail: failed" "refused everywhere: failed"
+contains "$out" "550 5.1.1" "the RCPT reply is shown"
+not_contains "$out" "221" "not the reply to QUIT"
+stop_server
+
+# --- the message sent and never answered: it may have arrived --------------
+start_server box10 --silent-data
+TIMEOUT=3 write_config ""
+job=$(t restore winback --json | jq -r '.[0].id')
+start=$SECONDS
+t worker --once >/dev/null 2>&1
+[ $((SECONDS - start)) -le 10 ] || fail "an unanswered message held the worker $((SECONDS - start)) s (timeout 3 s)"
+out=$(t jobs "$job")
+contains "$out" "mail: queued (sent but not answered, so it may have arrived; retried in 60 min" "said, and retried late"
+t worker --once >/dev/null 2>&1
+eq "$(mails box10)" 1 "not sent again at once"
+stop_server
+
+# --- a worker stopped while a server keeps it waiting stops at once -------------
+start_server box12 --silent-data
+TIMEOUT=60 write_config ""
+t restore winback >/dev/null 2>&1
+"$THAW" --db "$WS" worker 2>/dev/null &
+worker=$!
+for _ in $(seq 100); do [ "$(mails box12)" = 1 ] && break; sleep 0.1; done
+eq "$(mails box12)" 1 "the message reached the silent server"
+start=$SECONDS
+kill -TERM "$worker"
+wait "$worker"
+[ $((SECONDS - start)) -le 3 ] || fail "SIGTERM waited $((SECONDS - start)) s for a silent mail server (timeout 60 s)"
+stop_server
+
+# --- accepted, then QUIT never answered: sent ------------------------------
+start_server box11 --silent-quit
+TIMEOUT=3 write_config ""
+job=$(t restore winback --json | jq -r '.[0].id')
+t worker --once >/dev/null 2>&1
+contains "$(t jobs "$job")" "mail: sent" "accepted is sent, whatever QUIT does"
+stop_server
 write_config ""
 
 # --- STARTTLS with a throw-away certificate, and AUTH --------------------

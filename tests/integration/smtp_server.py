@@ -1,12 +1,14 @@
 """A real SMTP server on 127.0.0.1 for the mail tests (Debian's aiosmtpd).
 
 usage: smtp_server.py --port N --dir DIR [--tls CERT KEY] [--auth USER:PASS]
-                      [--reject CODE] [--silent-quit]
+                      [--reject CODE] [--refuse ADDR]... [--silent-quit] [--silent-data]
 Each accepted message is written to DIR/N.eml (exactly the bytes received)
 and its envelope recipients to DIR/N.rcpt.  --tls requires STARTTLS before
 MAIL; --auth requires AUTH (PLAIN or LOGIN); --reject answers every RCPT
-with that code (a permanent failure); --silent-quit never answers QUIT
-(the mail is accepted, then the server hangs).  Runs until killed.
+with that code (a permanent failure); --refuse answers RCPT for that one
+address with 550; --silent-quit never answers QUIT (the mail is accepted,
+then the server hangs); --silent-data keeps the message and never answers
+it (the client cannot know it arrived).  Runs until killed.
 """
 import argparse
 import asyncio
@@ -29,14 +31,18 @@ class SilentQuitController(Controller):
 
 
 class Saver:
-    def __init__(self, directory, reject):
+    def __init__(self, directory, reject, refuse=(), silent_data=False):
         self.directory = directory
         self.reject = reject
+        self.refuse = set(refuse)
+        self.silent_data = silent_data
         self.count = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reject:
             return "%d 5.1.1 <%s>: recipient rejected by test server" % (self.reject, address)
+        if address in self.refuse:
+            return "550 5.1.1 <%s>: no such user here" % address
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -48,6 +54,8 @@ class Saver:
         with open(base + ".rcpt", "w") as f:
             f.write("\n".join(envelope.rcpt_tos))
         os.rename(base + ".tmp", base + ".eml")
+        if self.silent_data:
+            await asyncio.sleep(3600)
         return "250 2.0.0 Ok: queued as test%d" % self.count
 
 
@@ -69,7 +77,9 @@ def main():
     p.add_argument("--tls", nargs=2)
     p.add_argument("--auth")
     p.add_argument("--reject", type=int, default=0)
+    p.add_argument("--refuse", action="append", default=[])
     p.add_argument("--silent-quit", action="store_true")
+    p.add_argument("--silent-data", action="store_true")
     a = p.parse_args()
     kwargs = {}
     if a.tls:
@@ -80,7 +90,7 @@ def main():
         kwargs.update(authenticator=authenticator(a.auth), auth_required=True,
                       auth_require_tls=bool(a.tls))
     kind = SilentQuitController if a.silent_quit else Controller
-    controller = kind(Saver(a.dir, a.reject), hostname="127.0.0.1", port=a.port, **kwargs)
+    controller = kind(Saver(a.dir, a.reject, a.refuse, a.silent_data), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
     open(os.path.join(a.dir, "ready"), "w").close()
     try:

@@ -596,7 +596,7 @@ int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv)
 		    id, clock_real_ms() / 1000);
 	struct smtp_result r;
 	const char *to[] = {address};
-	bool ok = smtp_send(&c->config, to, 1, message.data, message.len, &r);
+	bool ok = smtp_send(&c->config, to, 1, message.data, message.len, c->stop, &r);
 	buf_free(&message);
 	if (!ok)
 		return cli_fail("mail test to %s failed: %s", address, r.error);
