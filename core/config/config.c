@@ -573,9 +573,13 @@ const struct operator_entry *config_operator(const struct config *c, const char 
 
 int config_role(const struct config *c, const char *name, const char *workspace)
 {
+	return config_role_of(c, name, geteuid(), workspace);
+}
+
+int config_role_of(const struct config *c, const char *name, uid_t me, const char *workspace)
+{
 	const struct operator_entry *op = config_operator(c, name);
 	struct stat ws, cf;
-	uid_t me = geteuid();
 	bool has_ws = stat(workspace, &ws) == 0;
 	if (me == 0 || (has_ws && ws.st_uid == me))
 		return op ? op->role : ROLE_ADMIN;

@@ -11,6 +11,7 @@
 #define THAW_CONFIG_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "base/diag.h"
 
@@ -120,6 +121,9 @@ const struct operator_entry *config_operator(const struct config *c, const char 
  *    never raise it: with one, they are viewers.
  */
 int config_role(const struct config *c, const char *name, const char *workspace);
+/* The same for any user (`name`, `uid`) under this configuration: what
+ * `thaw check` holds a workspace's file modes against. */
+int config_role_of(const struct config *c, const char *name, uid_t uid, const char *workspace);
 
 bool config_valid_email(const char *s);
 

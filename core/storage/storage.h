@@ -54,6 +54,10 @@ int storage_open(const char *path, int flags, struct storage **out, char *err, s
 void storage_close(struct storage *s);
 const char *storage_error(const struct storage *s);
 const char *storage_path(const struct storage *s);
+/* The files the workspace lives in, whose modes decide who may change it
+ * whatever thaw says: fills `paths` (up to max), returns how many (0 for an
+ * engine on a server). */
+int storage_files(const struct storage *s, char paths[][4200], int max);
 
 /* Takes the write lock now, so a later write cannot fail with a stale
  * snapshot. */

@@ -280,10 +280,12 @@ static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, b
 		unlink_companions(tmp);
 		return rc;
 	}
-	/* the old file's log must not meet the new file */
+	/* the old file's log must not meet the new file; the new one's (kept
+	 * empty after its clean close) goes with the name it was built under */
 	unlink_companions(out);
 	if (rename(tmp, out) < 0)
 		return cli_fail("cannot move the demo into place at %s: %s", out, strerror(errno));
+	unlink_companions(tmp);
 	printf("demo workspace %s: %lld objects, %lld users, %lld segments, %lld filters, "
 	       "%lld hot and %lld cold events\n", out, (long long)r.objects, (long long)r.users,
 	       (long long)r.segments, (long long)r.filters, (long long)r.events_hot,

@@ -11,6 +11,7 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "cli/cli.h"
+#include "config/access.h"
 #include "filter.h"
 #include "present.h"
 #include "readers/lookup.h"
@@ -410,11 +411,26 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		storage_close(s);
 		return rc;
 	}
+	/* on SQLite the files' modes are the real lock: viewers must not be
+	 * able to write them, whatever thaw's roles say */
+	char files[4][4200];
+	struct buf access = {0};
+	int access_problems = access_check_writers(&c->config, c->db_path, files, storage_files(s, files, 4), &access);
 	bool ok = r.integrity_ok && !r.count_mismatches && !r.damaged_chunks && !r.duplicates &&
-		  !r.state_mismatches && !r.analytics_mismatches;
+		  !r.state_mismatches && !r.analytics_mismatches && !access_problems;
 	if (json) {
 		struct buf b = {0};
-		buf_printf(&b, "{\"ok\":%s,\"integrity\":", ok ? "true" : "false");
+		buf_printf(&b, "{\"ok\":%s,\"access_problems\":[", ok ? "true" : "false");
+		for (const char *line = access.data; line && *line;) {
+			size_t len = strcspn(line, "\n");
+			char one[4500];
+			snprintf(one, sizeof one, "%.*s", (int)len, line);
+			if (line != access.data)
+				buf_addc(&b, ',');
+			text_json_string(&b, one);
+			line += len + (line[len] == '\n');
+		}
+		buf_adds(&b, "],\"integrity\":");
 		text_json_string(&b, r.integrity);
 		buf_printf(&b, ",\"objects\":%lld,\"count_mismatches\":%lld,\"damaged_chunks\":%lld,"
 			       "\"duplicates\":%lld,\"state_mismatches\":%lld,\"analytics_mismatches\":%lld,"
@@ -433,8 +449,12 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		       r.integrity, (long long)r.objects_checked, (long long)r.count_mismatches,
 		       (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches,
 		       (long long)r.analytics_mismatches, r.first_problem, r.first_problem[0] ? "\n" : "");
+		printf("file modes: %s\n", access_problems ? "viewers (or anyone) may write the workspace:" : "only admins may write the workspace");
+		if (access_problems)
+			present_puts(access.data);
 		printf("%s\n", ok ? "ok" : "PROBLEMS FOUND");
 	}
+	buf_free(&access);
 	storage_close(s);
 	return ok ? EXIT_OK : EXIT_RUNTIME;
 }

@@ -1,5 +1,12 @@
 /*
  * storage.c — opening a SQLite workspace, transactions and metadata.
+ *
+ * A workspace shared by a team is one database file and its -wal and -shm
+ * companions.  Whoever may write the database may write the companions
+ * (a writer keeps them after closing, with the database's mode and group),
+ * and a reader who is not the database's owner never creates them
+ * (readonly_shm): otherwise a viewer's `thaw list` could leave a -shm of
+ * their own that locks the admins out.  See README, Roles.
  */
 #include "kit.h"
 
@@ -31,8 +38,49 @@ static int configure(struct storage *s)
 	const char *pragmas = s->read_only
 		? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
 		: "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-		  "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=FAST;";
+		  "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA secure_delete=FAST;"
+		  /* the -wal is kept between sessions (see above), at most this big */
+		  "PRAGMA journal_size_limit=67108864;";
 	return sql_exec_script(s, pragmas, "configuring the connection");
+}
+
+/* The companions get the database's mode, group (and, for root, owner),
+ * so every member of the group that may write it may write them too.  Done
+ * at every open by whoever owns them: a `chmod` of the database is followed
+ * by its companions at the owner's next thaw command. */
+static void share_companions(const char *path)
+{
+	struct stat db;
+	if (stat(path, &db) != 0)
+		return;
+	for (const char *const *suffix = (const char *const[]){"-wal", "-shm", NULL}; *suffix; suffix++) {
+		char companion[4096];
+		struct stat st;
+		snprintf(companion, sizeof companion, "%s%s", path, *suffix);
+		int fd = open(companion, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && st.st_uid == geteuid()) {
+			uid_t owner = geteuid() == 0 ? db.st_uid : (uid_t)-1; /* as SQLite does for root */
+			if (st.st_gid != db.st_gid || owner != (uid_t)-1)
+				(void)!fchown(fd, owner, db.st_gid); /* not a member: left as it is */
+			if ((st.st_mode & 0777) != (db.st_mode & 0666))
+				fchmod(fd, db.st_mode & 0666);
+		}
+		close(fd);
+	}
+}
+
+/* A reader who does not own the database opens it so that SQLite never
+ * creates its -shm: a URI with readonly_shm. */
+static void reader_uri(const char *path, char *out, size_t size)
+{
+	size_t n = (size_t)snprintf(out, size, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p && n + 4 < size; p++)
+		n += (size_t)(*p == '%' || *p == '?' || *p == '#'
+			      ? snprintf(out + n, size - n, "%%%02X", *p)
+			      : snprintf(out + n, size - n, "%c", *p));
+	snprintf(out + n, size - n, "?mode=ro&readonly_shm=1");
 }
 
 int storage_open(const char *path, int flags, struct storage **out, char *err, size_t errsize)
@@ -52,15 +100,33 @@ int storage_open(const char *path, int flags, struct storage **out, char *err, s
 	s->path = strdup(path);
 	s->read_only = read_only;
 	int oflags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-		     SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
-		snprintf(err, errsize, "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+	struct stat st;
+	bool someone_elses = stat(path, &st) == 0 && st.st_uid != geteuid();
+	char name[4200];
+	if (read_only && someone_elses)
+		reader_uri(path, name, sizeof name);
+	else
+		snprintf(name, sizeof name, "%s", path);
+	if (sqlite3_open_v2(name, &s->db, oflags, NULL) != SQLITE_OK) {
+		snprintf(err, errsize, "cannot open %s: %s%s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory",
+			 read_only && someone_elses && access(path, R_OK) == 0
+				 ? " (its -shm file is missing: it appears when someone who may write the workspace"
+				   " next opens it)"
+				 : "");
 		storage_close(s);
 		return -1;
 	}
 	int rc = configure(s);
 	if (rc == 0)
 		rc = sql_migrate(s);
+	if (rc == 0 && !read_only) {
+		/* keep -wal and -shm after closing, so no reader has to create them */
+		int persist = 1;
+		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+	}
+	if (rc == 0)
+		share_companions(path);
 	if (rc < 0) {
 		snprintf(err, errsize, "%s", s->error);
 		storage_close(s);
@@ -91,6 +157,24 @@ const char *storage_engine_version(void)
 	return version;
 }
 const char *storage_path(const struct storage *s) { return s->path; }
+
+int storage_files(const struct storage *s, char paths[][4200], int max)
+{
+	/* the database, its companions, and the directory that holds them
+	 * (whoever may write it may replace them) */
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	int n = 0;
+	for (int i = 0; i < 3 && n < max; i++)
+		snprintf(paths[n++], sizeof paths[0], "%s%s", s->path, suffixes[i]);
+	if (n < max) {
+		const char *slash = strrchr(s->path, '/');
+		if (slash)
+			snprintf(paths[n++], sizeof paths[0], "%.*s", slash == s->path ? 1 : (int)(slash - s->path), s->path);
+		else
+			snprintf(paths[n++], sizeof paths[0], ".");
+	}
+	return n;
+}
 
 int storage_meta_get(struct storage *s, const char *key, char *out, size_t size)
 {
