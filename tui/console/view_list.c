@@ -83,6 +83,50 @@ static void reload_page(struct console *c, struct list *l)
 	l->page = page;
 }
 
+/* Where the object `id` is in the list's order now, or -1. */
+static int64_t position_of(const int64_t *ids, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return i;
+	return -1;
+}
+
+/*
+ * The cursor stays on the object it was on, not on the screen line: rows
+ * above it may have left the filter (a restore, a sweep done elsewhere),
+ * and Enter or E must never act on another object.  When the object itself
+ * has left, the cursor goes to its nearest neighbour that remains (the next
+ * one, else the previous one) and the status line says why.
+ */
+static void follow_cursor_object(struct console *c, struct list *l, const int64_t *before, int count, int at)
+{
+	const struct object_row *now = cursor_row(l);
+	if (at < 0 || (now && now->id == before[at]))
+		return;
+	struct object_query q;
+	build_query(c, l, &q);
+	int64_t *ids;
+	int n;
+	if (storage_list_ids(c->s, &q, &ids, &n) < 0)
+		return;
+	int64_t to = position_of(ids, n, before[at]);
+	for (int step = 1; to < 0 && (at + step < count || at - step >= 0); step++) {
+		if (at + step < count)
+			to = position_of(ids, n, before[at + step]);
+		if (to < 0 && at - step >= 0)
+			to = position_of(ids, n, before[at - step]);
+		if (to >= 0)
+			console_flash(c, ST_INFO, "The object under the cursor left the filter (its state changed);"
+				      " the cursor is on its neighbour");
+	}
+	free(ids);
+	if (to >= 0 && to != l->cursor) {
+		l->cursor = to;
+		reload_page(c, l);
+	}
+}
+
 static void list_reload(struct console *c, void *state)
 {
 	struct list *l = state;
@@ -92,9 +136,20 @@ static void list_reload(struct console *c, void *state)
 		filter_parse(&l->filter, l->filter_input);
 		l->cursor = l->page_offset = 0;
 	}
+	/* what was on screen, to follow the cursor's object */
+	int count = (int)l->page.count, at = -1;
+	int64_t *before = malloc(((size_t)count + 1) * sizeof *before);
+	if (!before)
+		abort();
+	for (int i = 0; i < count; i++)
+		before[i] = l->page.rows[i].id;
+	if (cursor_row(l))
+		at = (int)(l->cursor - l->page_offset);
 	struct object_query all = {.kind = l->tab - 1, .status = -1, .state = -1};
 	storage_count_objects(c->s, &all, &l->total);
 	reload_page(c, l);
+	follow_cursor_object(c, l, before, count, at);
+	free(before);
 }
 
 /* Moves the cursor; reloads when it leaves the page on screen. */
