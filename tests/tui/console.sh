@@ -29,6 +29,21 @@ on_screen "kept: used by" "kept state"
 on_screen "deleted (legacy)" "purged state"
 on_screen "? help" "key hints"
 
+# --- the cursor's row is highlighted whole -----------------------------------
+screen_escapes | /usr/bin/python3 -c '
+import re, sys
+line = next(l for l in sys.stdin if "Carrito abandonado" in l)
+# the attributes in force where each cell starts: reverse video (7) throughout
+for word in ("Carrito", "campaign", "stopped", "kept:", "3"):
+    at = line.index(word, line.index("Carrito"))
+    sgr = re.findall(r"\x1b\[([0-9;]*)m", line[:at])
+    on = False
+    for s in sgr:
+        for p in (s or "0").split(";"):
+            on = True if p == "7" else False if p in ("0", "27") else on
+    assert on, "%s is not highlighted: %r" % (word, line)
+' || fail "the cursor highlight covers the whole row"
+
 # --- whether jobs carry on after this console quits --------------------------
 on_screen "worker: here only" "the title says no standing worker runs"
 contains "$(t status)" "console worker (stops when that console quits): alive" "status sees the console's worker"

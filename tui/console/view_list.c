@@ -221,7 +221,6 @@ static void draw_row(struct console *c, int y, const struct object_row *o, bool 
 {
 	struct screen *sc = &c->screen;
 	int64_t now = console_now(c);
-	int cursor = is_cursor ? ST_CURSOR : ST_NORMAL;
 	bool selected = selection_has(&c->selection, o->id);
 	char mark[8], expiry[256], hot[16], cold[16], last[16];
 	struct buf name = {0}, tags = {0};
@@ -233,27 +232,33 @@ static void draw_row(struct console *c, int y, const struct object_row *o, bool 
 	present_count_short(o->hot_events, hot, sizeof hot);
 	present_count_short(o->cold_events, cold, sizeof cold);
 	present_date(o->last_sent_at, last, sizeof last);
+	/* the cursor's row is highlighted whole, gaps included, so the eye
+	 * finds its state and counts on the same line as its name */
+	int plain = is_cursor ? ST_CURSOR : ST_NORMAL;
+	if (is_cursor)
+		screen_fill(sc, y, 0, sc->cols, ST_CURSOR);
 	int x = 0;
 	screen_text(sc, y, x, col->mark, is_cursor ? ST_CURSOR : ST_MARK, true, mark);
 	x += col->mark;
-	screen_text(sc, y, x, col->name, cursor, true, name.data ? name.data : "");
+	screen_text(sc, y, x, col->name, plain, true, name.data ? name.data : "");
 	x += col->name + 1;
-	screen_text(sc, y, x, col->kind, ST_NORMAL, true, object_kind_name(o->kind));
+	screen_text(sc, y, x, col->kind, plain, true, object_kind_name(o->kind));
 	x += col->kind + 1;
-	screen_text(sc, y, x, col->status, ST_NORMAL, true, object_status_name(o->status));
+	screen_text(sc, y, x, col->status, plain, true, object_status_name(o->status));
 	x += col->status + 1;
 	if (col->wide) {
-		screen_text(sc, y, x, col->tags, ST_NORMAL, true, tags.data ? tags.data : "");
+		screen_text(sc, y, x, col->tags, plain, true, tags.data ? tags.data : "");
 		x += col->tags + 1;
-		screen_text(sc, y, x, col->last_sent, ST_NORMAL, true, last);
+		screen_text(sc, y, x, col->last_sent, plain, true, last);
 		x += col->last_sent + 1;
 	}
-	screen_text(sc, y, x, col->ixd, console_state_style(o, now, c->o->config->policy.expiring_soon_days),
-		    true, expiry);
+	screen_text(sc, y, x, col->ixd,
+		    is_cursor ? ST_CURSOR : console_state_style(o, now, c->o->config->policy.expiring_soon_days), true,
+		    expiry);
 	x += col->ixd + 1;
-	screen_text(sc, y, x + col->hot - (int)strlen(hot), (int)strlen(hot), ST_NORMAL, false, hot);
+	screen_text(sc, y, x + col->hot - (int)strlen(hot), (int)strlen(hot), plain, false, hot);
 	x += col->hot + 1;
-	screen_text(sc, y, x + col->cold - (int)strlen(cold), (int)strlen(cold), ST_NORMAL, false, cold);
+	screen_text(sc, y, x + col->cold - (int)strlen(cold), (int)strlen(cold), plain, false, cold);
 	buf_free(&name);
 	buf_free(&tags);
 }
