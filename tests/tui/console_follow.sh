@@ -28,5 +28,30 @@ t restore "${ids[2]}" --wait >/dev/null 2>&1 || fail "restore the cursor's objec
 wait_for "left the filter" 5
 keys Enter
 wait_for "$(name_of "${ids[3]}")" 5
+keys Escape
+
+# --- the jobs panel at 80x24: display widths, scrolling, mail off ------------
+t list --state expired --ids | head -40 | t restore - --wait >/dev/null 2>&1 || fail "a restore of 40 objects"
+start 80 24
+keys J
+wait_for "more (PgDn)" 5
+on_screen "mail off" "no smtp.url: mail off, as the CLI says"
+# every outcome starts in the same display column and is whole, whatever
+# the names' scripts
+screen | /usr/bin/python3 -c '
+import sys, unicodedata
+def width(s):
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+cols = set()
+for line in sys.stdin:
+    if "restored " in line and "until " in line:
+        cols.add(width(line[:line.index("restored ")]))
+        assert line.rstrip().endswith(("-01", "-02", "-03", "-04", "-05", "-06", "-07", "-08", "-09", "-10", "-11", "-12", "-13", "-14", "-15", "-16", "-17", "-18", "-19", "-20", "-21", "-22", "-23", "-24", "-25", "-26", "-27", "-28", "-29", "-30", "-31")), "an outcome cut: %r" % line
+assert len(cols) == 1, "outcomes start in columns %s" % cols
+' || fail "the jobs panel fits names by display width and never cuts the outcome"
+first=$(screen | grep -m1 "restored ")
+keys PageDown
+wait_gone "$first" 5
+on_screen "restored " "PgDn shows the next objects"
 keys Escape q
 finish

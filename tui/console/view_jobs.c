@@ -10,6 +10,7 @@
 #include "base/text.h"
 #include "console/dialog.h"
 #include "console/view.h"
+#include "notify/smtp.h"
 #include "present.h"
 #include "readers/job_report.h"
 #include "storage/jobs.h"
@@ -19,6 +20,8 @@ struct jobs {
 	int count, cursor;
 	struct job_item_row *items; /* of the job under the cursor */
 	int item_count;
+	int item_offset; /* the first item on screen (PgUp / PgDn scroll them) */
+	int item_rows;   /* how many fitted at the last frame */
 };
 
 static void jobs_done(void *state)
@@ -42,6 +45,8 @@ static void jobs_reload(struct console *c, void *state)
 		v->cursor = v->count ? v->count - 1 : 0;
 	if (v->count)
 		storage_job_items(c->s, v->rows[v->cursor].id, &v->items, &v->item_count);
+	if (v->item_offset >= v->item_count)
+		v->item_offset = 0;
 }
 
 static void draw_progress(struct console *c, int y, int x, int width, int64_t done, int64_t total)
@@ -73,31 +78,59 @@ static void job_line(struct console *c, int y, const struct job_row *j, bool cur
 	draw_progress(c, y, x, 20, j->events_done, j->events_total);
 	x += 21;
 	int pct = j->events_total ? (int)(j->events_done * 100 / j->events_total) : 100;
-	snprintf(line, sizeof line, "%3d%% %s/%s %s/s%s  mail: %s", pct, done, total, speed, eta,
-		 j->mail_state ? j->mail_state : "—");
+	/* "mail off" as the CLI says it: no smtp.url, nothing will be sent */
+	snprintf(line, sizeof line, "%3d%% %s/%s %s/s%s  %s%s", pct, done, total, speed, eta,
+		 smtp_configured(c->o->config) || j->mail_state ? "mail: " : "mail off",
+		 j->mail_state ? j->mail_state : smtp_configured(c->o->config) ? "—" : "");
 	screen_text(&c->screen, y, x, c->screen.cols - x, style, false, line);
 }
 
-static void item_line(struct console *c, int y, const struct job_item_row *it)
+/* What became of an item: the part of its line never cut. */
+static void item_outcome(const struct job_item_row *it, char *out, size_t size)
 {
-	char line[512], count[32], date[16];
-	struct buf name = {0};
-	text_sanitize_terminal(&name, it->name);
+	char count[32], date[16];
 	present_count(it->events_total, count, sizeof count);
 	present_date(it->new_expires_at, date, sizeof date);
-	const char *what = item_outcome_name(it->outcome);
-	char detail[128];
 	if (it->outcome == ITEM_RESTORED)
-		snprintf(detail, sizeof detail, "restored %s events, until %s", count, date);
+		snprintf(out, size, "restored %s events, until %s", count, date);
 	else if (it->outcome == ITEM_PENDING)
-		snprintf(detail, sizeof detail, "restoring %lld of %s", (long long)it->events_done, count);
+		snprintf(out, size, "restoring %lld of %s", (long long)it->events_done, count);
 	else if (it->outcome == ITEM_SKIPPED_BUSY)
-		snprintf(detail, sizeof detail, "skipped: already being restored (job %lld)", (long long)it->other_job);
+		snprintf(out, size, "skipped: already being restored (job %lld)", (long long)it->other_job);
 	else
-		snprintf(detail, sizeof detail, "%s%s", it->outcome == ITEM_CANCELLED ? "" : "skipped: ", what);
-	snprintf(line, sizeof line, "   %-8s %-40.40s %s", object_kind_name(it->kind), name.data ? name.data : "", detail);
+		snprintf(out, size, "%s%s", it->outcome == ITEM_CANCELLED ? "" : "skipped: ", item_outcome_name(it->outcome));
+}
+
+/* Kind, name fitted to name_width display cells, outcome. */
+static void item_line(struct console *c, int y, const struct job_item_row *it, int name_width)
+{
+	struct screen *sc = &c->screen;
+	char kind[16], outcome[160];
+	struct buf name = {0};
+	text_sanitize_terminal(&name, it->name);
+	item_outcome(it, outcome, sizeof outcome);
+	int style = it->outcome == ITEM_RESTORED ? ST_AVAILABLE : ST_NORMAL;
+	screen_fill(sc, y, 0, sc->cols, style);
+	snprintf(kind, sizeof kind, "   %-8s", object_kind_name(it->kind));
+	int x = screen_text(sc, y, 0, 12, style, true, kind) + 1;
+	x += screen_text(sc, y, x, name_width, style, true, name.data ? name.data : "") + 2;
+	screen_text(sc, y, x, sc->cols - x, style, false, outcome);
 	buf_free(&name);
-	screen_text(&c->screen, y, 0, c->screen.cols, it->outcome == ITEM_RESTORED ? ST_AVAILABLE : ST_NORMAL, true, line);
+}
+
+/* The names give way to the outcomes, which are never cut: one name
+ * column for every item on screen, as wide as the longest outcome allows. */
+static int name_column(const struct console *c, const struct job_item_row *items, int from, int to)
+{
+	int widest = 0;
+	for (int i = from; i < to; i++) {
+		char outcome[160];
+		item_outcome(&items[i], outcome, sizeof outcome);
+		int w = screen_width(outcome);
+		widest = w > widest ? w : widest;
+	}
+	int name_width = c->screen.cols - 13 - widest - 2;
+	return name_width < 12 ? 12 : name_width;
 }
 
 static void jobs_draw(struct console *c, void *state, int top, int height)
@@ -129,8 +162,20 @@ static void jobs_draw(struct console *c, void *state, int top, int height)
 		buf_free(&err);
 		screen_text(sc, y++, 0, sc->cols, ST_WARNING, true, head);
 	}
-	for (int i = 0; i < v->item_count && y < top + height; i++)
-		item_line(c, y++, &v->items[i]);
+	/* the objects scroll; the last row says how many more there are */
+	struct jobs *w = state;
+	int rows = top + height - y;
+	bool cut = v->item_count - v->item_offset > rows;
+	w->item_rows = cut ? rows - 1 : rows;
+	int end = v->item_offset + w->item_rows < v->item_count ? v->item_offset + w->item_rows : v->item_count;
+	int name_width = name_column(c, v->items, v->item_offset, end);
+	for (int i = v->item_offset; i < end; i++)
+		item_line(c, y++, &v->items[i], name_width);
+	if (cut) {
+		char more[96];
+		snprintf(more, sizeof more, "   … %d more (PgDn)", v->item_count - v->item_offset - w->item_rows);
+		screen_text(sc, y, 0, sc->cols, ST_DIM, true, more);
+	}
 }
 
 static bool jobs_handle(struct console *c, void *state, int action)
@@ -140,12 +185,21 @@ static bool jobs_handle(struct console *c, void *state, int action)
 	case ACT_UP:
 		if (v->cursor > 0)
 			v->cursor--;
+		v->item_offset = 0;
 		console_reload_soon(c);
 		return true;
 	case ACT_DOWN:
 		if (v->cursor + 1 < v->count)
 			v->cursor++;
+		v->item_offset = 0;
 		console_reload_soon(c);
+		return true;
+	case ACT_PAGE_DOWN:
+		if (v->item_offset + v->item_rows < v->item_count)
+			v->item_offset += v->item_rows > 1 ? v->item_rows : 1;
+		return true;
+	case ACT_PAGE_UP:
+		v->item_offset = v->item_offset > v->item_rows ? v->item_offset - v->item_rows : 0;
 		return true;
 	case ACT_CANCEL_JOB:
 		if (console_refuse_change(c, "cancel") || v->count == 0)
@@ -161,7 +215,7 @@ static bool jobs_handle(struct console *c, void *state, int action)
 	}
 }
 
-static const int jobs_hints[] = {ACT_BACK, ACT_CANCEL_JOB, ACT_UP, ACT_DOWN, ACT_HELP, -1};
+static const int jobs_hints[] = {ACT_BACK, ACT_CANCEL_JOB, ACT_UP, ACT_DOWN, ACT_PAGE_DOWN, ACT_HELP, -1};
 
 const struct view_ops jobs_view = {
 	.title = "jobs",
