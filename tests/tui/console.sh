@@ -28,6 +28,7 @@ screen | grep -F "Spring sale" | grep -q '^ !' || fail "expired row has its ! ma
 on_screen "kept: used by" "kept state"
 on_screen "deleted (legacy)" "purged state"
 on_screen "? help" "key hints"
+screen | tail -1 | grep -q '? help  q quit *$' || fail "at 80 columns the footer ends with help and quit: $(screen | tail -1)"
 
 # --- the cursor's row is highlighted whole -----------------------------------
 screen_escapes | /usr/bin/python3 -c '
@@ -193,7 +194,8 @@ eq "$(t jobs --json | jq -r '.[0].items | length')" 3 "and every tagged object i
 # --- help -----------------------------------------------------------------
 keys '?'
 wait_for "Keys (live bindings"
-on_screen "restore_tag" "help lists actions"
+on_screen "restore by tag" "help lists actions by readable labels"
+not_on_screen "restore_tag" "not by their configuration names"
 keys Escape
 wait_gone "Keys (live bindings"
 

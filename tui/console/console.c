@@ -185,6 +185,32 @@ static void draw_banner(struct console *c)
 	screen_text(&c->screen, 1, 0, c->screen.cols, expired ? ST_ALERT : ST_BANNER, true, line);
 }
 
+/* A footer hint: the action's first key, then its label. */
+static void hint_text(const struct console *c, int action, char *keys, size_t ksize, char *label, size_t lsize)
+{
+	keymap_keys_text(&c->keys, action, keys, ksize);
+	char *comma = strchr(keys, ',');
+	if (comma)
+		*comma = '\0';
+	snprintf(label, lsize, " %s  ", action_label(action));
+}
+
+static int hint_width(const struct console *c, int action)
+{
+	char keys[32], label[64];
+	hint_text(c, action, keys, sizeof keys, label, sizeof label);
+	return screen_width(keys) + screen_width(label);
+}
+
+static int draw_hint(struct console *c, int y, int x, int action)
+{
+	struct screen *sc = &c->screen;
+	char keys[32], label[64];
+	hint_text(c, action, keys, sizeof keys, label, sizeof label);
+	int used = screen_text(sc, y, x, sc->cols - x, ST_KEY, false, keys);
+	return used + screen_text(sc, y, x + used, sc->cols - x - used, ST_STATUS, false, label);
+}
+
 static void draw_status(struct console *c)
 {
 	struct screen *sc = &c->screen;
@@ -195,18 +221,22 @@ static void draw_status(struct console *c)
 	}
 	c->flash[0] = '\0';
 	screen_fill(sc, y, 0, sc->cols, ST_STATUS);
+	/* the view's hints as they fit, then always help and quit at the end */
+	static const int tail[] = {ACT_HELP, ACT_QUIT};
+	int tail_width = 0;
+	for (int i = 0; i < 2; i++)
+		tail_width += hint_width(c, tail[i]);
 	int x = 0;
 	const int *hints = c->mode == MODE_HELP ? (const int[]){ACT_BACK, -1} : views[c->view]->hints;
-	for (int i = 0; hints[i] >= 0 && x < sc->cols - 12; i++) {
-		char keys[32], label[64];
-		keymap_keys_text(&c->keys, hints[i], keys, sizeof keys);
-		char *comma = strchr(keys, ',');
-		if (comma)
-			*comma = '\0';
-		x += screen_text(sc, y, x, sc->cols - x, ST_KEY, false, keys);
-		snprintf(label, sizeof label, " %s  ", action_name(hints[i]));
-		x += screen_text(sc, y, x, sc->cols - x, ST_STATUS, false, label);
+	for (int i = 0; hints[i] >= 0; i++) {
+		if (hints[i] == ACT_HELP || hints[i] == ACT_QUIT)
+			continue;
+		if (x + hint_width(c, hints[i]) > sc->cols - tail_width)
+			break;
+		x += draw_hint(c, y, x, hints[i]);
 	}
+	for (int i = 0; i < 2; i++)
+		x += draw_hint(c, y, x, tail[i]);
 }
 
 static void draw_too_small(struct console *c)

@@ -23,7 +23,7 @@ void help_draw(struct console *c, int top, int height)
 			continue;
 		char keys[64], line[256];
 		keymap_keys_text(&c->keys, a, keys, sizeof keys);
-		snprintf(line, sizeof line, "%-11s %s", keys, columns == 1 ? action_help(a) : action_name(a));
+		snprintf(line, sizeof line, "%-11s %s", keys, columns == 1 ? action_help(a) : action_label(a));
 		screen_text(sc, top + 2 + row, left + 1 + col * col_width, col_width - 1, ST_DIALOG, false, line);
 	}
 	screen_text(sc, top + height - 1, left + 1, width - 2, ST_DIM, false,

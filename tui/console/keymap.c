@@ -5,44 +5,46 @@
 #include <strings.h>
 
 struct action_info {
-	const char *name;
+	const char *name;  /* for console.keys */
+	const char *label; /* for people: the footer and the help */
 	const char *help;
 	int keys[KEYS_PER_ACTION];
 };
 
 static const struct action_info actions[ACT__COUNT] = {
-	[ACT_QUIT] = {"quit", "quit thaw (from the list) or go back", {'q'}},
-	[ACT_UP] = {"up", "move up", {K_UP, 'k'}},
-	[ACT_DOWN] = {"down", "move down", {K_DOWN, 'j'}},
-	[ACT_PAGE_UP] = {"page_up", "page up", {K_PGUP, K_CTRL('u')}},
-	[ACT_PAGE_DOWN] = {"page_down", "page down", {K_PGDN, K_CTRL('d')}},
-	[ACT_HOME] = {"home", "first row", {K_HOME, 'g'}},
-	[ACT_END] = {"end", "last row", {K_END, 'G'}},
-	[ACT_OPEN] = {"open", "open the detail view", {K_ENTER}},
-	[ACT_BACK] = {"back", "back / clear the filter / close", {K_ESC}},
-	[ACT_FILTER] = {"filter", "filter: name, tag:x status:x state:x kind:x, !term", {'/'}},
-	[ACT_NEXT_TAB] = {"next_tab", "All / Campaigns / Canvases", {K_TAB}},
-	[ACT_SORT] = {"sort", "sort by the next column", {'s'}},
-	[ACT_REVERSE] = {"reverse", "reverse the sort order", {'r'}},
-	[ACT_TOGGLE] = {"toggle", "select / unselect, then move down", {' '}},
-	[ACT_RANGE] = {"range", "select the range from the mark to here", {'v'}},
-	[ACT_SELECT_ALL] = {"select_all", "select everything the filter shows", {'a'}},
-	[ACT_INVERT] = {"invert", "invert the selection within the filter", {'i'}},
-	[ACT_CLEAR] = {"clear", "clear the selection", {'u'}},
-	[ACT_RESTORE] = {"restore", "restore the selection (or this row)", {'R'}},
-	[ACT_VIEWS] = {"views", "saved views (console.views): pick one to filter the list", {'V'}},
-	[ACT_RESTORE_TAG] = {"restore_tag", "restore every expired object with a tag", {'T'}},
-	[ACT_JOBS] = {"jobs", "restore jobs (progress, cancel)", {'J'}},
-	[ACT_CANCEL_JOB] = {"cancel_job", "cancel the job under the cursor (jobs view)", {'x'}},
-	[ACT_USER] = {"user", "look up a user: what they received (available data only)", {'U'}},
-	[ACT_AUDIT] = {"audit", "the audit log", {'A'}},
-	[ACT_EXPORT] = {"export", "export the object's recipients as CSV (detail view)", {'E'}},
-	[ACT_HELP] = {"help", "this help", {'?', K_F1}},
-	[ACT_REDRAW] = {"redraw", "redraw the whole screen", {K_CTRL('l')}},
+	[ACT_QUIT] = {"quit", "quit", "quit thaw (from the list) or go back", {'q'}},
+	[ACT_UP] = {"up", "up", "move up", {K_UP, 'k'}},
+	[ACT_DOWN] = {"down", "down", "move down", {K_DOWN, 'j'}},
+	[ACT_PAGE_UP] = {"page_up", "page up", "page up", {K_PGUP, K_CTRL('u')}},
+	[ACT_PAGE_DOWN] = {"page_down", "page down", "page down", {K_PGDN, K_CTRL('d')}},
+	[ACT_HOME] = {"home", "first", "first row", {K_HOME, 'g'}},
+	[ACT_END] = {"end", "last", "last row", {K_END, 'G'}},
+	[ACT_OPEN] = {"open", "open", "open the detail view", {K_ENTER}},
+	[ACT_BACK] = {"back", "back", "back / clear the filter / close", {K_ESC}},
+	[ACT_FILTER] = {"filter", "filter", "filter: name, tag:x status:x state:x kind:x, !term", {'/'}},
+	[ACT_NEXT_TAB] = {"next_tab", "next tab", "All / Campaigns / Canvases", {K_TAB}},
+	[ACT_SORT] = {"sort", "sort", "sort by the next column", {'s'}},
+	[ACT_REVERSE] = {"reverse", "reverse", "reverse the sort order", {'r'}},
+	[ACT_TOGGLE] = {"toggle", "select", "select / unselect, then move down", {' '}},
+	[ACT_RANGE] = {"range", "range", "select the range from the mark to here", {'v'}},
+	[ACT_SELECT_ALL] = {"select_all", "select all", "select everything the filter shows", {'a'}},
+	[ACT_INVERT] = {"invert", "invert", "invert the selection within the filter", {'i'}},
+	[ACT_CLEAR] = {"clear", "clear", "clear the selection", {'u'}},
+	[ACT_RESTORE] = {"restore", "restore", "restore the selection (or this row)", {'R'}},
+	[ACT_VIEWS] = {"views", "views", "saved views (console.views): pick one to filter the list", {'V'}},
+	[ACT_RESTORE_TAG] = {"restore_tag", "restore by tag", "restore every expired object with a tag", {'T'}},
+	[ACT_JOBS] = {"jobs", "jobs", "restore jobs (progress, cancel)", {'J'}},
+	[ACT_CANCEL_JOB] = {"cancel_job", "cancel job", "cancel the job under the cursor (jobs view)", {'x'}},
+	[ACT_USER] = {"user", "user", "look up a user: what they received (available data only)", {'U'}},
+	[ACT_AUDIT] = {"audit", "audit", "the audit log", {'A'}},
+	[ACT_EXPORT] = {"export", "export", "export the object's recipients as CSV (detail view)", {'E'}},
+	[ACT_HELP] = {"help", "help", "this help", {'?', K_F1}},
+	[ACT_REDRAW] = {"redraw", "redraw", "redraw the whole screen", {K_CTRL('l')}},
 };
 
 const char *action_name(int a) { return a >= 0 && a < ACT__COUNT ? actions[a].name : "?"; }
 const char *action_help(int a) { return a >= 0 && a < ACT__COUNT ? actions[a].help : "?"; }
+const char *action_label(int a) { return a >= 0 && a < ACT__COUNT ? actions[a].label : "?"; }
 
 static const struct {
 	const char *name;

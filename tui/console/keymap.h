@@ -42,6 +42,8 @@ struct keymap {
 
 const char *action_name(int action);
 const char *action_help(int action);
+/* A few words for people: "restore by tag", "page up". */
+const char *action_label(int action);
 
 /* Defaults, then config.yaml's console.keys; conflicts and unknown names
  * go to d with their position in the configuration file. */
