@@ -131,6 +131,9 @@ wait_for "1 of 8"
 keys R
 wait_for "Restore interaction data"
 on_screen "1 object: 1 campaign, 0 Canvases — 6 events" "the confirmation counts"
+screen | grep -F "Restore interaction data" | grep -q '│.*Restore interaction data.*│' ||
+	fail "the confirmation has a frame: $(screen | grep -F 'Restore interaction data')"
+on_screen "┌" "its top corner"
 on_screen "Time: no history yet; available until 2027-02-28 unless used" "no restore has finished here yet: no estimate"
 on_screen "[> Cancel <]" "Cancel has the focus"
 keys Enter   # Cancel: nothing happens

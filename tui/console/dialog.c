@@ -54,7 +54,8 @@ void dialog_close(struct console *c)
 		c->mode = MODE_NORMAL;
 }
 
-/* A box in the middle of the screen; returns its top row and left column. */
+/* A framed box in the middle of the screen, everything it covers cleared;
+ * returns its top row and left column (the frame's). */
 static void box(struct console *c, int height, int width, int *top, int *left)
 {
 	struct screen *sc = &c->screen;
@@ -64,6 +65,21 @@ static void box(struct console *c, int height, int width, int *top, int *left)
 	*left = (sc->cols - width) / 2;
 	for (int y = 0; y < height; y++)
 		screen_fill(sc, *top + y, *left, width, ST_DIALOG);
+	const char *h = sc->utf8 ? "─" : "-", *v = sc->utf8 ? "│" : "|";
+	const char *corners[4] = {sc->utf8 ? "┌" : "+", sc->utf8 ? "┐" : "+", sc->utf8 ? "└" : "+",
+				  sc->utf8 ? "┘" : "+"};
+	for (int x = 1; x < width - 1; x++) {
+		screen_text(sc, *top, *left + x, 1, ST_DIALOG, false, h);
+		screen_text(sc, *top + height - 1, *left + x, 1, ST_DIALOG, false, h);
+	}
+	for (int y = 1; y < height - 1; y++) {
+		screen_text(sc, *top + y, *left, 1, ST_DIALOG, false, v);
+		screen_text(sc, *top + y, *left + width - 1, 1, ST_DIALOG, false, v);
+	}
+	screen_text(sc, *top, *left, 1, ST_DIALOG, false, corners[0]);
+	screen_text(sc, *top, *left + width - 1, 1, ST_DIALOG, false, corners[1]);
+	screen_text(sc, *top + height - 1, *left, 1, ST_DIALOG, false, corners[2]);
+	screen_text(sc, *top + height - 1, *left + width - 1, 1, ST_DIALOG, false, corners[3]);
 }
 
 static void dialog_text(struct console *c, int y, int x, int width, int style, const char *text)
@@ -213,7 +229,7 @@ static void draw_view_picker(struct console *c)
 	if (rows > room)
 		rows = room > 1 ? room : 1;
 	int width = 72, top, left;
-	box(c, rows + 5, width, &top, &left);
+	box(c, rows + 6, width, &top, &left);
 	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, " Saved views (console.views)");
 	/* the picked row stays on screen however many there are */
 	int first = c->dialog->focus >= rows ? c->dialog->focus - rows + 1 : 0;
