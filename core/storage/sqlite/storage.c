@@ -57,17 +57,15 @@ static void share_companions(const char *path)
 		char companion[4096];
 		struct stat st;
 		snprintf(companion, sizeof companion, "%s%s", path, *suffix);
-		int fd = open(companion, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
+		/* by name, never opened: closing any descriptor of a file drops
+		 * every POSIX lock this process holds on it, SQLite's included */
+		if (lstat(companion, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())
 			continue;
-		if (fstat(fd, &st) == 0 && st.st_uid == geteuid()) {
-			uid_t owner = geteuid() == 0 ? db.st_uid : (uid_t)-1; /* as SQLite does for root */
-			if (st.st_gid != db.st_gid || owner != (uid_t)-1)
-				(void)!fchown(fd, owner, db.st_gid); /* not a member: left as it is */
-			if ((st.st_mode & 0777) != (db.st_mode & 0666))
-				fchmod(fd, db.st_mode & 0666);
-		}
-		close(fd);
+		uid_t owner = geteuid() == 0 ? db.st_uid : (uid_t)-1; /* as SQLite does for root */
+		if (st.st_gid != db.st_gid || owner != (uid_t)-1)
+			(void)!lchown(companion, owner, db.st_gid); /* not a member: left as it is */
+		if ((st.st_mode & 0777) != (db.st_mode & 0666))
+			chmod(companion, db.st_mode & 0666);
 	}
 }
 
