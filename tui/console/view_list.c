@@ -475,6 +475,15 @@ static void list_edit_key(struct console *c, void *state, int key)
 	struct list *l = state;
 	size_t len = strlen(l->filter_input);
 	if (key == K_ENTER) {
+		/* a term thaw does not understand is not dropped silently: the
+		 * line stays open with the reason until it is fixed or removed,
+		 * so `a` cannot select far more than the operator meant */
+		struct filter whole;
+		if (!filter_parse_whole(&whole, l->filter_input)) {
+			snprintf(l->filter.error, sizeof l->filter.error, "%s", whole.error);
+			console_flash(c, ST_WARNING, "Fix or remove the term (Esc clears the filter): %s", whole.error);
+			return;
+		}
 		c->mode = MODE_NORMAL;
 	} else if (key == K_ESC) {
 		l->filter_input[0] = '\0';
