@@ -37,9 +37,12 @@ int job_history_rate(struct storage *s, double *events_per_second)
 	if (storage_jobs_list(s, 100, &jobs, &n) < 0)
 		return -1;
 	int64_t moved = 0, ms = 0;
+	/* a small job can finish within its first millisecond: it counts as one */
 	for (int i = 0; i < n; i++)
-		if (jobs[i].state == JOB_DONE && jobs[i].started_ms && jobs[i].finished_ms > jobs[i].started_ms)
-			moved += jobs[i].events_done, ms += jobs[i].finished_ms - jobs[i].started_ms;
+		if (jobs[i].state == JOB_DONE && jobs[i].started_ms && jobs[i].finished_ms >= jobs[i].started_ms &&
+		    jobs[i].events_done > 0)
+			moved += jobs[i].events_done,
+				ms += jobs[i].finished_ms > jobs[i].started_ms ? jobs[i].finished_ms - jobs[i].started_ms : 1;
 	job_rows_free(jobs, n);
 	if (moved > 0 && ms > 0)
 		*events_per_second = (double)moved * 1000.0 / (double)ms;

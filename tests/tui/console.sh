@@ -79,6 +79,27 @@ type_text "WILLKOMMEN"
 wait_for "1 of 8"
 keys Enter Escape
 
+# --- the editing keys of a line: Home, End, Ctrl-U, Ctrl-W, Left, Delete ------
+keys /
+type_text "ale"
+keys Home
+type_text "s"
+wait_for "2 of 8"
+on_screen "/sale" "typed at the start after Home"
+keys End C-u
+wait_for "8 of 8"
+type_text "tag:seasonal zzz"
+wait_for "0 of 8"
+keys C-w
+wait_for "3 of 8"
+type_text "x"
+wait_for "0 of 8"
+keys Left Delete
+wait_for "3 of 8"
+on_screen "/tag:seasonal _" "Left then Delete removed the character under the caret"
+keys Escape
+wait_for "8 of 8"
+
 # --- a term thaw does not understand keeps the line open ----------------------
 keys /
 type_text "state:expird"

@@ -12,6 +12,7 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "console/dialog.h"
+#include "console/line_edit.h"
 #include "filter.h"
 #include "console/view.h"
 #include "present.h"
@@ -26,6 +27,7 @@ struct list {
 	int sort;
 	bool descending;
 	char filter_input[256];
+	size_t caret; /* where typing goes in filter_input (console/line_edit.h) */
 	struct filter filter;
 	struct object_list page;  /* rows on screen, from page_offset */
 	int64_t page_offset, cursor, matching, total;
@@ -132,6 +134,7 @@ static void list_reload(struct console *c, void *state)
 	struct list *l = state;
 	if (c->requested_filter[0]) {
 		snprintf(l->filter_input, sizeof l->filter_input, "%s", c->requested_filter);
+		l->caret = strlen(l->filter_input);
 		c->requested_filter[0] = '\0';
 		filter_parse(&l->filter, l->filter_input);
 		l->cursor = l->page_offset = 0;
@@ -275,13 +278,31 @@ static void draw_tabs(struct console *c, const struct list *l, int y)
 	}
 	char info[512];
 	struct buf filter = {0};
-	text_sanitize_terminal(&filter, l->filter_input);
 	bool editing = c->mode == MODE_EDIT;
+	/* the caret: "_" at the end; inside the text, the character under it
+	 * is drawn highlighted below */
+	size_t caret = editing && l->caret < strlen(l->filter_input) ? l->caret : strlen(l->filter_input);
+	text_sanitize_terminal(&filter, l->filter_input);
 	if (editing || l->filter_input[0])
-		snprintf(info, sizeof info, " /%s%s", filter.data ? filter.data : "", editing ? "_" : "");
+		snprintf(info, sizeof info, " /%s%s", filter.data ? filter.data : "",
+			 editing && caret == strlen(l->filter_input) ? "_" : "");
 	else
 		info[0] = '\0';
 	buf_free(&filter);
+	int caret_x = -1;
+	char under[8] = "";
+	if (editing && caret < strlen(l->filter_input)) {
+		char before[256];
+		snprintf(before, sizeof before, "%.*s", (int)caret, l->filter_input);
+		struct buf safe = {0};
+		text_sanitize_terminal(&safe, before);
+		caret_x = x + 2 + screen_width(safe.data ? safe.data : "");
+		buf_free(&safe);
+		int n = 1;
+		while ((l->filter_input[caret + n] & 0xC0) == 0x80)
+			n++;
+		snprintf(under, sizeof under, "%.*s", n, l->filter_input + caret);
+	}
 	char counts[128];
 	snprintf(counts, sizeof counts, "%lld of %lld  %d selected ", (long long)l->matching,
 		 (long long)l->total, c->selection.count);
@@ -295,6 +316,8 @@ static void draw_tabs(struct console *c, const struct list *l, int y)
 	} else {
 		screen_text(sc, y, x, room, editing ? ST_FOCUS : ST_LABEL, false, info);
 	}
+	if (caret_x >= 0 && caret_x < sc->cols - right - 1 && (unsigned char)under[0] >= ' ')
+		screen_text(sc, y, caret_x, 2, ST_CURSOR, false, under);
 	screen_text(sc, y, sc->cols - right, right, ST_LABEL, false, counts);
 }
 
@@ -398,6 +421,7 @@ static void restore_selection(struct console *c, const struct list *l)
 static void clear_filter(struct console *c, struct list *l)
 {
 	l->filter_input[0] = '\0';
+	l->caret = 0;
 	filter_parse(&l->filter, "");
 	l->cursor = l->page_offset = 0;
 	console_reload_soon(c);
@@ -417,6 +441,7 @@ static bool list_handle(struct console *c, void *state, int action)
 	case ACT_END: move_cursor(c, l, l->matching - 1); return true;
 	case ACT_FILTER:
 		c->mode = MODE_EDIT;
+		l->caret = strlen(l->filter_input);
 		return true;
 	case ACT_BACK:
 		if (l->filter_input[0])
@@ -473,7 +498,6 @@ static bool list_handle(struct console *c, void *state, int action)
 static void list_edit_key(struct console *c, void *state, int key)
 {
 	struct list *l = state;
-	size_t len = strlen(l->filter_input);
 	if (key == K_ENTER) {
 		/* a term thaw does not understand is not dropped silently: the
 		 * line stays open with the reason until it is fixed or removed,
@@ -487,23 +511,12 @@ static void list_edit_key(struct console *c, void *state, int key)
 		c->mode = MODE_NORMAL;
 	} else if (key == K_ESC) {
 		l->filter_input[0] = '\0';
+		l->caret = 0;
 		c->mode = MODE_NORMAL;
-	} else if (key == K_BACKSPACE) {
-		while (len > 0 && (l->filter_input[len - 1] & 0xC0) == 0x80)
-			len--; /* a whole UTF-8 character */
-		if (len > 0)
-			l->filter_input[len - 1] = '\0';
 	} else if (key == K_TAB) {
 		filter_complete_tag(l->filter_input, sizeof l->filter_input, c->tags, c->tag_count, false);
-	} else if (key >= ' ' && key < 0x110000 && key != 0x7F) {
-		char mb[8];
-		mbstate_t st = {0};
-		size_t n = wcrtomb(mb, (wchar_t)key, &st);
-		if (n != (size_t)-1 && len + n < sizeof l->filter_input) {
-			memcpy(l->filter_input + len, mb, n);
-			l->filter_input[len + n] = '\0';
-		}
-	} else {
+		l->caret = strlen(l->filter_input);
+	} else if (!line_edit_key(l->filter_input, sizeof l->filter_input, &l->caret, key)) {
 		return;
 	}
 	filter_parse(&l->filter, l->filter_input);
