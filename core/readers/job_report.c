@@ -15,6 +15,16 @@ static void json_field(struct buf *b, const char *key, const char *value)
 		buf_adds(b, "null");
 }
 
+bool job_waiting_for_worker(const struct job_row *j, int64_t now_ms)
+{
+	return j->state == JOB_RUNNING && j->lease_until_ms < now_ms;
+}
+
+const char *job_state_label(const struct job_row *j, int64_t now_ms)
+{
+	return job_waiting_for_worker(j, now_ms) ? "waiting" : job_state_name(j->state);
+}
+
 double job_duration_seconds(const struct job_row *j)
 {
 	int64_t end = j->finished_ms ? j->finished_ms : j->updated_ms;
@@ -84,7 +94,8 @@ int job_report_json(struct buf *b, struct storage *s, const struct job_row *j)
 		clock_format(j->finished_at, at, sizeof at);
 		snprintf(finished, sizeof finished, "\"%s\"", at);
 	}
-	buf_printf(b, "{\"id\":%lld,\"state\":\"%s\",", (long long)j->id, job_state_name(j->state));
+	buf_printf(b, "{\"id\":%lld,\"state\":\"%s\",\"waiting_for_worker\":%s,", (long long)j->id,
+		   job_state_name(j->state), job_waiting_for_worker(j, clock_real_ms()) ? "true" : "false");
 	json_field(b, "requested_by", j->requested_by);
 	buf_addc(b, ',');
 	json_field(b, "requested_from", j->requested_from);

@@ -21,6 +21,7 @@ struct job_row {
 	char *requested_by, *requested_from, *request;
 	int64_t created_at, finished_at;    /* policy time */
 	int64_t started_ms, updated_ms, finished_ms; /* real time, for rates */
+	int64_t lease_until_ms; /* real time; 0 = no worker holds it */
 	int64_t events_total, events_done;
 	char *mail_state, *mail_error; /* NULL when no mail */
 };

@@ -34,6 +34,11 @@ for i in $(seq 1 "$KILLS"); do
 	check_ok
 	[ "$(t jobs "$job" --json | jq -r '.[0].state')" = done ] && break
 	sleep 1.1 # let the dead worker's lease lapse
+	# nobody runs it now: never shown as running
+	if [ "$(t jobs "$job" --json | jq -r '.[0].state')" = running ]; then
+		eq "$(t jobs "$job" --json | jq -r '.[0].waiting_for_worker')" true "a dead worker's job waits for a worker"
+		contains "$(t jobs "$job")" "waiting for a worker: its worker stopped answering" "and says so"
+	fi
 done
 t worker --once >/dev/null 2>&1
 eq "$(t jobs "$job" --json | jq -r '.[0].state')" done "restore finished after $kills kills"

@@ -23,4 +23,49 @@ for i in $(seq 50); do [ "$(field_of "$big" hot_events)" = 0 ] && break; sleep 0
 eq "$(field_of "$big" hot_events)/$(field_of "$big" cold_events)" "0/$cold" "all rows cold again"
 check_ok
 keys Escape q
+
+# --- quitting with a job asked for here still running, and no worker besides --
+start 100 30
+wait_for "of 300" 5
+keys / && type_text "$(t show "$big" --json | jq -r .name)" && keys Enter
+wait_for "1 of 300" 5
+keys R
+wait_for "[> Cancel <]" 5
+keys Tab Enter
+wait_for "queued" 5
+job=$(t jobs --json | jq -r '.[0].id')
+keys Escape q
+wait_for "is still running" 5
+on_screen "[> Stay until it ends <]" "staying is the default"
+keys Tab Enter # quit, leave it queued
+for _ in $(seq 50); do tm has-session -t t 2>/dev/null || break; sleep 0.1; done
+tm has-session -t t 2>/dev/null && fail "leave it queued: the console quits"
+eq "$(t jobs "$job" --json | jq -r '.[0].state')" queued "the job waits, handed back, for a worker"
+
+# --- Ctrl-Z suspends to the shell and `fg` brings the screen back -------------
+tm kill-server 2>/dev/null
+tm new-session -d -s t -x 100 -y 30 "env -i HOME=$HOME PATH=$PATH TERM=tmux-256color LANG=C.UTF-8 bash --norc --noprofile -i"
+sleep 0.5
+tm send-keys -t t "THAW_NOW=$THAW_NOW $THAW --db $WS" Enter
+wait_for "of 300" 5
+keys C-z
+wait_for "Stopped" 5
+tm send-keys -t t "fg" Enter
+wait_for "of 300" 5
+
+# --- Ctrl-C asks about a job asked for here, then cancels it --------------------
+second=$(t list --state expired --sort cold --desc --limit 1 --ids)
+keys / && type_text "$(t show "$second" --json | jq -r .name)" && keys Enter
+wait_for "1 of 300" 5
+keys R
+wait_for "[> Cancel <]" 5
+keys Tab Enter
+wait_for "queued" 5
+job2=$(t jobs --json | jq -r '.[0].id')
+keys C-c
+wait_for "is still running" 5
+keys Tab Tab Enter # cancel it, quit (back to the shell it ran in)
+for _ in $(seq 50); do pgrep -f "^$THAW --db $WS\$" >/dev/null || break; sleep 0.1; done
+pgrep -f "^$THAW --db $WS\$" >/dev/null && fail "Ctrl-C then cancel: the console quits"
+eq "$(t jobs "$job2" --json | jq -r '.[0].state')" cancelled "the job asked for here is cancelled"
 finish

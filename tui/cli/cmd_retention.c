@@ -134,12 +134,12 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 	present_count(j->events_done, done, sizeof done);
 	present_count(j->events_total, total, sizeof total);
 	clock_format(j->created_at, when, sizeof when);
-	printf("job %-5lld %-9s ", (long long)j->id, job_state_name(j->state));
+	printf("job %-5lld %-9s ", (long long)j->id, job_state_label(j, clock_real_ms()));
 	print_bar(j->events_done, j->events_total);
 	printf(" %s/%s events", done, total);
 	if (rate > 0)
 		printf(", %.0f/s", rate);
-	if (j->state == JOB_RUNNING && eta > 0)
+	if (j->state == JOB_RUNNING && eta > 0 && !job_waiting_for_worker(j, clock_real_ms()))
 		printf(", ETA %llds", (long long)eta);
 	printf("\n          %s by ", when);
 	present_puts(j->requested_by);
@@ -149,6 +149,8 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 	}
 	printf(": ");
 	present_puts(j->request);
+	if (job_waiting_for_worker(j, clock_real_ms()))
+		printf("\n          waiting for a worker: its worker stopped answering (run `thaw worker`)");
 	if (!j->mail_state && j->state > JOB_RUNNING && !mail_enabled)
 		printf("\n          mail: disabled (smtp.url is not set)");
 	if (j->mail_state) {

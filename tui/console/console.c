@@ -136,6 +136,9 @@ static void reload(struct console *c)
 	if (storage_summary(c->s, console_now(c), c->o->config->policy.expiring_soon_days, &c->summary) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
 	notice_finished_jobs(c);
+	int64_t still[1];
+	if (c->quit_when_done && console_own_jobs_active(c, still, 1) == 0)
+		c->running = false;
 	struct worker_seen standing;
 	c->standing_worker[0] = '\0';
 	if (worker_last_seen(c->s, false, &standing) == 0 && worker_alive(&standing, clock_real_ms()))
@@ -283,8 +286,10 @@ static void global_action(struct console *c, int action)
 	case ACT_QUIT:
 		if (c->view != VIEW_LIST)
 			console_show(c, VIEW_LIST);
+		else if (c->quit_when_done)
+			c->running = false; /* asked twice: now */
 		else
-			c->running = false;
+			console_request_quit(c);
 		break;
 	case ACT_HELP:
 		c->mode = MODE_HELP;
@@ -340,6 +345,23 @@ static void handle_key(struct console *c, int key)
 	void *state = c->view_state[c->view];
 	if (key == K_MOUSE) {
 		handle_mouse(c);
+		return;
+	}
+	/* Ctrl-C and Ctrl-Z do what they do in every terminal program, from
+	 * wherever the operator is */
+	if (key == K_CTRL('c')) {
+		dialog_close(c);
+		c->mode = MODE_NORMAL;
+		if (c->quit_when_done)
+			c->running = false;
+		else
+			console_request_quit(c);
+		return;
+	}
+	if (key == K_CTRL('z')) {
+		screen_suspend(&c->screen);
+		c->full_repaint = true;
+		console_reload_soon(c);
 		return;
 	}
 	if (c->mode == MODE_EDIT && v->edit_key) {
@@ -486,6 +508,7 @@ int console_run(const struct console_options *o)
 		free(c->tags[i]);
 	free(c->tags);
 	free(c->active_jobs);
+	free(c->own_jobs);
 	if (c->trace)
 		fclose(c->trace);
 	free(c);

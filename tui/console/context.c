@@ -4,9 +4,12 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "base/model.h"
+#include "console/dialog.h"
 #include "console/view.h"
+#include "storage/jobs.h"
 
 int64_t console_now(const struct console *c)
 {
@@ -35,6 +38,47 @@ void console_show(struct console *c, enum view_id view)
 	c->view = view;
 	c->entering = true;
 	console_reload_soon(c);
+}
+
+void console_own_job(struct console *c, int64_t job_id)
+{
+	int64_t *grown = realloc(c->own_jobs, ((size_t)c->own_job_count + 1) * sizeof *grown);
+	if (!grown)
+		abort();
+	c->own_jobs = grown;
+	c->own_jobs[c->own_job_count++] = job_id;
+}
+
+int console_own_jobs_active(struct console *c, int64_t *ids, int max)
+{
+	int n = 0;
+	for (int i = 0; i < c->own_job_count && n < max; i++) {
+		struct job_row j;
+		if (storage_job_get(c->s, c->own_jobs[i], &j) <= 0)
+			continue;
+		if (j.state == JOB_QUEUED || j.state == JOB_RUNNING)
+			ids[n++] = j.id;
+		job_row_free(&j);
+	}
+	return n;
+}
+
+void console_request_quit(struct console *c)
+{
+	int64_t active[1];
+	/* a standing worker carries them on: nothing to ask */
+	if (c->standing_worker[0] || console_own_jobs_active(c, active, 1) == 0) {
+		c->running = false;
+		return;
+	}
+	dialog_open_quit(c);
+}
+
+void console_more_below(struct console *c, int y, int hidden)
+{
+	char line[96];
+	snprintf(line, sizeof line, " … %d more line%s (PgDn, G)", hidden, hidden == 1 ? "" : "s");
+	screen_text(&c->screen, y, 0, c->screen.cols, ST_DIM, true, line);
 }
 
 void console_show_filtered(struct console *c, const char *filter)

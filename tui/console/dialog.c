@@ -18,7 +18,8 @@
 #include "storage/objects.h"
 #include "storage/users.h"
 
-enum dialog_kind { DIALOG_RESTORE, DIALOG_CANCEL_JOB, DIALOG_TAG_PROMPT, DIALOG_USER_PROMPT, DIALOG_VIEW_PICKER };
+enum dialog_kind { DIALOG_RESTORE, DIALOG_CANCEL_JOB, DIALOG_TAG_PROMPT, DIALOG_USER_PROMPT, DIALOG_VIEW_PICKER,
+		   DIALOG_QUIT };
 
 struct dialog {
 	enum dialog_kind kind;
@@ -133,6 +134,11 @@ void dialog_open_view_picker(struct console *c)
 	open_dialog(c, DIALOG_VIEW_PICKER);
 }
 
+void dialog_open_quit(struct console *c)
+{
+	open_dialog(c, DIALOG_QUIT);
+}
+
 static void draw_buttons(struct console *c, int y, int left, int width, const char *yes)
 {
 	int focus = c->dialog->focus;
@@ -245,6 +251,53 @@ static void draw_view_picker(struct console *c)
 	dialog_text(c, top + rows + 4, left + 2, width - 4, ST_DIALOG, "Enter shows it, Esc closes");
 }
 
+static const char *const quit_choices[] = {"Stay until it ends", "Quit, leave it queued", "Cancel it, quit"};
+
+static void draw_quit(struct console *c)
+{
+	int width = 72, top, left;
+	box(c, 8, width, &top, &left);
+	int64_t ids[8];
+	int n = console_own_jobs_active(c, ids, 8);
+	char line[200];
+	snprintf(line, sizeof line, " Restore job %lld%s is still running", n ? (long long)ids[0] : 0LL,
+		 n > 1 ? " (and others)" : "");
+	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, line);
+	dialog_text(c, top + 3, left + 2, width - 4, ST_DIALOG,
+		    "No worker runs besides this console: after you quit it waits for one.");
+	int x = left + 2;
+	for (int i = 0; i < 3; i++) {
+		snprintf(line, sizeof line, c->dialog->focus == i ? "[> %s <]" : "[  %s  ]", quit_choices[i]);
+		x += screen_text(&c->screen, top + 5, x, left + width - x - 1, c->dialog->focus == i ? ST_FOCUS : ST_DIALOG,
+				 false, line) + 1;
+	}
+}
+
+static void quit_key(struct console *c, int key)
+{
+	int *focus = &c->dialog->focus;
+	if (key == K_TAB || key == K_RIGHT) {
+		*focus = (*focus + 1) % 3;
+	} else if (key == K_BTAB || key == K_LEFT) {
+		*focus = (*focus + 2) % 3;
+	} else if (key == K_ESC) {
+		dialog_close(c);
+	} else if (key == K_ENTER) {
+		int choice = *focus;
+		dialog_close(c);
+		if (choice == 0) {
+			c->quit_when_done = true;
+			console_flash(c, ST_INFO, "thaw quits when your jobs end (q again quits now)");
+			return;
+		}
+		int64_t ids[64];
+		int n = choice == 2 ? console_own_jobs_active(c, ids, 64) : 0;
+		for (int i = 0; i < n; i++)
+			restore_cancel(c->s, ids[i], &c->o->actor, console_now(c), notify_job_end_hook(c->o->config));
+		c->running = false;
+	}
+}
+
 void dialog_draw(struct console *c)
 {
 	switch (c->dialog->kind) {
@@ -253,6 +306,7 @@ void dialog_draw(struct console *c)
 	case DIALOG_TAG_PROMPT:
 	case DIALOG_USER_PROMPT: draw_prompt(c); break;
 	case DIALOG_VIEW_PICKER: draw_view_picker(c); break;
+	case DIALOG_QUIT: draw_quit(c); break;
 	}
 }
 
@@ -279,6 +333,7 @@ static void do_restore(struct console *c)
 	} else {
 		console_flash(c, ST_INFO, "Restore job %lld queued: %d objects (J shows progress)",
 			      (long long)res.job_id, res.outcomes[ITEM_PENDING]);
+		console_own_job(c, res.job_id);
 		selection_clear(&c->selection);
 	}
 	diag_clear(&problems);
@@ -405,6 +460,8 @@ void dialog_key(struct console *c, int key)
 {
 	if (c->dialog->kind == DIALOG_VIEW_PICKER)
 		view_picker_key(c, key);
+	else if (c->dialog->kind == DIALOG_QUIT)
+		quit_key(c, key);
 	else if (c->dialog->kind == DIALOG_TAG_PROMPT || c->dialog->kind == DIALOG_USER_PROMPT)
 		prompt_key(c, key);
 	else

@@ -19,6 +19,9 @@ void dialog_open_cancel_job(struct console *c, int64_t job_id);
 void dialog_open_tag_prompt(struct console *c);
 /* Asks for a user's external id, then shows the user. */
 void dialog_open_user_prompt(struct console *c);
+/* On quit with a job of this console still running and no worker to carry
+ * it on: stay until it ends, leave it queued, or cancel it. */
+void dialog_open_quit(struct console *c);
 /* Lists console.views; Enter shows the list filtered by the one picked. */
 void dialog_open_view_picker(struct console *c);
 

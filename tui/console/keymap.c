@@ -23,6 +23,7 @@ static const struct action_info actions[ACT__COUNT] = {
 	[ACT_BACK] = {"back", "back", "back / clear the filter / close", {K_ESC}},
 	[ACT_FILTER] = {"filter", "filter", "filter: name, tag:x status:x state:x kind:x, !term", {'/'}},
 	[ACT_NEXT_TAB] = {"next_tab", "next tab", "All / Campaigns / Canvases", {K_TAB}},
+	[ACT_PREV_TAB] = {"prev_tab", "previous tab", "the previous tab", {K_BTAB}},
 	[ACT_SORT] = {"sort", "sort", "sort by the next column", {'s'}},
 	[ACT_REVERSE] = {"reverse", "reverse", "reverse the sort order", {'r'}},
 	[ACT_TOGGLE] = {"toggle", "select", "select / unselect, then move down", {' '}},

@@ -3,6 +3,7 @@
 #include <curses.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,17 @@ void screen_stop(struct screen *s)
 {
 	(void)s;
 	endwin();
+}
+
+void screen_suspend(struct screen *s)
+{
+	/* raw mode makes Ctrl-Z a key: stop as the shell expects, and come
+	 * back with the screen as it was on `fg` */
+	endwin();
+	signal(SIGTSTP, SIG_DFL);
+	raise(SIGTSTP);
+	refresh();
+	screen_resized(s);
 }
 
 void screen_resized(struct screen *s)

@@ -27,6 +27,9 @@ bool screen_start(struct screen *s, const struct theme *theme, bool mouse);
 void screen_stop(struct screen *s);
 /* Re-reads the size after SIGWINCH / KEY_RESIZE. */
 void screen_resized(struct screen *s);
+/* Ctrl-Z: gives the terminal back, stops the process, and takes the
+ * terminal again when the shell continues it (the caller repaints). */
+void screen_suspend(struct screen *s);
 
 void screen_begin_frame(struct screen *s, bool full_repaint);
 void screen_end_frame(struct screen *s);

@@ -64,6 +64,12 @@ struct console {
 
 	struct dialog *dialog; /* open in MODE_DIALOG */
 
+	/* the restore jobs asked for from this console, and whether it quits
+	 * once they have ended */
+	int64_t *own_jobs;
+	int own_job_count;
+	bool quit_when_done;
+
 	/* status line */
 	char flash[256];
 	int flash_style;
@@ -118,8 +124,18 @@ void console_show_object(struct console *c, int64_t object_id);
 void console_show_user(struct console *c, int64_t user_id);
 /* Shows the list with this filter, as if typed at `/` (a saved view). */
 void console_show_filtered(struct console *c, const char *filter);
+/* Quits, unless a job asked for here is still running with no worker to
+ * carry it on: then asks what to do with it first (dialog.h). */
+void console_request_quit(struct console *c);
+/* Remembers a job asked for from this console. */
+void console_own_job(struct console *c, int64_t job_id);
+/* This console's jobs still queued or running, into ids (up to max). */
+int console_own_jobs_active(struct console *c, int64_t *ids, int max);
 /* Refuses a change in a read-only console, saying why; true = refused. */
 bool console_refuse_change(struct console *c, const char *what);
+/* Says on row y that `hidden` lines follow below (views longer than the
+ * screen show that there is more). */
+void console_more_below(struct console *c, int y, int hidden);
 /* A state's style for the IxD column. */
 int console_state_style(const struct object_row *o, int64_t now, int soon_days);
 

@@ -189,10 +189,13 @@ static void detail_draw(struct console *c, void *state, int top, int height)
 	build(c, d, l);
 	if (d->scroll > l->count - height)
 		d->scroll = l->count - height > 0 ? l->count - height : 0;
-	for (int i = 0; i < height && d->scroll + i < l->count; i++) {
+	int shown = d->scroll + height < l->count ? height - 1 : height;
+	for (int i = 0; i < shown && d->scroll + i < l->count; i++) {
 		int k = d->scroll + i;
 		screen_text(&c->screen, top + i, 0, c->screen.cols, l->style[k], true, l->text[k]);
 	}
+	if (shown < height)
+		console_more_below(c, top + shown, l->count - d->scroll - shown);
 	free(l);
 }
 
@@ -229,6 +232,7 @@ static bool detail_handle(struct console *c, void *state, int action)
 	case ACT_PAGE_UP: d->scroll = d->scroll > 10 ? d->scroll - 10 : 0; return true;
 	case ACT_PAGE_DOWN: d->scroll += 10; return true;
 	case ACT_HOME: d->scroll = 0; return true;
+	case ACT_END: d->scroll = 1 << 20; return true; /* drawing clamps it */
 	case ACT_RESTORE: {
 		if (console_refuse_change(c, "restore"))
 			return true;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/model.h"
+#include "base/clock.h"
 #include "base/text.h"
 #include "console/dialog.h"
 #include "console/view.h"
@@ -69,10 +70,10 @@ static void job_line(struct console *c, int y, const struct job_row *j, bool cur
 	present_count_short(j->events_done, done, sizeof done);
 	present_count_short(j->events_total, total, sizeof total);
 	present_count_short((int64_t)rate, speed, sizeof speed);
-	if (j->state == JOB_RUNNING && left_s > 0)
+	if (j->state == JOB_RUNNING && left_s > 0 && !job_waiting_for_worker(j, clock_real_ms()))
 		snprintf(eta, sizeof eta, " ETA %llds", (long long)left_s);
 	int style = cursor ? ST_CURSOR : ST_NORMAL;
-	snprintf(line, sizeof line, " job %-5lld %-9s", (long long)j->id, job_state_name(j->state));
+	snprintf(line, sizeof line, " job %-5lld %-9s", (long long)j->id, job_state_label(j, clock_real_ms()));
 	screen_fill(&c->screen, y, 0, c->screen.cols, style);
 	int x = screen_text(&c->screen, y, 0, 26, style, true, line);
 	draw_progress(c, y, x, 20, j->events_done, j->events_total);
@@ -191,6 +192,12 @@ static bool jobs_handle(struct console *c, void *state, int action)
 	case ACT_DOWN:
 		if (v->cursor + 1 < v->count)
 			v->cursor++;
+		v->item_offset = 0;
+		console_reload_soon(c);
+		return true;
+	case ACT_HOME:
+	case ACT_END:
+		v->cursor = action == ACT_HOME || v->count == 0 ? 0 : v->count - 1;
 		v->item_offset = 0;
 		console_reload_soon(c);
 		return true;

@@ -448,7 +448,8 @@ static bool list_handle(struct console *c, void *state, int action)
 			clear_filter(c, l);
 		return true;
 	case ACT_NEXT_TAB:
-		l->tab = (l->tab + 1) % (KIND__COUNT + 1);
+	case ACT_PREV_TAB:
+		l->tab = (l->tab + (action == ACT_NEXT_TAB ? 1 : KIND__COUNT)) % (KIND__COUNT + 1);
 		l->cursor = l->page_offset = 0;
 		console_reload_soon(c);
 		return true;

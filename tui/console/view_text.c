@@ -52,11 +52,14 @@ static void text_draw(struct console *c, void *state, int top, int height)
 	struct text *t = state;
 	if (t->scroll > t->count - height)
 		t->scroll = t->count > height ? t->count - height : 0;
-	for (int i = 0; i < height && t->scroll + i < t->count; i++) {
+	int shown = t->scroll + height < t->count ? height - 1 : height;
+	for (int i = 0; i < shown && t->scroll + i < t->count; i++) {
 		const char *line = t->lines[t->scroll + i];
 		bool heading = line[0] && line[0] != ' ';
 		screen_text(&c->screen, top + i, 0, c->screen.cols, heading ? ST_LABEL : ST_NORMAL, true, line);
 	}
+	if (shown < height)
+		console_more_below(c, top + shown, t->count - t->scroll - shown);
 }
 
 static bool text_handle(struct console *c, void *state, int action)
@@ -69,6 +72,7 @@ static bool text_handle(struct console *c, void *state, int action)
 	case ACT_PAGE_UP: t->scroll = t->scroll > 10 ? t->scroll - 10 : 0; return true;
 	case ACT_PAGE_DOWN: t->scroll += 10; return true;
 	case ACT_HOME: t->scroll = 0; return true;
+	case ACT_END: t->scroll = t->count; return true; /* drawing clamps it */
 	default: return false;
 	}
 }

@@ -61,7 +61,8 @@ int storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t rea
 	" (SELECT state FROM outbox WHERE job_id=j.id AND channel=" SQL_CHANNEL_MAIL \
 	"   ORDER BY id DESC LIMIT 1)," \
 	" (SELECT last_error FROM outbox WHERE job_id=j.id AND channel=" SQL_CHANNEL_MAIL \
-	"   ORDER BY id DESC LIMIT 1)" \
+	"   ORDER BY id DESC LIMIT 1)," \
+	" j.lease_until_ms" \
 	" FROM jobs j"
 
 static void read_job(sqlite3_stmt *st, struct job_row *j)
@@ -80,6 +81,7 @@ static void read_job(sqlite3_stmt *st, struct job_row *j)
 	j->events_done = sqlite3_column_int64(st, 11);
 	j->mail_state = sql_column_text(st, 12);
 	j->mail_error = sql_column_text(st, 13);
+	j->lease_until_ms = sqlite3_column_int64(st, 14);
 }
 
 void job_row_free(struct job_row *j)
@@ -236,8 +238,9 @@ int storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_
 
 int storage_job_release(struct storage *s, int64_t job_id, const char *owner)
 {
-	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=NULL, lease_until_ms=NULL"
-				   " WHERE id=? AND lease_owner=?");
+	/* handed back, it waits for a worker: queued, never shown running */
+	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=NULL, lease_until_ms=NULL, state=" SQL_JOB_QUEUED
+				   " WHERE id=? AND lease_owner=? AND state=" SQL_JOB_RUNNING);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
