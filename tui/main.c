@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "console/theme.h"
 #include "manual.h"
 #include "present.h"
 #include "storage/storage.h"
@@ -215,6 +216,17 @@ static int set_clock(struct cli *c, const char *now)
 	return EXIT_OK;
 }
 
+/* --theme names a theme that exists, or it is a usage error saying which do. */
+static int check_theme(const char *name)
+{
+	char dir[1024], names[512];
+	theme_directory(dir, sizeof dir);
+	if (theme_exists(dir, name, names, sizeof names))
+		return EXIT_OK;
+	fprintf(stderr, "thaw: --theme: no theme '%s' in %s (there are: %s)\n", name, dir, names[0] ? names : "none");
+	return EXIT_USAGE;
+}
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop_signal(int sig)
@@ -261,6 +273,10 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	c.db_path = g.db ? g.db : c.config.database;
+	if (g.theme && (rc = check_theme(g.theme)) != EXIT_OK) {
+		config_free(&c.config);
+		return rc;
+	}
 	install_signals();
 	const struct command console = {"", cmd_console, "", "The console (a summary when not on a terminal).", ""};
 	const struct command *cmd = argc < 2 ? &console : NULL;

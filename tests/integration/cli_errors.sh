@@ -31,6 +31,15 @@ exit_code 2 "objects and tag" t restore a --tag b
 exit_code 1 "missing workspace" t list
 contains "$(cat "$WORK/err")" "no such workspace" "missing workspace message"
 [ -e "$WS" ] && fail "a read must not create the workspace"
+# the demo's workspace is here: the hint names it
+mkdir demo-here && (cd demo-here && "$THAW" demo >/dev/null 2>&1 &&
+	"$THAW" list >../out 2>../err; echo $? >../rc)
+eq "$(cat rc)" 1 "no thaw.db beside a demo"
+contains "$(cat err)" "the demo's is here: thaw --db thaw-demo.db" "the hint names the file that exists"
+# --theme names a theme that exists
+exit_code 2 "an unknown theme" t --theme nope list
+contains "$(cat "$WORK/err")" "no theme 'nope'" "says so"
+contains "$(cat "$WORK/err")" "monochrome" "and lists the themes there are"
 
 t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null
 exit_code 1 "unknown object" t show nothing-here
@@ -155,4 +164,9 @@ contains "$(cat "$WORK/err")" "events.csv not imported: it came after a file tha
 printf 'database: null\n' >nulldb.yaml
 exit_code 2 "database: null" t --config nulldb.yaml list
 contains "$(cat "$WORK/err")" "database must be a file path" "null database refused"
+# a runtime error is one line
+t import "$DATA/workspace.yaml" >/dev/null 2>&1
+exit_code 1 "restore of an unknown object" t restore no-such-object
+eq "$(wc -l <"$WORK/err")" 1 "one line"
+contains "$(cat "$WORK/err")" "nothing was changed: unknown object 'no-such-object'" "the reason and that nothing changed"
 finish

@@ -248,9 +248,9 @@ chown "$(id -u)" pw
 exit_code 0 "password file 0600" t mail test someone@example.org
 stop_server
 
-# --- mail not configured: disabled, not an error ------------------------
+# --- mail not configured: a test of it fails, saying why -----------------
 rm config.yaml
-exit_code 0 "mail test without smtp" t mail test someone@example.org
-contains "$(cat "$WORK/out")" "mail is disabled" "disabled is said"
+exit_code 1 "mail test without smtp" t mail test someone@example.org
+eq "$(cat "$WORK/err")" "thaw: mail test: mail is off: smtp.url is not set in the configuration" "one line saying so"
 contains "$(t jobs 1)" "mail: sent" "past mail state still shown"
 finish

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "storage/audit.h"
 
@@ -112,15 +113,30 @@ int cli_parse_one(const struct command *cmd, int argc, char **argv, const struct
 	return rc;
 }
 
+/* "no such workspace": and if the demo's file is here, say how to open it */
+static int no_workspace(const struct cli *c)
+{
+	if (strcmp(c->db_path, "thaw-demo.db") != 0 && access("thaw-demo.db", F_OK) == 0)
+		return cli_fail("%s: no such workspace; the demo's is here: thaw --db thaw-demo.db …", c->db_path);
+	return cli_fail("%s: no such workspace (create one with `thaw demo` or `thaw import`)", c->db_path);
+}
+
 int cli_open(struct cli *c, bool writes, struct storage **s)
 {
 	char err[600];
+	if ((c->read_only || !writes) && access(c->db_path, F_OK) != 0)
+		return no_workspace(c);
 	int flags = c->read_only || !writes ? STORAGE_READ_ONLY : 0;
 	int rc = storage_open(c->db_path, flags, s, err, sizeof err);
 	/* a read of a workspace that needs migrating: allowed to write, so migrate */
 	if (rc == STORAGE_NEEDS_MIGRATION && !c->read_only)
 		rc = storage_open(c->db_path, 0, s, err, sizeof err);
 	return rc < 0 ? cli_fail("%s", err) : EXIT_OK;
+}
+
+int cli_no_workspace(const struct cli *c)
+{
+	return no_workspace(c);
 }
 
 int cli_require_write(const struct cli *c, const char *what)

@@ -72,6 +72,8 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Opens the workspace (read-only when asked or when the command only reads). */
 int cli_open(struct cli *c, bool writes, struct storage **s);
+/* Says the workspace does not exist, naming the demo's if it is here. */
+int cli_no_workspace(const struct cli *c);
 
 /* Refuses a write in read-only mode; returns EXIT_OK when allowed. */
 int cli_require_write(const struct cli *c, const char *what);

@@ -418,11 +418,14 @@ int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv
 	struct restore_result res;
 	int64_t job_id = 0;
 	if (restore_request(s, &r, &res, &d) < 0) {
-		if (d.count)
-			diag_print(&d, stderr);
-		else
-			fprintf(stderr, "thaw: %s\n", storage_error(s));
-		fprintf(stderr, "thaw: restore not requested: nothing was changed\n");
+		/* one line, as every runtime error: the first reason, and that
+		 * nothing happened (the others, if any, follow it) */
+		char first[600];
+		diag_first(&d, first, sizeof first);
+		fprintf(stderr, "thaw: restore not requested, nothing was changed: %s", d.count ? first : storage_error(s));
+		if (d.count > 1)
+			fprintf(stderr, " (and %d more)", d.count - 1);
+		fputc('\n', stderr);
 		rc = EXIT_RUNTIME;
 	} else if (dry_run) {
 		print_dry_run(c, s, &res);
@@ -586,10 +589,8 @@ int cmd_mail(struct cli *c, const struct command *self, int argc, char **argv)
 		return cli_usage(self, "say: thaw mail test ADDRESS");
 	if (!config_valid_email(address))
 		return cli_usage(self, "'%s' is not an e-mail address", address);
-	if (!smtp_configured(&c->config)) {
-		printf("mail is disabled: smtp.url is not set in the configuration\n");
-		return EXIT_OK;
-	}
+	if (!smtp_configured(&c->config))
+		return cli_fail("mail test: mail is off: smtp.url is not set in the configuration");
 	struct buf message = {0};
 	char id[128];
 	snprintf(id, sizeof id, "thaw-test-%lld@thaw.invalid", (long long)clock_real_ms());

@@ -1,5 +1,6 @@
 #include "console/theme.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +246,26 @@ bool theme_parse(struct theme *t, const char *path, const char *text, const char
 		theme_strip_colours(&loaded);
 	*t = loaded;
 	return true;
+}
+
+bool theme_exists(const char *dir, const char *name, char *names, size_t size)
+{
+	names[0] = '\0';
+	DIR *d = opendir(dir);
+	bool found = false;
+	size_t used = 0;
+	for (struct dirent *e = d ? readdir(d) : NULL; e; e = readdir(d)) {
+		size_t len = strlen(e->d_name);
+		if (len <= 5 || strcmp(e->d_name + len - 5, ".yaml") != 0)
+			continue;
+		found |= strlen(name) == len - 5 && strncmp(e->d_name, name, len - 5) == 0;
+		if (used < size)
+			used += (size_t)snprintf(names + used, size - used, "%s%.*s", used ? ", " : "", (int)(len - 5),
+						 e->d_name);
+	}
+	if (d)
+		closedir(d);
+	return found;
 }
 
 void theme_directory(char *buf, size_t size)

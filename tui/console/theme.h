@@ -60,4 +60,8 @@ bool theme_parse(struct theme *t, const char *path, const char *text, const char
  * (../../themes in a build tree), else the installed data directory. */
 void theme_directory(char *buf, size_t size);
 
+/* Whether `name` is a theme of `dir`; `names` gets the ones there are
+ * ("default, light, ..."), for the message when it is not. */
+bool theme_exists(const char *dir, const char *name, char *names, size_t size);
+
 #endif
