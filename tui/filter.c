@@ -82,28 +82,44 @@ bool filter_parse_whole(struct filter *f, const char *input)
 	return parse(f, input, true);
 }
 
-bool filter_complete_tag(char *input, size_t size, char *const *tags, int n, bool bare_tags)
+/* Where the tag being completed starts in input, or NULL. */
+static char *tag_being_typed(char *input, bool bare_tags)
 {
-	size_t len = strlen(input);
 	char *word = strrchr(input, ' ');
 	word = word ? word + 1 : input;
-	char *prefix = NULL;
 	if (strncmp(word, "tag:", 4) == 0 || strncmp(word, "!tag:", 5) == 0)
-		prefix = strchr(word, ':') + 1;
-	else if (bare_tags)
-		prefix = word;
-	if (!prefix)
-		return false;
+		return strchr(word, ':') + 1;
+	return bare_tags ? word : NULL;
+}
+
+bool filter_tag_prefix(const char *input, bool bare_tags, char *prefix, size_t size)
+{
+	char copy[512];
+	snprintf(copy, sizeof copy, "%s", input);
+	const char *at = tag_being_typed(copy, bare_tags);
+	if (at)
+		snprintf(prefix, size, "%s", at);
+	return at != NULL;
+}
+
+int filter_complete_tag(char *input, size_t size, const char *prefix, char *const *tags, int n, int nth,
+			bool bare_tags)
+{
+	char *at = tag_being_typed(input, bare_tags);
 	size_t plen = strlen(prefix);
+	int matches = 0;
+	for (int i = 0; i < n; i++)
+		matches += strncmp(tags[i], prefix, plen) == 0;
+	if (!at || matches == 0)
+		return 0;
+	int want = nth % matches;
 	for (int i = 0; i < n; i++) {
-		/* the next tag after an exact match, so Tab cycles */
-		if (strncmp(tags[i], prefix, plen) == 0 && strlen(tags[i]) > plen) {
-			size_t at = (size_t)(prefix - input);
-			if (at + strlen(tags[i]) + 1 > size)
-				return false;
-			snprintf(prefix, size - at, "%s", tags[i]);
-			return strlen(input) != len;
-		}
+		if (strncmp(tags[i], prefix, plen) != 0 || want-- > 0)
+			continue;
+		size_t offset = (size_t)(at - input);
+		if (offset + strlen(tags[i]) + 1 <= size)
+			snprintf(at, size - offset, "%s", tags[i]);
+		break;
 	}
-	return false;
+	return matches;
 }

@@ -29,10 +29,15 @@ bool filter_parse(struct filter *f, const char *input);
 bool filter_parse_whole(struct filter *f, const char *input);
 
 /*
- * Tab completion of the last word when it is "tag:<prefix>" (or, with
- * bare_tags, the whole input is a tag prefix): replaces it with the first
- * tag starting with the prefix.  Returns true when something changed.
+ * Tab completion of the tag being typed: the last word when it is
+ * "tag:<prefix>" or "!tag:<prefix>" (with bare_tags, the last word itself).
+ * filter_tag_prefix() copies what has been typed of it (false when no tag
+ * is being typed); filter_complete_tag() puts the nth tag starting with
+ * `prefix` (from 0, wrapping, in the order of `tags`) in its place and
+ * returns how many tags match: repeated Tab cycles through them all.
  */
-bool filter_complete_tag(char *input, size_t size, char *const *tags, int n, bool bare_tags);
+bool filter_tag_prefix(const char *input, bool bare_tags, char *prefix, size_t size);
+int filter_complete_tag(char *input, size_t size, const char *prefix, char *const *tags, int n, int nth,
+			bool bare_tags);
 
 #endif

@@ -15,10 +15,11 @@ static void filter_line(const char *text)
 	struct filter f;
 	filter_parse(&f, text);
 	filter_parse_whole(&f, text);
-	char input[256];
+	char input[256], prefix[128];
 	snprintf(input, sizeof input, "%s", text);
 	for (int i = 0; i < 3; i++) /* Tab, Tab, Tab */
-		filter_complete_tag(input, sizeof input, tags, 6, i == 2);
+		if (filter_tag_prefix(input, i == 2, prefix, sizeof prefix))
+			filter_complete_tag(input, sizeof input, prefix, tags, 6, i, i == 2);
 	filter_parse(&f, input);
 }
 

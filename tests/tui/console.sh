@@ -79,6 +79,19 @@ type_text "WILLKOMMEN"
 wait_for "1 of 8"
 keys Enter Escape
 
+# --- repeated Tab cycles through every tag that starts with what was typed -----
+keys /
+type_text "tag:"
+keys Tab
+wait_for "/tag:email_"
+on_screen "tag 1 of 4 starting with ''" "how many there are"
+keys Tab
+wait_for "/tag:lifecycle_"
+keys Tab Tab Tab
+wait_for "/tag:email_" # round again
+keys Escape
+wait_for "8 of 8"
+
 # --- the editing keys of a line: Home, End, Ctrl-U, Ctrl-W, Left, Delete ------
 keys /
 type_text "ale"

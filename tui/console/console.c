@@ -364,6 +364,8 @@ static void handle_key(struct console *c, int key)
 		console_reload_soon(c);
 		return;
 	}
+	if (key != K_TAB)
+		c->tab_nth = -1; /* any other key ends a Tab cycle */
 	if (c->mode == MODE_EDIT && v->edit_key) {
 		v->edit_key(c, state, key);
 		return;
@@ -496,6 +498,7 @@ int console_run(const struct console_options *o)
 	views_start(c);
 	start_worker(c);
 	c->running = true;
+	c->tab_nth = -1;
 	reload(c);
 	run_loop(c);
 	stop_worker(c);

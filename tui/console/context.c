@@ -8,6 +8,7 @@
 
 #include "base/model.h"
 #include "console/dialog.h"
+#include "filter.h"
 #include "console/view.h"
 #include "storage/jobs.h"
 
@@ -72,6 +73,19 @@ void console_request_quit(struct console *c)
 		return;
 	}
 	dialog_open_quit(c);
+}
+
+void console_complete_tag(struct console *c, char *input, size_t size, bool bare_tags)
+{
+	if (c->tab_nth < 0 && !filter_tag_prefix(input, bare_tags, c->tab_prefix, sizeof c->tab_prefix))
+		return;
+	c->tab_nth++;
+	int matches = filter_complete_tag(input, size, c->tab_prefix, c->tags, c->tag_count, c->tab_nth, bare_tags);
+	if (matches == 0)
+		console_flash(c, ST_WARNING, "no tag starts with '%s'", c->tab_prefix);
+	else if (matches > 1)
+		console_flash(c, ST_INFO, "tag %d of %d starting with '%s' (Tab: the next)", c->tab_nth % matches + 1,
+			      matches, c->tab_prefix);
 }
 
 void console_more_below(struct console *c, int y, int hidden)

@@ -396,7 +396,7 @@ static void prompt_key(struct console *c, int key)
 		else
 			restore_tagged(c, input);
 	} else if (key == K_TAB && !user) {
-		filter_complete_tag(d->input, sizeof d->input, c->tags, c->tag_count, true);
+		console_complete_tag(c, d->input, sizeof d->input, true);
 	} else if (key == K_BACKSPACE && len) {
 		d->input[len - 1] = '\0';
 	} else if (key > ' ' && key < 0x7F && len + 1 < sizeof d->input) {

@@ -55,6 +55,9 @@ struct console {
 	struct selection selection;
 	char **tags; /* tag names, for completion */
 	int tag_count;
+	/* repeated Tab cycles through the tags that start with what was typed */
+	char tab_prefix[128];
+	int tab_nth; /* -1 = the next Tab starts a new completion */
 
 	struct workspace_summary summary; /* the banner */
 	int64_t *active_jobs; /* running or queued at the last refresh, to notice endings */
@@ -133,6 +136,9 @@ void console_own_job(struct console *c, int64_t job_id);
 int console_own_jobs_active(struct console *c, int64_t *ids, int max);
 /* Refuses a change in a read-only console, saying why; true = refused. */
 bool console_refuse_change(struct console *c, const char *what);
+/* Tab in a line with a tag being typed: the next matching tag, and how
+ * many there are on the status line.  Any other key ends the cycle. */
+void console_complete_tag(struct console *c, char *input, size_t size, bool bare_tags);
 /* Says on row y that `hidden` lines follow below (views longer than the
  * screen show that there is more). */
 void console_more_below(struct console *c, int y, int hidden);

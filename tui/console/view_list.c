@@ -515,7 +515,7 @@ static void list_edit_key(struct console *c, void *state, int key)
 		l->caret = 0;
 		c->mode = MODE_NORMAL;
 	} else if (key == K_TAB) {
-		filter_complete_tag(l->filter_input, sizeof l->filter_input, c->tags, c->tag_count, false);
+		console_complete_tag(c, l->filter_input, sizeof l->filter_input, false);
 		l->caret = strlen(l->filter_input);
 	} else if (!line_edit_key(l->filter_input, sizeof l->filter_input, &l->caret, key)) {
 		return;
