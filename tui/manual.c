@@ -64,7 +64,7 @@ static void keys_section(FILE *out)
 	struct config defaults;
 	struct diag d = {0};
 	config_defaults(&defaults);
-	keymap_load(&k, &defaults, &d);
+	keymap_load(&k, &defaults, &d, &d);
 	fputs(".SH CONSOLE KEYS\nThe default bindings; console.keys in the configuration changes them "
 	      "(action: key), and ? in the console shows the live ones.\n", out);
 	for (int a = 0; a < ACT__COUNT; a++) {

@@ -39,7 +39,7 @@ static void bindings(char *text)
 	c.console.keys = (struct config_pairs){.items = pairs, .count = n};
 	struct keymap k;
 	struct diag d = {0};
-	keymap_load(&k, &c, &d);
+	keymap_load(&k, &c, &d, &d);
 	for (int a = 0; a < ACT__COUNT; a++) {
 		char keys[64];
 		keymap_keys_text(&k, a, keys, sizeof keys);

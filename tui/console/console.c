@@ -480,15 +480,24 @@ int console_run(const struct console_options *o)
 		free(c);
 		return 1;
 	}
-	struct diag keys = {0};
-	keymap_load(&c->keys, o->config, &keys);
-	load_theme(c);
-	if (keys.count) {
-		char first[600];
-		diag_first(&keys, first, sizeof first);
-		console_flash(c, ST_WARNING, "keys: %s", first);
+	/* console.keys is configuration: a mistake stops thaw like any other */
+	struct diag key_errors = {0}, key_notices = {0};
+	if (!keymap_load(&c->keys, o->config, &key_errors, &key_notices)) {
+		diag_print(&key_errors, stderr);
+		fprintf(stderr, "thaw: configuration rejected (console.keys)\n");
+		diag_clear(&key_errors);
+		diag_clear(&key_notices);
+		storage_close(c->s);
+		free(c);
+		return 2;
 	}
-	diag_clear(&keys);
+	load_theme(c);
+	if (key_notices.count) {
+		char first[600];
+		diag_first(&key_notices, first, sizeof first);
+		console_flash(c, ST_INFO, "keys: %s", first);
+	}
+	diag_clear(&key_notices);
 	storage_tag_names(c->s, &c->tags, &c->tag_count);
 	if (!screen_start(&c->screen, &c->theme, o->config->console.mouse)) {
 		storage_close(c->s);

@@ -107,13 +107,15 @@ static int find_action(const char *name)
 	return -1;
 }
 
-/* Replaces an action's keys with a "k, up" list from the configuration. */
-static void apply_binding(struct keymap *k, const struct config_pair *b, const char *file, struct diag *d)
+/* Replaces an action's keys with a "k, up" list from the configuration;
+ * returns the action, or -1 (the reason in d). */
+static int apply_binding(struct keymap *k, const struct config_pair *b, const char *file, struct diag *d)
 {
 	int a = find_action(b->name);
 	if (a < 0) {
-		diag_add(d, file, b->line, b->column, "console.keys: unknown action '%s' (see the help, ?)", b->name);
-		return;
+		diag_add(d, file, b->line, b->column, "console.keys: unknown action '%s' (thaw --man lists them)",
+			 b->name);
+		return -1;
 	}
 	int parsed[KEYS_PER_ACTION] = {0}, n = 0;
 	char list[128];
@@ -122,36 +124,56 @@ static void apply_binding(struct keymap *k, const struct config_pair *b, const c
 		int key = key_parse(tok);
 		if (key < 0) {
 			diag_add(d, file, b->line, b->column, "console.keys.%s: '%s' is not a key", b->name, tok);
-			return;
+			return -1;
 		}
 		if (n < KEYS_PER_ACTION)
 			parsed[n++] = key;
 	}
 	memcpy(k->keys[a], parsed, sizeof parsed);
+	return a;
 }
 
-static void report_conflicts(struct keymap *k, struct diag *d)
+/* One key, two actions: a configured binding wins over a default one,
+ * which loses the key with a notice; two configured bindings of one key
+ * are an error. */
+static void resolve_conflicts(struct keymap *k, const struct config_pair *configured[ACT__COUNT],
+			      const char *file, struct diag *errors, struct diag *notices)
 {
 	for (int a = 0; a < ACT__COUNT; a++)
 		for (int i = 0; i < KEYS_PER_ACTION && k->keys[a][i]; i++)
-			for (int b = a + 1; b < ACT__COUNT; b++)
-				for (int j = 0; j < KEYS_PER_ACTION; j++)
-					if (k->keys[b][j] == k->keys[a][i]) {
-						char name[32];
-						keyname_of(k->keys[a][i], name, sizeof name);
-						diag_add(d, NULL, 0, 0, "key '%s' is bound to both %s and %s; %s keeps it",
-							 name, actions[a].name, actions[b].name, actions[a].name);
+			for (int b = 0; b < ACT__COUNT; b++)
+				for (int j = 0; j < KEYS_PER_ACTION; j++) {
+					/* the defaults never collide: a conflict has a configured side, a */
+					if (b == a || k->keys[b][j] != k->keys[a][i] || !configured[a])
+						continue;
+					char name[32];
+					keyname_of(k->keys[a][i], name, sizeof name);
+					if (configured[b] && b > a) {
+						diag_add(errors, file, configured[b]->line, configured[b]->column,
+							 "console.keys: '%s' is bound to both %s and %s", name,
+							 actions[a].name, actions[b].name);
+					} else if (!configured[b]) {
+						diag_add(notices, NULL, 0, 0, "'%s' is %s now; %s keeps its other keys",
+							 name, actions[a].name, actions[b].name);
 						k->keys[b][j] = 0;
 					}
+				}
 }
 
-void keymap_load(struct keymap *k, const struct config *c, struct diag *d)
+bool keymap_load(struct keymap *k, const struct config *c, struct diag *errors, struct diag *notices)
 {
+	int before = errors->count;
+	const struct config_pair *configured[ACT__COUNT] = {0};
 	for (int a = 0; a < ACT__COUNT; a++)
 		memcpy(k->keys[a], actions[a].keys, sizeof k->keys[a]);
-	for (int i = 0; i < c->console.keys.count; i++)
-		apply_binding(k, &c->console.keys.items[i], c->source, d);
-	report_conflicts(k, d);
+	for (int i = 0; i < c->console.keys.count; i++) {
+		const struct config_pair *b = &c->console.keys.items[i];
+		int a = apply_binding(k, b, c->source, errors);
+		if (a >= 0)
+			configured[a] = b;
+	}
+	resolve_conflicts(k, configured, c->source, errors, notices);
+	return errors->count == before;
 }
 
 int keymap_action(const struct keymap *k, int key)

@@ -45,9 +45,11 @@ const char *action_help(int action);
 /* A few words for people: "restore by tag", "page up". */
 const char *action_label(int action);
 
-/* Defaults, then config.yaml's console.keys; conflicts and unknown names
- * go to d with their position in the configuration file. */
-void keymap_load(struct keymap *k, const struct config *c, struct diag *d);
+/* Defaults, then config.yaml's console.keys.  Unknown actions, keys that
+ * are not keys and one key configured for two actions go to `errors` with
+ * their position in the configuration (false: the console must not start);
+ * a default key a configured one takes over goes to `notices`. */
+bool keymap_load(struct keymap *k, const struct config *c, struct diag *errors, struct diag *notices);
 
 /* The action bound to a key, or -1. */
 int keymap_action(const struct keymap *k, int key);
