@@ -62,7 +62,8 @@ static const struct command commands[] = {
 	{"cancel", cmd_cancel, "JOB", "Cancel a restore job between batches.", ""},
 	{"jobs", cmd_jobs, "[JOB] [--watch] [--json]",
 	 "Restore jobs with state, progress, rate, ETA and per-object outcome.",
-	 "  --watch      redraw every second until interrupted\n"},
+	 "  --watch      the running and queued jobs, one line each, every second (Ctrl-C stops);\n"
+	 "               with JOB, until that job ends: exit 0 done, 1 failed or cancelled\n"},
 	{"worker", cmd_worker, "[--once]",
 	 "Run queued restore jobs and the daily sweep until stopped (SIGTERM/SIGINT).",
 	 "  --once       do what is pending, then exit\n"},

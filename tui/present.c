@@ -1,7 +1,9 @@
 #include "present.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "base/clock.h"
 #include "base/model.h"
@@ -355,4 +357,25 @@ void present_analytics_json(struct buf *out, const struct object_analytics *a)
 	parts_json(out, a, false);
 	parts_json(out, a, true);
 	buf_addc(out, '}');
+}
+
+void present_fit(struct buf *out, const char *text, int cols)
+{
+	mbstate_t st = {0};
+	const char *p = text;
+	int used = 0;
+	while (*p) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			break;
+		int w = wcwidth(wc);
+		if (w < 0)
+			w = 1;
+		if (used + w > cols)
+			break;
+		buf_add(out, p, n);
+		used += w;
+		p += n;
+	}
 }

@@ -54,4 +54,8 @@ void present_analytics_json(struct buf *out, const struct object_analytics *a);
 void present_object_json(struct buf *out, const struct object_row *o, int64_t now,
 			 const struct object_analytics *a);
 
+/* Appends text cut to `cols` display columns (wide characters count two,
+ * a character is never cut in half). */
+void present_fit(struct buf *out, const char *text, int cols);
+
 #endif

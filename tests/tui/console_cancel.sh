@@ -68,4 +68,24 @@ keys Tab Tab Enter # cancel it, quit (back to the shell it ran in)
 for _ in $(seq 50); do pgrep -f "^$THAW --db $WS\$" >/dev/null || break; sleep 0.1; done
 pgrep -f "^$THAW --db $WS\$" >/dev/null && fail "Ctrl-C then cancel: the console quits"
 eq "$(t jobs "$job2" --json | jq -r '.[0].state')" cancelled "the job asked for here is cancelled"
+
+# --- jobs --watch: the jobs that matter, fitted to the terminal ----------------
+for id in $(t list --state expired --sort cold --desc --limit 12 --ids); do t restore "$id" >/dev/null 2>&1; done
+tm kill-server 2>/dev/null
+tm new-session -d -s t -x 80 -y 10 "env THAW_NOW=$THAW_NOW $THAW --db $WS jobs --watch"
+wait_for "queued" 5
+wait_for "more" 5
+[ "$(screen | grep -c '^job ')" -le 8 ] || fail "--watch fits 10 rows: $(screen)"
+screen | grep '^job ' | grep -qv "cancelled\|done" || fail "--watch shows the waiting jobs: $(screen)"
+"$THAW" --db "$WS" worker 2>/dev/null &
+worker=$!
+wait_for "running" 10
+kill "$worker"; wait "$worker" 2>/dev/null
+tm kill-server 2>/dev/null
+# with a job number: until it ends, and the exit says how
+last=$(t jobs --json | jq -r '[.[] | select(.state == "queued" or .state == "running")][0].id')
+( sleep 1; t cancel "$last" >/dev/null 2>&1 ) &
+timeout 20 "$THAW" --db "$WS" jobs "$last" --watch >watch.out 2>&1
+eq "$?" 1 "jobs JOB --watch exits 1 when the job is cancelled"
+contains "$(tail -1 watch.out)" "cancelled" "the last line says so"
 finish

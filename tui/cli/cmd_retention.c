@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -244,6 +245,109 @@ static int parse_job_id(const struct command *self, const char *text, int64_t *i
 	return EXIT_OK;
 }
 
+/* One job on one line, for --watch: state, progress, rate, ETA, who asked. */
+static void watch_line(struct buf *out, const struct job_row *j, int64_t now_ms, int cols)
+{
+	double rate;
+	int64_t eta;
+	job_rate(j, &rate, &eta);
+	char done[32], total[32], speed[32] = "", left[32] = "";
+	present_count(j->events_done, done, sizeof done);
+	present_count(j->events_total, total, sizeof total);
+	if (rate > 0)
+		snprintf(speed, sizeof speed, ", %.0f/s", rate);
+	if (j->state == JOB_RUNNING && eta > 0 && !job_waiting_for_worker(j, now_ms))
+		snprintf(left, sizeof left, ", ETA %llds", (long long)eta);
+	int pct = j->events_total ? (int)(j->events_done * 100 / j->events_total) : 100;
+	struct buf line = {0}, safe = {0};
+	buf_printf(&line, "job %-5lld %-9s %3d%% %s/%s events%s%s  %s: %s", (long long)j->id,
+		   job_state_label(j, now_ms), pct, done, total, speed, left, j->requested_by, j->request);
+	text_sanitize_terminal(&safe, line.data);
+	present_fit(out, safe.data, cols);
+	buf_addc(out, '\n');
+	buf_free(&line);
+	buf_free(&safe);
+}
+
+static bool seen_before(const int64_t *seen, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (seen[i] == id)
+			return true;
+	return false;
+}
+
+/*
+ * --watch: the running and queued jobs (and those that ended while
+ * watching), one line each, redrawn every second and fitted to the
+ * terminal, so the running job never scrolls away.  With a job number it
+ * watches that job and returns when it ends: 0 done, 1 failed or cancelled.
+ */
+static int watch_jobs(struct cli *c, struct storage *s, int64_t only)
+{
+	int64_t *seen = NULL;
+	int nseen = 0, rc = EXIT_OK;
+	bool tty = isatty(STDOUT_FILENO);
+	while (!*c->stop) {
+		struct winsize ws = {0};
+		int rows = tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row ? ws.ws_row : 24;
+		int cols = tty && ws.ws_col ? ws.ws_col : 80;
+		struct job_row *jobs;
+		int n;
+		if (storage_jobs_list(s, 500, &jobs, &n) < 0) {
+			rc = cli_fail("%s", storage_error(s));
+			break;
+		}
+		int64_t now = clock_real_ms();
+		struct buf screen = {0};
+		int shown = 0, hidden = 0, running = 0, queued = 0;
+		bool ended = false;
+		for (int i = n - 1; i >= 0; i--) { /* oldest first, as they run */
+			const struct job_row *j = &jobs[i];
+			bool active = j->state == JOB_QUEUED || j->state == JOB_RUNNING;
+			running += j->state == JOB_RUNNING, queued += j->state == JOB_QUEUED;
+			if (only && j->id != only)
+				continue;
+			if (only && !active) {
+				ended = true;
+				rc = j->state == JOB_DONE ? EXIT_OK : EXIT_RUNTIME;
+			}
+			if (active && !seen_before(seen, nseen, j->id)) {
+				seen = realloc(seen, ((size_t)nseen + 1) * sizeof *seen);
+				if (!seen)
+					abort();
+				seen[nseen++] = j->id;
+			}
+			if (!active && !seen_before(seen, nseen, j->id) && !only)
+				continue;
+			if (shown + 2 < rows - 1)
+				watch_line(&screen, j, now, cols), shown++;
+			else
+				hidden++;
+		}
+		job_rows_free(jobs, n);
+		if (hidden)
+			buf_printf(&screen, "… %d more\n", hidden);
+		char when[32];
+		clock_format(now / 1000, when, sizeof when);
+		if (tty)
+			printf("\033[H\033[2J");
+		printf("%d running, %d queued  (%s; Ctrl-C stops)\n%s", running, queued, when,
+		       screen.len ? screen.data : only ? "" : "no job is running or queued\n");
+		fflush(stdout);
+		buf_free(&screen);
+		if (only && (ended || shown == 0)) {
+			if (!ended)
+				rc = cli_fail("no job %lld", (long long)only);
+			break;
+		}
+		for (int i = 0; i < 10 && !*c->stop; i++)
+			nanosleep(&(struct timespec){0, 100000000L}, NULL);
+	}
+	free(seen);
+	return rc;
+}
+
 int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	bool watch = false, json = false;
@@ -261,14 +365,10 @@ int cmd_jobs(struct cli *c, const struct command *self, int argc, char **argv)
 	struct storage *s;
 	if ((rc = cli_open(c, false, &s)) != EXIT_OK)
 		return rc;
-	do {
-		if (watch && isatty(STDOUT_FILENO))
-			printf("\033[H\033[2J");
-		rc = print_jobs(c, s, only, json);
-		if (watch)
-			for (int i = 0; i < 10 && !*c->stop; i++)
-				nanosleep(&(struct timespec){0, 100000000L}, NULL);
-	} while (watch && rc == EXIT_OK && !*c->stop);
+	if (watch && json)
+		rc = cli_usage(self, "choose one of --watch and --json");
+	else
+		rc = watch ? watch_jobs(c, s, only) : print_jobs(c, s, only, json);
 	storage_close(s);
 	return rc;
 }
