@@ -225,6 +225,15 @@ void text_json_string(struct buf *out, const char *s)
 	buf_addc(out, '"');
 }
 
+void text_json_field(struct buf *out, const char *key, const char *value)
+{
+	buf_printf(out, "\"%s\":", key);
+	if (value)
+		text_json_string(out, value);
+	else
+		buf_adds(out, "null");
+}
+
 void text_json_time(struct buf *out, const char *key, int64_t t)
 {
 	char when[32];

@@ -48,6 +48,9 @@ void text_sanitize_terminal(struct buf *out, const char *s);
 /* Appends a JSON string literal (with quotes); invalid UTF-8 becomes U+FFFD. */
 void text_json_string(struct buf *out, const char *s);
 
+/* Appends "key":"value" (JSON-escaped), or "key":null for NULL. */
+void text_json_field(struct buf *out, const char *key, const char *value);
+
 /* Appends ,"key":"2026-11-29T10:00:00Z" (or ,"key":null for 0). */
 void text_json_time(struct buf *out, const char *key, int64_t t);
 

@@ -5,16 +5,6 @@
 #include "base/clock.h"
 #include "base/model.h"
 
-/* Appends "key":"value", or "key":null. */
-static void json_field(struct buf *b, const char *key, const char *value)
-{
-	buf_printf(b, "\"%s\":", key);
-	if (value)
-		text_json_string(b, value);
-	else
-		buf_adds(b, "null");
-}
-
 bool job_waiting_for_worker(const struct job_row *j, int64_t now_ms)
 {
 	return j->state == JOB_RUNNING && j->lease_until_ms < now_ms;
@@ -62,9 +52,9 @@ int job_history_rate(struct storage *s, double *events_per_second)
 static void item_json(struct buf *b, const struct job_item_row *it)
 {
 	buf_addc(b, '{');
-	json_field(b, "api_id", it->api_id);
+	text_json_field(b, "api_id", it->api_id);
 	buf_addc(b, ',');
-	json_field(b, "name", it->name);
+	text_json_field(b, "name", it->name);
 	buf_printf(b, ",\"kind\":\"%s\",\"outcome\":\"%s\",\"events_total\":%lld,\"events_done\":%lld",
 		   object_kind_name(it->kind), item_outcome_name(it->outcome), (long long)it->events_total,
 		   (long long)it->events_done);
@@ -96,18 +86,18 @@ int job_report_json(struct buf *b, struct storage *s, const struct job_row *j)
 	}
 	buf_printf(b, "{\"id\":%lld,\"state\":\"%s\",\"waiting_for_worker\":%s,", (long long)j->id,
 		   job_state_name(j->state), job_waiting_for_worker(j, clock_real_ms()) ? "true" : "false");
-	json_field(b, "requested_by", j->requested_by);
+	text_json_field(b, "requested_by", j->requested_by);
 	buf_addc(b, ',');
-	json_field(b, "requested_from", j->requested_from);
+	text_json_field(b, "requested_from", j->requested_from);
 	buf_addc(b, ',');
-	json_field(b, "request", j->request);
+	text_json_field(b, "request", j->request);
 	buf_printf(b, ",\"created_at\":\"%s\",\"finished_at\":%s,\"duration_seconds\":%.1f,"
 		      "\"events_total\":%lld,\"events_done\":%lld,\"rate\":%.0f,\"eta_seconds\":%lld,",
 		   created, finished, job_duration_seconds(j), (long long)j->events_total,
 		   (long long)j->events_done, rate, (long long)eta);
-	json_field(b, "mail", j->mail_state);
+	text_json_field(b, "mail", j->mail_state);
 	buf_addc(b, ',');
-	json_field(b, "mail_error", j->mail_error);
+	text_json_field(b, "mail_error", j->mail_error);
 	buf_adds(b, ",\"items\":[");
 	for (int i = 0; i < n; i++) {
 		if (i)

@@ -69,3 +69,23 @@ smtp_yaml() { # smtp_yaml PORT RECIPIENT TIMEOUT_SECONDS RETRY_BASE_SECONDS
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 commas() { echo "$1" | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+
+# A test server of tests/integration (SMTP or HTTP) on $PORT, writing what it
+# receives to DIR; it says it listens with DIR/ready.  One at a time.
+SERVER_PID=
+start_test_server() { # start_test_server SCRIPT DIR [options]
+	local script=$1 dir=$2
+	shift 2
+	stop_test_server
+	mkdir -p "$dir"
+	rm -f "$dir/ready"
+	/usr/bin/python3 "$TESTS/integration/$script" --port "$PORT" --dir "$dir" "$@" 2>"$dir/server.log" &
+	SERVER_PID=$!
+	for _ in $(seq 100); do [ -f "$dir/ready" ] && return; sleep 0.05; done
+	fail "$script did not start: $(cat "$dir/server.log")"
+}
+
+stop_test_server() {
+	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+	SERVER_PID=
+}

@@ -5,24 +5,8 @@
 . "$TESTS/integration/lib.sh"
 PY=/usr/bin/python3
 ME=$(id -un)
-SERVER_PID=
-
-
-start_server() { # start_server DIR [options]
-	local dir=$1
-	shift
-	mkdir -p "$dir"
-	rm -f "$dir/ready"
-	$PY "$TESTS/integration/smtp_server.py" --port "$PORT" --dir "$dir" "$@" 2>"$dir/server.log" &
-	SERVER_PID=$!
-	for _ in $(seq 100); do [ -f "$dir/ready" ] && return; sleep 0.05; done
-	fail "SMTP server did not start: $(cat "$dir/server.log")"
-}
-
-stop_server() {
-	[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-	SERVER_PID=
-}
+start_server() { start_test_server smtp_server.py "$@"; }
+stop_server() { stop_test_server; }
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
 write_config() { # write_config EXTRA-SMTP-LINES (RECIPIENTS and TIMEOUT may be set)

@@ -26,15 +26,6 @@
 #include "storage/jobs.h"
 #include "storage/objects.h"
 
-static void json_str(struct buf *b, const char *key, const char *value)
-{
-	buf_printf(b, "\"%s\":", key);
-	if (value)
-		text_json_string(b, value);
-	else
-		buf_adds(b, "null");
-}
-
 /* ---- sweep ---- */
 
 int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
@@ -81,9 +72,9 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 		present_date(d->due_at, due, sizeof due);
 		if (json) {
 			buf_adds(&b, i ? ",{" : "{");
-			json_str(&b, "api_id", obj.api_id);
+			text_json_field(&b, "api_id", obj.api_id);
 			buf_addc(&b, ',');
-			json_str(&b, "name", obj.name);
+			text_json_field(&b, "name", obj.name);
 			buf_printf(&b, ",\"due\":\"%s\",\"events\":%lld}", due, (long long)d->events);
 		} else {
 			printf("%s ", dry_run ? "would expire" : "expired");
@@ -637,15 +628,15 @@ int cmd_audit(struct cli *c, const struct command *self, int argc, char **argv)
 		clock_format(a->at, when, sizeof when);
 		if (json) {
 			buf_printf(&b, "%s\n  {\"id\":%lld,\"at\":\"%s\",", i ? "," : "", (long long)a->id, when);
-			json_str(&b, "operator", a->operator_name);
+			text_json_field(&b, "operator", a->operator_name);
 			buf_addc(&b, ',');
-			json_str(&b, "ssh_client", a->ssh_client);
+			text_json_field(&b, "ssh_client", a->ssh_client);
 			buf_addc(&b, ',');
-			json_str(&b, "action", a->action);
+			text_json_field(&b, "action", a->action);
 			buf_addc(&b, ',');
-			json_str(&b, "object", a->object_api_id);
+			text_json_field(&b, "object", a->object_api_id);
 			buf_printf(&b, ",\"job\":%lld,", (long long)a->job_id);
-			json_str(&b, "details", a->details);
+			text_json_field(&b, "details", a->details);
 			buf_addc(&b, '}');
 		} else {
 			printf("%s  ", when);
