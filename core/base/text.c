@@ -1,8 +1,11 @@
 #include "base/text.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "base/clock.h"
 
@@ -266,30 +269,23 @@ void text_csv_field(struct buf *out, const char *s)
 	buf_addc(out, '"');
 }
 
+/* Unicode's case mapping, whatever the process's locale: glibc's C.UTF-8
+ * tables, loaded once. */
+static locale_t unicode_locale;
+static void load_unicode_locale(void)
+{
+	unicode_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
 static uint32_t fold_code_point(uint32_t c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c + 32;
-	if (c < 0xC0)
-		return c;
-	if (c <= 0xDE && c != 0xD7)
-		return c + 32; /* Latin-1 capitals */
-	if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 &&
-	    c != 0x149 && c != 0x17F) {
-		/* Latin Extended-A alternates capital/small, with the parity
-		 * flipping at U+0139..U+0148 and U+0179..U+017E */
-		bool odd_upper = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
-		if ((c % 2 == 1) == odd_upper)
-			return c + 1;
-		return c;
-	}
-	if (c >= 0x391 && c <= 0x3AB && c != 0x3A2)
-		return c + 32; /* Greek capitals */
-	if (c >= 0x410 && c <= 0x42F)
-		return c + 32; /* Cyrillic basic */
-	if (c >= 0x400 && c <= 0x40F)
-		return c + 80; /* Cyrillic Ѐ..Џ */
-	return c;
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load_unicode_locale);
+	if (c == 0x3C2)
+		return 0x3C3; /* final sigma folds as sigma: ΣΟΦΟΣ finds σοφος */
+	if (c < 0x80 || !unicode_locale)
+		return c >= 'A' && c <= 'Z' ? c + 32 : c;
+	return (uint32_t)towlower_l((wint_t)c, unicode_locale);
 }
 
 char *text_fold_case(const char *s)

@@ -60,7 +60,8 @@ void text_json_time(struct buf *out, const char *key, int64_t t);
  */
 void text_csv_field(struct buf *out, const char *s);
 
-/* Lower-cases ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic letters. */
+/* Folds case for case-insensitive search: every script's capitals, by
+ * Unicode's case mapping (not the process's locale), final sigma as sigma. */
 char *text_fold_case(const char *s);
 
 /* Decodes one UTF-8 code point; returns its length, or 0 if invalid. */

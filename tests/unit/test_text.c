@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/text.h"
@@ -35,6 +36,29 @@ static void test_csv_formula_prefixes(void **state)
 	}
 }
 
+static void fold_equal(const char *a, const char *b)
+{
+	char *fa = text_fold_case(a), *fb = text_fold_case(b);
+	assert_string_equal(fa, fb);
+	free(fa);
+	free(fb);
+}
+
+/* case-insensitive search: every script's capitals, not a few tables' */
+static void test_case_folding(void **state)
+{
+	(void)state;
+	fold_equal("ΠΡΟΣΦΟΡΈ", "προσφορέ"); /* Greek with tonos */
+	fold_equal("ΣΟΦΟΣ", "σοφος");       /* final sigma */
+	fold_equal("ЛЕТНЯЯ ЁЖ", "летняя ёж");
+	fold_equal("ŽLUŤOUČKÝ ĞÜŞ", "žluťoučký ğüş");
+	fold_equal("ԱՐԵՎ", "արեվ");         /* Armenian */
+	fold_equal("ⒶⓇ", "ⓐⓡ");
+	char *f = text_fold_case("新春セール 🎉");
+	assert_string_equal(f, "新春セール 🎉"); /* scripts without case are left alone */
+	free(f);
+}
+
 static void test_terminal_text_has_no_controls(void **state)
 {
 	(void)state;
@@ -50,6 +74,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_formula_prefixes),
+		cmocka_unit_test(test_case_folding),
 		cmocka_unit_test(test_terminal_text_has_no_controls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,6 +17,7 @@
 /* Migrations 3 and 4 read the cold chunks too, which SQL alone cannot. */
 static int backfill_user_objects(struct storage *s);
 static int backfill_analytics(struct storage *s);
+static int refold_names(struct storage *s);
 
 struct migration {
 	const char *sql;
@@ -167,9 +168,34 @@ static const struct migration migrations[] = {
 	/* 6: the outbox carries webhook and command notifications besides
 	 * mail (enum notify_channel; existing rows are mail) */
 	{"ALTER TABLE outbox ADD COLUMN channel INTEGER NOT NULL DEFAULT " SQL_CHANNEL_MAIL ";", NULL},
+
+	/* 7: names folded by Unicode's case mapping (text_fold_case), where a
+	 * table once covered a few scripts */
+	{"", refold_names},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
+
+static int refold_names(struct storage *s)
+{
+	sqlite3_stmt *read = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT id, name FROM objects", -1, &read, NULL) != SQLITE_OK)
+		return sql_fail(s, "refolding names");
+	sqlite3_stmt *write = sql_stmt(s, "UPDATE objects SET name_fold=? WHERE id=?");
+	int rc = write ? SQLITE_ROW : SQLITE_ERROR;
+	while (write && (rc = sqlite3_step(read)) == SQLITE_ROW) {
+		char *fold = text_fold_case((const char *)sqlite3_column_text(read, 1));
+		sqlite3_bind_text(write, 1, fold, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(write, 2, sqlite3_column_int64(read, 0));
+		free(fold);
+		if (sql_exec(s, write, "refolding names") < 0) {
+			sqlite3_finalize(read);
+			return -1;
+		}
+	}
+	sqlite3_finalize(read);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "refolding names");
+}
 
 _Static_assert(MIGRATION_COUNT == STORAGE_SCHEMA_VERSION, "one migration per schema version");
 
