@@ -108,7 +108,7 @@ int sweep_settle_batch(struct storage *s, int64_t object_id, int batch_rows, int
 	return 0;
 }
 
-static int settle_all(struct storage *s, const struct sweep_options *o, struct sweep_report *r)
+int sweep_settle_expired(struct storage *s, const struct sweep_options *o, struct sweep_report *r)
 {
 	int64_t *ids;
 	int n;
@@ -152,7 +152,7 @@ int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_rep
 	r->relaunched = relaunch.outcomes[ITEM_PENDING];
 	if (o->dry_run)
 		return 0;
-	return settle_all(s, o, r);
+	return sweep_settle_expired(s, o, r);
 }
 
 void sweep_report_free(struct sweep_report *r)

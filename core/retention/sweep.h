@@ -54,6 +54,11 @@ struct sweep_report {
 int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_report *r);
 void sweep_report_free(struct sweep_report *r);
 
+/* Moves the hot rows every expired object still has to cold, a batch a
+ * transaction (what a sweep does after expiring; a cancel, for the rows
+ * that had come back).  Adds to r's events_moved and settled_objects. */
+int sweep_settle_expired(struct storage *s, const struct sweep_options *o, struct sweep_report *r);
+
 /* Moves up to batch_rows hot rows of one expired object to cold, in its own
  * transaction.  *moved = 0 when the object is settled. */
 int sweep_settle_batch(struct storage *s, int64_t object_id, int batch_rows, int64_t *moved);

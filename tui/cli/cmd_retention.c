@@ -564,9 +564,13 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 		rc = cli_fail("job %lld has already ended", (long long)id);
 	else
 		printf("job %lld cancelled: its unfinished objects stay expired\n", (long long)id);
-	/* rows that had come back before the cancel return to cold now */
-	if (rc == EXIT_OK)
-		rc = run_worker(c, s, true, 0, -1);
+	/* rows that had come back before the cancel return to cold now; other
+	 * jobs are a worker's to run, not a cancel's */
+	struct sweep_options o = {.now = cli_now(c), .months = c->config.policy.expire_after_months,
+				  .batch_rows = c->config.worker.batch_rows, .actor = c->actor, .stop = c->stop};
+	struct sweep_report settled = {0};
+	if (rc == EXIT_OK && sweep_settle_expired(s, &o, &settled) < 0)
+		rc = cli_fail("cancel: %s", storage_error(s));
 	storage_close(s);
 	return rc;
 }
