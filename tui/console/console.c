@@ -280,6 +280,19 @@ static void draw(struct console *c)
 
 /* ---- keys ---- */
 
+/* Quits, unless a job asked for here would be left with no worker: then
+ * the quit dialog asks what to do with it. */
+static void request_quit(struct console *c)
+{
+	int64_t active[1];
+	/* a standing worker carries them on: nothing to ask */
+	if (c->standing_worker[0] || console_own_jobs_active(c, active, 1) == 0) {
+		c->running = false;
+		return;
+	}
+	dialog_open_quit(c);
+}
+
 static void global_action(struct console *c, int action)
 {
 	switch (action) {
@@ -289,7 +302,7 @@ static void global_action(struct console *c, int action)
 		else if (c->quit_when_done)
 			c->running = false; /* asked twice: now */
 		else
-			console_request_quit(c);
+			request_quit(c);
 		break;
 	case ACT_HELP:
 		c->mode = MODE_HELP;
@@ -355,7 +368,7 @@ static void handle_key(struct console *c, int key)
 		if (c->quit_when_done)
 			c->running = false;
 		else
-			console_request_quit(c);
+			request_quit(c);
 		return;
 	}
 	if (key == K_CTRL('z')) {

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "base/model.h"
-#include "console/dialog.h"
 #include "filter.h"
 #include "console/view.h"
 #include "storage/jobs.h"
@@ -62,17 +61,6 @@ int console_own_jobs_active(struct console *c, int64_t *ids, int max)
 		job_row_free(&j);
 	}
 	return n;
-}
-
-void console_request_quit(struct console *c)
-{
-	int64_t active[1];
-	/* a standing worker carries them on: nothing to ask */
-	if (c->standing_worker[0] || console_own_jobs_active(c, active, 1) == 0) {
-		c->running = false;
-		return;
-	}
-	dialog_open_quit(c);
 }
 
 void console_complete_tag(struct console *c, char *input, size_t size, bool bare_tags)

@@ -127,9 +127,6 @@ void console_show_object(struct console *c, int64_t object_id);
 void console_show_user(struct console *c, int64_t user_id);
 /* Shows the list with this filter, as if typed at `/` (a saved view). */
 void console_show_filtered(struct console *c, const char *filter);
-/* Quits, unless a job asked for here is still running with no worker to
- * carry it on: then asks what to do with it first (dialog.h). */
-void console_request_quit(struct console *c);
 /* Remembers a job asked for from this console. */
 void console_own_job(struct console *c, int64_t job_id);
 /* This console's jobs still queued or running, into ids (up to max). */
