@@ -93,14 +93,17 @@ eq "$(t metrics | grep 'thaw_notifications{channel="webhook",state="failed"}')" 
 write_config "  command: 'echo starting; echo \"disk full\" >&2; exit 3'"
 t restore spring-sale --wait >/dev/null 2>&1
 contains "$(audit_of command.failed | tail -1)" "will be retried: notify.command failed (exit 3): disk full" "the command's exit and last words"
-ATTEMPTS=1 write_config "  command: 'sleep 30'
+ATTEMPTS=1 write_config "  command: 'sleep 31.5; true'
   timeout_seconds: 1"
 started=$(date +%s)
 t restore spring-sale --wait >/dev/null 2>&1
 took=$(($(date +%s) - started))
 [ "$took" -lt 10 ] || fail "a hanging command holds the worker ${took}s"
 contains "$(audit_of command.failed | tail -1)" "failed: notify.command did not finish within 1 s: killed" "time-out"
-pgrep -f "sleep 30" >/dev/null && fail "the hanging command's process is left behind"
+# killed with its group (the shell and the sleep it started): gone once the
+# kernel has delivered the signals
+for _ in $(seq 30); do pgrep -f "sleep 31.5" >/dev/null || break; sleep 0.1; done
+pgrep -f "sleep 31.5" >/dev/null && fail "the hanging command's process is left behind"
 
 # --- a worker without a channel leaves its rows to one that has it --------
 start_server hook5
