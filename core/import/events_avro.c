@@ -283,7 +283,9 @@ static bool check_metadata(struct framing *f, char *why, size_t size)
 {
 	int64_t count, length;
 	while (read_long(f, &count) && count != 0) {
-		if (count < 0 && !read_long(f, &length)) /* a negative count comes with a byte size */
+		/* a negative count comes with a byte size; compared before it is
+		 * negated, as the most negative long has no positive */
+		if (count < 0 && (!read_long(f, &length) || count < -f->left))
 			break;
 		if (count < 0)
 			count = -count;
