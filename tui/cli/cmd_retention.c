@@ -28,6 +28,16 @@
 
 /* ---- sweep ---- */
 
+/* How sweeps move, from the configuration: `thaw sweep` and a cancel's
+ * settling alike. */
+static struct sweep_options sweep_options_of(struct cli *c, bool dry_run)
+{
+	return (struct sweep_options){.now = cli_now(c), .months = c->config.policy.expire_after_months,
+				      .max_rows_per_second = c->config.worker.max_rows_per_second,
+				      .batch_rows = c->config.worker.batch_rows, .dry_run = dry_run,
+				      .actor = c->actor, .stop = c->stop};
+}
+
 int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	bool dry_run = false, json = false;
@@ -41,10 +51,7 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 	struct storage *s;
 	if ((rc = cli_open(c, !dry_run, &s)) != EXIT_OK)
 		return rc;
-	struct sweep_options o = {.now = cli_now(c), .months = c->config.policy.expire_after_months,
-				  .max_rows_per_second = c->config.worker.max_rows_per_second,
-				  .batch_rows = c->config.worker.batch_rows, .dry_run = dry_run,
-				  .actor = c->actor, .stop = c->stop};
+	struct sweep_options o = sweep_options_of(c, dry_run);
 	/* a dry run must not write, not even the refreshed dates */
 	struct sweep_report r;
 	if (dry_run && !c->read_only) {
@@ -566,8 +573,7 @@ int cmd_cancel(struct cli *c, const struct command *self, int argc, char **argv)
 		printf("job %lld cancelled: its unfinished objects stay expired\n", (long long)id);
 	/* rows that had come back before the cancel return to cold now; other
 	 * jobs are a worker's to run, not a cancel's */
-	struct sweep_options o = {.now = cli_now(c), .months = c->config.policy.expire_after_months,
-				  .batch_rows = c->config.worker.batch_rows, .actor = c->actor, .stop = c->stop};
+	struct sweep_options o = sweep_options_of(c, false);
 	struct sweep_report settled = {0};
 	if (rc == EXIT_OK && sweep_settle_expired(s, &o, &settled) < 0)
 		rc = cli_fail("cancel: %s", storage_error(s));

@@ -27,9 +27,9 @@ struct dialog {
 	struct selection_summary summary; /* restore: what it would touch */
 	double rate;   /* restore: the workspace's measured events a second, 0 = no history */
 	int64_t *ids;  /* restore: the objects */
-	int count;
+	int count;     /* restore: how many ids; quit: how many jobs still run */
 	char tag[128]; /* restore: the tag it was asked by, or "" */
-	int64_t job;   /* cancel: the job */
+	int64_t job;   /* cancel: the job; quit: the first still running */
 	char input[128]; /* prompts: what was typed */
 };
 
@@ -136,7 +136,12 @@ void dialog_open_view_picker(struct console *c)
 
 void dialog_open_quit(struct console *c)
 {
-	open_dialog(c, DIALOG_QUIT);
+	/* which jobs, read once: the dialog draws from them every frame */
+	int64_t ids[64];
+	int n = console_own_jobs_active(c, ids, 64);
+	struct dialog *d = open_dialog(c, DIALOG_QUIT);
+	d->job = n ? ids[0] : 0;
+	d->count = n;
 }
 
 static void draw_buttons(struct console *c, int y, int left, int width, const char *yes)
@@ -257,11 +262,9 @@ static void draw_quit(struct console *c)
 {
 	int width = 72, top, left;
 	box(c, 8, width, &top, &left);
-	int64_t ids[8];
-	int n = console_own_jobs_active(c, ids, 8);
 	char line[200];
-	snprintf(line, sizeof line, " Restore job %lld%s is still running", n ? (long long)ids[0] : 0LL,
-		 n > 1 ? " (and others)" : "");
+	snprintf(line, sizeof line, " Restore job %lld%s is still running", (long long)c->dialog->job,
+		 c->dialog->count > 1 ? " (and others)" : "");
 	dialog_text(c, top + 1, left + 2, width - 4, ST_LABEL, line);
 	dialog_text(c, top + 3, left + 2, width - 4, ST_DIALOG,
 		    "No worker runs besides this console: after you quit it waits for one.");
