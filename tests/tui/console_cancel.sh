@@ -43,8 +43,7 @@ tm has-session -t t 2>/dev/null && fail "leave it queued: the console quits"
 eq "$(t jobs "$job" --json | jq -r '.[0].state')" queued "the job waits, handed back, for a worker"
 
 # --- Ctrl-Z suspends to the shell and `fg` brings the screen back -------------
-tm kill-server 2>/dev/null
-tm new-session -d -s t -x 100 -y 30 "env -i HOME=$HOME PATH=$PATH TERM=tmux-256color LANG=C.UTF-8 bash --norc --noprofile -i"
+terminal 100 30 "env -i HOME=$HOME PATH=$PATH TERM=tmux-256color LANG=C.UTF-8 bash --norc --noprofile -i"
 sleep 0.5
 tm send-keys -t t "THAW_NOW=$THAW_NOW $THAW --db $WS" Enter
 wait_for "of 300" 5
@@ -71,8 +70,7 @@ eq "$(t jobs "$job2" --json | jq -r '.[0].state')" cancelled "the job asked for 
 
 # --- jobs --watch: the jobs that matter, fitted to the terminal ----------------
 for id in $(t list --state expired --sort cold --desc --limit 12 --ids); do t restore "$id" >/dev/null 2>&1; done
-tm kill-server 2>/dev/null
-tm new-session -d -s t -x 80 -y 10 "env THAW_NOW=$THAW_NOW $THAW --db $WS jobs --watch"
+terminal 80 10 "env THAW_NOW=$THAW_NOW $THAW --db $WS jobs --watch"
 wait_for "queued" 5
 wait_for "more" 5
 [ "$(screen | grep -c '^job ')" -le 8 ] || fail "--watch fits 10 rows: $(screen)"

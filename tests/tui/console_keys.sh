@@ -22,9 +22,7 @@ keys Escape q
 
 # mistakes stop thaw before it takes the screen
 run_console() { # run_console: the console in a terminal; its exit code and stderr in files
-	tm kill-server 2>/dev/null
-	tm new-session -d -s t -x 80 -y 24 \
-		"env LANG=C.UTF-8 TERM=tmux-256color THAW_NOW=$THAW_NOW $THAW --db $WS 2>$WORK/console.err; echo \$? >$WORK/console.rc"
+	terminal 80 24 "env LANG=C.UTF-8 TERM=tmux-256color THAW_NOW=$THAW_NOW $THAW --db $WS 2>$WORK/console.err; echo \$? >$WORK/console.rc"
 	for _ in $(seq 50); do [ -s "$WORK/console.rc" ] && break; sleep 0.1; done
 }
 printf 'console:\n  keys:\n    nope: x\n' >config.yaml

@@ -5,20 +5,24 @@ SOCK=thaw-tui-$$
 tm() { tmux -L "$SOCK" "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
 
+terminal() { # terminal COLS ROWS COMMAND...: a fresh tmux server showing COMMAND
+	local cols=$1 rows=$2 i
+	shift 2
+	tm kill-server 2>/dev/null
+	for i in 1 2 3 4 5 6 7 8 9 10; do # a server still shutting down refuses for a moment
+		tm new-session -d -s t -x "$cols" -y "$rows" "$@" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "tmux would not start a session for: $*"
+}
+
 start() { # start COLS ROWS [ENV=VALUE...] -- [THAW ARGS...]
 	local cols=$1 rows=$2
 	shift 2
 	local env=()
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do env+=("$1"); shift; done
 	[ "${1:-}" = -- ] && shift
-	tm kill-server 2>/dev/null
-	local i
-	for i in 1 2 3 4 5 6 7 8 9 10; do # a server still shutting down refuses for a moment
-		tm new-session -d -s t -x "$cols" -y "$rows" \
-			env LANG=C.UTF-8 TERM=tmux-256color THAW_NOW="$THAW_NOW" "${env[@]}" "$THAW" --db "$WS" "$@" \
-			2>/dev/null && break
-		sleep 0.1
-	done
+	terminal "$cols" "$rows" env LANG=C.UTF-8 TERM=tmux-256color THAW_NOW="$THAW_NOW" "${env[@]}" "$THAW" --db "$WS" "$@"
 	wait_for "thaw" 5
 }
 

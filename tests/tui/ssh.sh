@@ -41,9 +41,7 @@ slow_restore_workspace 800
 # the remote command: attach to (or create) a tmux session running thaw
 remote="cd $WORK && tmux -L thaw-ssh-inner new-session -A -s ops 'env LANG=C.UTF-8 THAW_NOW=$THAW_NOW $THAW --db $WS'"
 connect() {
-	tm kill-server 2>/dev/null
-	tm new-session -d -s t -x 100 -y 30 \
-		ssh -tt -p "$RELAY_PORT" -i "$WORK/ssh/user_key" -o StrictHostKeyChecking=no \
+	terminal 100 30 ssh -tt -p "$RELAY_PORT" -i "$WORK/ssh/user_key" -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$(id -un)@127.0.0.1" "$remote"
 	wait_for "of 300" 10
 }
