@@ -359,23 +359,73 @@ void present_analytics_json(struct buf *out, const struct object_analytics *a)
 	buf_addc(out, '}');
 }
 
+/* The next character of `p`: its length in bytes (0 at the end or on a
+ * byte that is not UTF-8) and its display width in *cols. */
+static size_t next_char(const char *p, mbstate_t *st, int *cols)
+{
+	wchar_t wc;
+	size_t n = mbrtowc(&wc, p, MB_CUR_MAX, st);
+	if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+		return 0;
+	int w = wcwidth(wc);
+	*cols = w < 0 ? 1 : w;
+	return n;
+}
+
 void present_fit(struct buf *out, const char *text, int cols)
 {
 	mbstate_t st = {0};
-	const char *p = text;
-	int used = 0;
-	while (*p) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-			break;
-		int w = wcwidth(wc);
-		if (w < 0)
-			w = 1;
-		if (used + w > cols)
-			break;
-		buf_add(out, p, n);
+	int used = 0, w;
+	for (size_t n; (n = next_char(text, &st, &w)) > 0 && used + w <= cols; text += n) {
+		buf_add(out, text, n);
 		used += w;
-		p += n;
+	}
+}
+
+/* Display columns of text[0, len). */
+static int width_of(const char *text, size_t len)
+{
+	mbstate_t st = {0};
+	int cols = 0, w;
+	for (size_t n, at = 0; at < len && (n = next_char(text + at, &st, &w)) > 0; at += n)
+		cols += w;
+	return cols;
+}
+
+void present_wrap(struct buf *out, const char *text, int cols, int indent)
+{
+	if (indent > cols / 2)
+		indent = cols / 2; /* a narrow terminal still gets words on each row */
+	int room = cols;
+	for (;;) {
+		/* the longest run of whole words that fits `room` columns; a word
+		 * longer than a whole row is cut where the row ends */
+		size_t fits = 0, at = 0;
+		mbstate_t st = {0};
+		int used = 0, w;
+		bool all = true;
+		for (size_t n; text[at]; at += n) {
+			if (!(n = next_char(text + at, &st, &w)))
+				break;
+			if (used + w > room) {
+				all = false;
+				break;
+			}
+			used += w;
+			if (text[at] == ' ')
+				fits = at;
+		}
+		if (all || !text[at]) {
+			buf_adds(out, text);
+			return;
+		}
+		if (fits == 0 || width_of(text, fits) < room / 3)
+			fits = at; /* no break worth making: cut the word */
+		buf_add(out, text, fits);
+		buf_printf(out, "\n%*s", indent, "");
+		text += fits;
+		while (*text == ' ')
+			text++;
+		room = cols - indent;
 	}
 }

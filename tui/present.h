@@ -58,4 +58,9 @@ void present_object_json(struct buf *out, const struct object_row *o, int64_t no
  * a character is never cut in half). */
 void present_fit(struct buf *out, const char *text, int cols);
 
+/* Appends text broken into rows of at most `cols` display columns, at
+ * spaces where it can (a word longer than a row is cut), rows after the
+ * first indented by `indent` spaces and separated by '\n'. */
+void present_wrap(struct buf *out, const char *text, int cols, int indent);
+
 #endif

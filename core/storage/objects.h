@@ -39,6 +39,15 @@ struct object_row {
 	bool learned;
 };
 
+/*
+ * SORT_EXPIRES puts objects in this order, reversed by "descending":
+ * available with an expiry date (soonest first), available with none
+ * (active), kept by a retargeting filter, restoring, expired (earliest
+ * first), deleted under the previous policy, no data.  EXPIRY_ORDER_TEXT
+ * says it in words for the console and the manual.
+ */
+#define EXPIRY_ORDER_TEXT "soonest expiry first, then no date (active), kept, restoring, expired, deleted, no data"
+
 enum object_sort {
 	SORT_NAME, SORT_KIND, SORT_STATUS, SORT_LAST_SENT, SORT_STATE, SORT_EXPIRES,
 	SORT_HOT, SORT_COLD, SORT_TAGS, SORT__COUNT

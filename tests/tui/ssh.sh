@@ -60,7 +60,7 @@ keys /
 type_text "state:expired"
 keys Enter
 wait_for "EXPIRED"
-keys s s s s s s
+keys s s s s s # name → kind, status, expiry, hot, cold
 wait_for "sorted by cold"
 keys r g
 keys R

@@ -15,6 +15,7 @@
 #include "base/model.h"
 #include "base/text.h"
 #include "console/dialog.h"
+#include "console/lines.h"
 #include "console/view.h"
 #include "present.h"
 #include "retention/worker.h"
@@ -214,12 +215,25 @@ static int draw_hint(struct console *c, int y, int x, int action)
 	return used + screen_text(sc, y, x + used, sc->cols - x - used, ST_STATUS, false, label);
 }
 
+/* A message is read whole: a long one wraps onto up to three rows above
+ * the status line, over the bottom of the view, until it lapses. */
+static void draw_message(struct console *c)
+{
+	struct screen *sc = &c->screen;
+	int rows;
+	char **text = lines_wrap(c->flash, sc->cols, 2, &rows);
+	int shown = rows < 3 ? rows : 3;
+	for (int i = 0; i < shown; i++)
+		screen_text(sc, sc->rows - shown + i, 0, sc->cols, c->flash_style, true, text[i]);
+	lines_wrap_free(text, rows);
+}
+
 static void draw_status(struct console *c)
 {
 	struct screen *sc = &c->screen;
 	int y = sc->rows - 1;
 	if (c->flash[0] && clock_mono_ms() < c->flash_until) {
-		screen_text(sc, y, 0, sc->cols, c->flash_style, true, c->flash);
+		draw_message(c);
 		return;
 	}
 	c->flash[0] = '\0';

@@ -11,6 +11,7 @@
 #include "base/outfile.h"
 #include "base/text.h"
 #include "console/dialog.h"
+#include "console/lines.h"
 #include "console/view.h"
 #include "present.h"
 #include "readers/profile.h"
@@ -25,7 +26,7 @@ struct detail {
 	struct object_analytics analytics;
 	struct job_row *restores;
 	int restore_count;
-	int scroll;
+	struct lines lines; /* built again at each draw, wrapped to the width */
 };
 
 static void detail_done(void *state)
@@ -37,12 +38,13 @@ static void detail_done(void *state)
 	job_rows_free(d->restores, d->restore_count);
 	d->restores = NULL;
 	d->restore_count = 0;
+	lines_clear(&d->lines);
 }
 
 static void detail_enter(struct console *c, void *state)
 {
 	(void)c;
-	((struct detail *)state)->scroll = 0;
+	((struct detail *)state)->lines.scroll = 0;
 }
 
 static void detail_reload(struct console *c, void *state)
@@ -63,29 +65,33 @@ static void detail_reload(struct console *c, void *state)
 	storage_object_restores(c->s, id, &d->restores, &d->restore_count);
 }
 
-/* Lines are built first, then the visible part is drawn, so scrolling is
- * just an offset. */
-struct lines {
-	char text[160][256];
-	int style[160];
-	int count;
-};
-
+/* A line of the object's text, continued under its start when it wraps. */
 static void add(struct lines *l, int style, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void add(struct lines *l, int style, const char *fmt, ...)
 {
-	if (l->count == 160)
-		return;
-	struct buf raw = {0}, safe = {0};
+	struct buf text = {0};
 	va_list ap;
 	va_start(ap, fmt);
-	buf_vprintf(&raw, fmt, ap);
+	buf_vprintf(&text, fmt, ap);
 	va_end(ap);
-	text_sanitize_terminal(&safe, raw.data ? raw.data : "");
-	snprintf(l->text[l->count], sizeof l->text[0], "%s", safe.data ? safe.data : "");
-	buf_free(&raw);
-	buf_free(&safe);
-	l->style[l->count++] = style;
+	const char *t = text.data ? text.data : "";
+	lines_add(l, style, (int)strspn(t, " ") + 2, "%s", t);
+	buf_free(&text);
+}
+
+/* "  label        value": a wrapped value continues under the value. */
+#define FIELD_INDENT 15
+static void field(struct lines *l, int style, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void field(struct lines *l, int style, const char *label, const char *fmt, ...)
+{
+	struct buf value = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	buf_vprintf(&value, fmt, ap);
+	va_end(ap);
+	lines_add(l, style, FIELD_INDENT, "  %-*s%s", FIELD_INDENT - 2, label, value.data ? value.data : "");
+	buf_free(&value);
 }
 
 static void banner(struct console *c, const struct object_row *o, struct lines *l)
@@ -94,16 +100,16 @@ static void banner(struct console *c, const struct object_row *o, struct lines *
 	keymap_keys_text(&c->keys, ACT_RESTORE, keys, sizeof keys);
 	if (o->state == IXD_EXPIRED) {
 		present_date(o->expired_at, date, sizeof date);
-		add(l, ST_ALERT, " ! Interaction data expired on %s. Retargeting filters, user profiles", date);
-		add(l, ST_ALERT, "   and exports leave it out. Press %s to restore it.", keys);
+		lines_add(l, ST_ALERT, 3, " ! Interaction data expired on %s. Retargeting filters, user profiles"
+			  " and exports leave it out. Press %s to restore it.", date, keys);
 	} else if (o->state == IXD_RESTORING) {
 		int pct = o->restore_total ? (int)(o->restore_done * 100 / o->restore_total) : 0;
-		add(l, ST_BANNER, " ~ Being restored by job %lld: %d%% (%lld of %lld events).",
-		    (long long)o->restore_job, pct, (long long)o->restore_done, (long long)o->restore_total);
-		add(l, ST_BANNER, "   Filters, profiles and exports see it once the restore is done.");
+		lines_add(l, ST_BANNER, 3, " ~ Being restored by job %lld: %d%% (%lld of %lld events). Filters,"
+			  " profiles and exports see it once the restore is done.", (long long)o->restore_job, pct,
+			  (long long)o->restore_done, (long long)o->restore_total);
 	} else if (o->state == IXD_PURGED) {
-		add(l, ST_ALERT, " x Interaction data deleted under the previous retention policy (nothing sent for 25");
-		add(l, ST_ALERT, "   months, no active retargeting use). It cannot be restored or used in new filters.");
+		lines_add(l, ST_ALERT, 3, " x Interaction data deleted under the previous retention policy (nothing"
+			  " sent for 25 months, no active retargeting use). It cannot be restored or used in new filters.");
 	}
 }
 
@@ -127,23 +133,23 @@ static void build(struct console *c, const struct detail *dt, struct lines *l)
 	add(l, ST_LABEL, "%s", o->name);
 	present_expiry(o, now, expiry, sizeof expiry);
 	present_why(o, now, months, why, sizeof why);
-	add(l, ST_NORMAL, "  api id       %s", o->api_id);
-	add(l, ST_NORMAL, "  kind         %s        status  %s", object_kind_name(o->kind), object_status_name(o->status));
-	add(l, console_state_style(o, now, c->o->config->policy.expiring_soon_days),
-	    "  data         %s (%s)", ixd_state_name(o->state), expiry);
-	add(l, ST_NORMAL, "  why          %s", why);
+	field(l, ST_NORMAL, "api id", "%s", o->api_id);
+	field(l, ST_NORMAL, "kind", "%s        status  %s", object_kind_name(o->kind), object_status_name(o->status));
+	field(l, console_state_style(o, now, c->o->config->policy.expiring_soon_days), "data", "%s (%s)",
+	      ixd_state_name(o->state), expiry);
+	field(l, ST_NORMAL, "why", "%s", why);
 	present_date(o->created_at, d[0], sizeof d[0]);
 	present_date(o->first_sent_at, d[1], sizeof d[1]);
 	present_date(o->last_sent_at, d[2], sizeof d[2]);
 	present_date(o->stopped_at, d[3], sizeof d[3]);
 	present_date(o->last_restored_at, d[4], sizeof d[4]);
-	add(l, ST_NORMAL, "  created      %s   first sent %s   last sent %s", d[0], d[1], d[2]);
-	add(l, ST_NORMAL, "  stopped      %s   last restore %s", d[3], d[4]);
+	field(l, ST_NORMAL, "created", "%s   first sent %s   last sent %s", d[0], d[1], d[2]);
+	field(l, ST_NORMAL, "stopped", "%s   last restore %s", d[3], d[4]);
 	present_count(o->hot_events, hot, sizeof hot);
 	present_count(o->cold_events, cold, sizeof cold);
-	add(l, ST_NORMAL, "  events       %s hot, %s cold", hot, cold);
-	add(l, ST_NORMAL, "  tags         %s", o->tags && *o->tags ? o->tags : "—");
-	add(l, ST_NORMAL, "  channels     %s", o->channels && *o->channels ? o->channels : "—");
+	field(l, ST_NORMAL, "events", "%s hot, %s cold", hot, cold);
+	field(l, ST_NORMAL, "tags", "%s", o->tags && *o->tags ? o->tags : "—");
+	field(l, ST_NORMAL, "channels", "%s", o->channels && *o->channels ? o->channels : "—");
 	parts(l, "Steps", dt->parts.steps, dt->parts.step_count, false);
 	parts(l, "Variants", dt->parts.variants, dt->parts.variant_count, true);
 	parts(l, "Link aliases", dt->parts.aliases, dt->parts.alias_count, false);
@@ -183,20 +189,9 @@ static void build(struct console *c, const struct detail *dt, struct lines *l)
 static void detail_draw(struct console *c, void *state, int top, int height)
 {
 	struct detail *d = state;
-	struct lines *l = calloc(1, sizeof *l); /* 40 KiB: not on the stack */
-	if (!l)
-		return;
-	build(c, d, l);
-	if (d->scroll > l->count - height)
-		d->scroll = l->count - height > 0 ? l->count - height : 0;
-	int shown = d->scroll + height < l->count ? height - 1 : height;
-	for (int i = 0; i < shown && d->scroll + i < l->count; i++) {
-		int k = d->scroll + i;
-		screen_text(&c->screen, top + i, 0, c->screen.cols, l->style[k], true, l->text[k]);
-	}
-	if (shown < height)
-		console_more_below(c, top + shown, l->count - d->scroll - shown);
-	free(l);
+	lines_clear(&d->lines);
+	build(c, d, &d->lines);
+	lines_draw(c, &d->lines, top, height);
 }
 
 /* Writes the recipients CSV beside the workspace's working directory as
@@ -227,12 +222,6 @@ static bool detail_handle(struct console *c, void *state, int action)
 {
 	struct detail *d = state;
 	switch (action) {
-	case ACT_UP: if (d->scroll > 0) d->scroll--; return true;
-	case ACT_DOWN: d->scroll++; return true;
-	case ACT_PAGE_UP: d->scroll = d->scroll > 10 ? d->scroll - 10 : 0; return true;
-	case ACT_PAGE_DOWN: d->scroll += 10; return true;
-	case ACT_HOME: d->scroll = 0; return true;
-	case ACT_END: d->scroll = 1 << 20; return true; /* drawing clamps it */
 	case ACT_RESTORE: {
 		if (console_refuse_change(c, "restore"))
 			return true;
@@ -244,7 +233,7 @@ static bool detail_handle(struct console *c, void *state, int action)
 	case ACT_EXPORT:
 		export_csv(c, &d->row);
 		return true;
-	default: return false;
+	default: return lines_scroll(&d->lines, action);
 	}
 }
 

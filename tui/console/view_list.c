@@ -175,15 +175,108 @@ struct columns {
 	bool wide;
 };
 
-static void layout(int width, struct columns *col)
+/* Narrowest widths: a header with its sort mark ("Interaction data ^",
+ * "Tags ^") always fits, and a name still tells objects apart. */
+#define NAME_MIN 18
+#define IXD_MIN 18
+#define TAGS_MIN 6
+
+/* The widest text the page's rows have for a column. */
+static int widest_expiry(const struct console *c, const struct list *l)
 {
-	col->wide = width >= 110;
-	col->mark = 2, col->kind = 8, col->status = 8, col->ixd = 18, col->hot = 6, col->cold = 6;
-	col->tags = col->wide ? 18 : 0;
-	col->last_sent = col->wide ? 10 : 0;
-	int fixed = col->mark + col->kind + col->status + col->ixd + col->hot + col->cold + 6 +
-		    (col->wide ? col->tags + col->last_sent + 2 : 0);
-	col->name = width - fixed;
+	int most = 0;
+	for (int i = 0; i < l->page.count; i++) {
+		char text[256];
+		present_expiry(&l->page.rows[i], console_now(c), text, sizeof text);
+		int w = screen_width(text);
+		most = w > most ? w : most;
+	}
+	return most;
+}
+
+static int widest_text(const struct list *l, bool tags)
+{
+	int most = 0;
+	for (int i = 0; i < l->page.count; i++) {
+		const char *text = tags ? l->page.rows[i].tags : l->page.rows[i].name;
+		int w = text ? screen_width(text) : 0;
+		most = w > most ? w : most;
+	}
+	return most;
+}
+
+/* Takes back up to `excess` columns from *width, down to `floor`. */
+static int shrink(int *width, int floor, int excess)
+{
+	int take = *width - floor < excess ? *width - floor : excess;
+	if (take <= 0)
+		return excess;
+	*width -= take;
+	return excess - take;
+}
+
+/*
+ * Columns by priority: each gets what the rows on screen need; when that
+ * is more than the terminal has, the name gives way first (down to
+ * NAME_MIN), then tags, then the interaction data: its state words and
+ * reasons ("kept: used by …") matter more than the end of a long name.
+ * Width left over goes to the name.
+ */
+static void layout(const struct console *c, const struct list *l, struct columns *col)
+{
+	int width = c->screen.cols;
+	*col = (struct columns){.mark = 2, .kind = 8, .status = 8, .hot = 6, .cold = 6, .wide = width >= 110};
+	int fixed = col->mark + col->kind + col->status + col->hot + col->cold + 6;
+	if (col->wide) {
+		col->last_sent = 11;
+		col->tags = widest_text(l, true) > TAGS_MIN ? widest_text(l, true) : TAGS_MIN;
+		fixed += col->last_sent + 2;
+	}
+	col->ixd = widest_expiry(c, l) > IXD_MIN ? widest_expiry(c, l) : IXD_MIN;
+	col->name = widest_text(l, false) > NAME_MIN ? widest_text(l, false) : NAME_MIN;
+	int excess = fixed + col->name + col->tags + col->ixd - width;
+	excess = shrink(&col->name, NAME_MIN, excess);
+	excess = shrink(&col->tags, col->wide ? TAGS_MIN : 0, excess);
+	excess = shrink(&col->ixd, IXD_MIN, excess);
+	excess = shrink(&col->name, 4, excess);
+	if (excess < 0)
+		col->name -= excess;
+}
+
+/* The columns on screen in order, by what they sort; -1 for the mark. */
+static int column_sorts(const struct columns *col, int *sorts, int *widths, bool *right)
+{
+	const struct { int sort, width; bool right; } all[] = {
+		{-1, col->mark, false}, {SORT_NAME, col->name, false}, {SORT_KIND, col->kind, false},
+		{SORT_STATUS, col->status, false}, {SORT_TAGS, col->tags, false},
+		{SORT_LAST_SENT, col->last_sent, false}, {SORT_EXPIRES, col->ixd, false},
+		{SORT_HOT, col->hot, true}, {SORT_COLD, col->cold, true}};
+	int n = 0;
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+		if (all[i].width == 0)
+			continue;
+		sorts[n] = all[i].sort, widths[n] = all[i].width, right[n] = all[i].right;
+		n++;
+	}
+	return n;
+}
+
+/* The column showing the list's sort ("state" and "expires" share one). */
+static int shown_sort(int sort)
+{
+	return sort == SORT_STATE ? SORT_EXPIRES : sort;
+}
+
+/* The next column on screen to sort by, after the current one. */
+static int next_sort(const struct columns *col, int sort)
+{
+	int sorts[9], widths[9];
+	bool right[9];
+	int n = column_sorts(col, sorts, widths, right);
+	for (int i = 1; i < n; i++)
+		if (sorts[i] == shown_sort(sort))
+			return i + 1 < n ? sorts[i + 1] : sorts[1];
+	return SORT_NAME; /* sorted by a column not on screen: start again */
 }
 
 static void draw_header(struct console *c, const struct list *l, int y, const struct columns *col)
@@ -194,31 +287,43 @@ static void draw_header(struct console *c, const struct list *l, int y, const st
 		[SORT_LAST_SENT] = "Last sent", [SORT_STATE] = "Interaction data",
 		[SORT_EXPIRES] = "Interaction data", [SORT_HOT] = "Hot", [SORT_COLD] = "Cold",
 		[SORT_TAGS] = "Tags"};
+	const char *arrow = l->descending ? " v" : " ^";
+	int sorts[9], widths[9];
+	bool right[9], marked = false;
+	int n = column_sorts(col, sorts, widths, right);
+	for (int i = 0; i < n; i++)
+		marked |= sorts[i] == shown_sort(l->sort);
 	char label[64];
 	int x = 0;
 	screen_fill(sc, y, 0, sc->cols, ST_HEADER);
-	struct { int sort, width; bool right; } cells[] = {
-		{-1, col->mark, false}, {SORT_NAME, col->name, false}, {SORT_KIND, col->kind, false},
-		{SORT_STATUS, col->status, false}, {SORT_TAGS, col->tags, false},
-		{SORT_LAST_SENT, col->last_sent, false}, {SORT_EXPIRES, col->ixd, false},
-		{SORT_HOT, col->hot, true}, {SORT_COLD, col->cold, true}};
-	for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
-		if (cells[i].width == 0)
-			continue;
-		const char *name = cells[i].sort >= 0 ? names[cells[i].sort] : "";
-		bool sorted = cells[i].sort == l->sort || (cells[i].sort == SORT_EXPIRES && l->sort == SORT_STATE);
-		snprintf(label, sizeof label, "%s%s", name, sorted ? (l->descending ? " v" : " ^") : "");
-		int pad = cells[i].right ? cells[i].width - screen_width(label) : 0;
-		screen_text(sc, y, x + (pad > 0 ? pad : 0), cells[i].width, ST_HEADER, false, label);
-		x += cells[i].width + (i ? 1 : 0);
+	for (int i = 0; i < n; i++) {
+		const char *name = sorts[i] >= 0 ? names[sorts[i]] : "";
+		if (sorts[i] == shown_sort(l->sort))
+			snprintf(label, sizeof label, "%s%s", name, arrow);
+		else if (sorts[i] == SORT_NAME && !marked) /* the sorted column is off screen */
+			snprintf(label, sizeof label, "%s (by %s%s)", name, object_sort_name(l->sort), arrow);
+		else
+			snprintf(label, sizeof label, "%s", name);
+		int pad = right[i] ? widths[i] - screen_width(label) : 0;
+		screen_text(sc, y, x + (pad > 0 ? pad : 0), widths[i], ST_HEADER, false, label);
+		x += widths[i] + (i ? 1 : 0);
 	}
 }
 
-/*
- * The cursor highlights the mark and the name, not the whole row: the
- * state keeps its colour under the cursor, and a cursor move rewrites two
- * short spans instead of two full lines (bytes matter over SSH).
- */
+/* A cell's text; one cut short ends in "…" so it does not read as whole. */
+static void cell(struct console *c, int y, int x, int width, int style, const char *text)
+{
+	if (screen_width(text) <= width) {
+		screen_text(&c->screen, y, x, width, style, true, text);
+		return;
+	}
+	struct buf cut = {0};
+	present_fit(&cut, text, width - 1);
+	buf_adds(&cut, c->screen.utf8 ? "…" : "~");
+	screen_text(&c->screen, y, x, width, style, true, cut.data);
+	buf_free(&cut);
+}
+
 static void draw_row(struct console *c, int y, const struct object_row *o, bool is_cursor,
 		     const struct columns *col)
 {
@@ -243,21 +348,20 @@ static void draw_row(struct console *c, int y, const struct object_row *o, bool 
 	int x = 0;
 	screen_text(sc, y, x, col->mark, is_cursor ? ST_CURSOR : ST_MARK, true, mark);
 	x += col->mark;
-	screen_text(sc, y, x, col->name, plain, true, name.data ? name.data : "");
+	cell(c, y, x, col->name, plain, name.data ? name.data : "");
 	x += col->name + 1;
-	screen_text(sc, y, x, col->kind, plain, true, object_kind_name(o->kind));
+	cell(c, y, x, col->kind, plain, object_kind_name(o->kind));
 	x += col->kind + 1;
-	screen_text(sc, y, x, col->status, plain, true, object_status_name(o->status));
+	cell(c, y, x, col->status, plain, object_status_name(o->status));
 	x += col->status + 1;
 	if (col->wide) {
-		screen_text(sc, y, x, col->tags, plain, true, tags.data ? tags.data : "");
+		cell(c, y, x, col->tags, plain, tags.data ? tags.data : "");
 		x += col->tags + 1;
-		screen_text(sc, y, x, col->last_sent, plain, true, last);
+		cell(c, y, x, col->last_sent, plain, last);
 		x += col->last_sent + 1;
 	}
-	screen_text(sc, y, x, col->ixd,
-		    is_cursor ? ST_CURSOR : console_state_style(o, now, c->o->config->policy.expiring_soon_days), true,
-		    expiry);
+	cell(c, y, x, col->ixd,
+	     is_cursor ? ST_CURSOR : console_state_style(o, now, c->o->config->policy.expiring_soon_days), expiry);
 	x += col->ixd + 1;
 	screen_text(sc, y, x + col->hot - (int)strlen(hot), (int)strlen(hot), plain, false, hot);
 	x += col->hot + 1;
@@ -325,7 +429,7 @@ static void list_draw(struct console *c, void *state, int top, int height)
 {
 	const struct list *l = state;
 	struct columns col;
-	layout(c->screen.cols, &col);
+	layout(c, l, &col);
 	draw_tabs(c, l, top);
 	draw_header(c, l, top + 1, &col);
 	for (int i = 0; i < height - 2 && i < l->page.count; i++)
@@ -453,13 +557,17 @@ static bool list_handle(struct console *c, void *state, int action)
 		l->cursor = l->page_offset = 0;
 		console_reload_soon(c);
 		return true;
-	case ACT_SORT:
-		l->sort = (l->sort + 1) % SORT__COUNT;
-		if (l->sort == SORT_STATE)
-			l->sort = SORT_EXPIRES; /* one column shows both */
-		console_flash(c, ST_INFO, "sorted by %s", object_sort_name(l->sort));
+	case ACT_SORT: {
+		struct columns col;
+		layout(c, l, &col);
+		l->sort = next_sort(&col, l->sort);
+		if (l->sort == SORT_EXPIRES)
+			console_flash(c, ST_INFO, "sorted by expiry: %s", EXPIRY_ORDER_TEXT);
+		else
+			console_flash(c, ST_INFO, "sorted by %s", object_sort_name(l->sort));
 		console_reload_soon(c);
 		return true;
+	}
 	case ACT_REVERSE:
 		l->descending = !l->descending;
 		console_reload_soon(c);

@@ -8,73 +8,38 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "console/lines.h"
 #include "console/view.h"
 #include "readers/profile.h"
 #include "storage/audit.h"
 
-struct text {
-	char **lines;
-	int count, scroll;
-};
-
 static void text_done(void *state)
 {
-	struct text *t = state;
-	for (int i = 0; i < t->count; i++)
-		free(t->lines[i]);
-	free(t->lines);
-	t->lines = NULL;
-	t->count = 0;
+	lines_clear(state);
 }
 
 static void text_enter(struct console *c, void *state)
 {
 	(void)c;
-	((struct text *)state)->scroll = 0;
+	((struct lines *)state)->scroll = 0;
 }
 
-/* Takes a buffer of already sanitised lines. */
-static void set_lines(struct text *t, const char *text)
+/* Takes the whole text again; the scroll position stays. */
+static void set_lines(struct lines *l, const char *text)
 {
-	text_done(t);
-	int cap = 0;
-	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		t->lines = array_grow(t->lines, t->count, &cap, sizeof *t->lines);
-		t->lines[t->count++] = strndup(p, len);
-		p = nl ? nl + 1 : p + len;
-	}
+	lines_clear(l);
+	lines_add_text(l, text, ST_LABEL, ST_NORMAL);
 }
 
 static void text_draw(struct console *c, void *state, int top, int height)
 {
-	struct text *t = state;
-	if (t->scroll > t->count - height)
-		t->scroll = t->count > height ? t->count - height : 0;
-	int shown = t->scroll + height < t->count ? height - 1 : height;
-	for (int i = 0; i < shown && t->scroll + i < t->count; i++) {
-		const char *line = t->lines[t->scroll + i];
-		bool heading = line[0] && line[0] != ' ';
-		screen_text(&c->screen, top + i, 0, c->screen.cols, heading ? ST_LABEL : ST_NORMAL, true, line);
-	}
-	if (shown < height)
-		console_more_below(c, top + shown, t->count - t->scroll - shown);
+	lines_draw(c, state, top, height);
 }
 
 static bool text_handle(struct console *c, void *state, int action)
 {
 	(void)c;
-	struct text *t = state;
-	switch (action) {
-	case ACT_UP: if (t->scroll > 0) t->scroll--; return true;
-	case ACT_DOWN: t->scroll++; return true;
-	case ACT_PAGE_UP: t->scroll = t->scroll > 10 ? t->scroll - 10 : 0; return true;
-	case ACT_PAGE_DOWN: t->scroll += 10; return true;
-	case ACT_HOME: t->scroll = 0; return true;
-	case ACT_END: t->scroll = t->count; return true; /* drawing clamps it */
-	default: return false;
-	}
+	return lines_scroll(state, action);
 }
 
 static void user_reload(struct console *c, void *state)
@@ -124,7 +89,7 @@ static const int text_hints[] = {ACT_BACK, ACT_UP, ACT_DOWN, ACT_PAGE_DOWN, ACT_
 
 const struct view_ops user_view = {
 	.title = "user",
-	.state_size = sizeof(struct text),
+	.state_size = sizeof(struct lines),
 	.done = text_done,
 	.enter = text_enter,
 	.reload = user_reload,
@@ -135,7 +100,7 @@ const struct view_ops user_view = {
 
 const struct view_ops audit_view = {
 	.title = "audit",
-	.state_size = sizeof(struct text),
+	.state_size = sizeof(struct lines),
 	.done = text_done,
 	.enter = text_enter,
 	.reload = audit_reload,

@@ -17,6 +17,13 @@ static const char *const sort_sql[SORT__COUNT] = {
 	"o.name_fold", "o.kind", "o.status", "o.last_sent_at", "o.ixd_state",
 	"o.expires_at IS NULL, o.expires_at", "o.hot_events", "o.cold_events", "tags"};
 
+/* The groups of the "expires" sort, in the order objects.h states. */
+#define EXPIRY_ORDER                                                                          \
+	"CASE WHEN o.ixd_state=" SQL_IXD_AVAILABLE " AND o.kept_by IS NULL AND o.expires_at IS NOT NULL THEN 0" \
+	" WHEN o.ixd_state=" SQL_IXD_AVAILABLE " AND o.kept_by IS NULL THEN 1"                   \
+	" WHEN o.ixd_state=" SQL_IXD_AVAILABLE " THEN 2 WHEN o.ixd_state=" SQL_IXD_RESTORING " THEN 3" \
+	" WHEN o.ixd_state=" SQL_IXD_EXPIRED " THEN 4 WHEN o.ixd_state=" SQL_IXD_PURGED " THEN 5 ELSE 6 END"
+
 /* Appends the WHERE clause for a query and returns the bind list in order. */
 struct binds {
 	const char *text[QUERY_MAX_TERMS + 4];
@@ -142,9 +149,9 @@ static sqlite3_stmt *prepare_object_query(struct storage *s, const struct object
 	if (ordered) {
 		int sort = q->sort >= 0 && q->sort < SORT__COUNT ? q->sort : SORT_NAME;
 		const char *dir = q->descending ? " DESC" : "";
-		/* "expires" sorts on two expressions; the direction goes on the date */
+		/* "expires" sorts in the stated order of objects.h, then by date */
 		if (sort == SORT_EXPIRES)
-			buf_printf(&sql, " ORDER BY o.expires_at IS NULL, o.expires_at%s", dir);
+			buf_printf(&sql, " ORDER BY " EXPIRY_ORDER "%s, o.expires_at%s, o.expired_at%s", dir, dir, dir);
 		else
 			buf_printf(&sql, " ORDER BY %s%s", sort_sql[sort], dir);
 		buf_printf(&sql, ", o.name_fold%s, o.id LIMIT %lld OFFSET %lld", dir,
