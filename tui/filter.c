@@ -1,11 +1,21 @@
 #include "filter.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/model.h"
 #include "present.h"
+#include "retention/forecast.h"
 #include "storage/objects.h"
+
+/* A week of the forecast: 1 (the coming week) to FORECAST_MAX_WEEKS. */
+static int week_parse(const char *text)
+{
+	char *end;
+	long week = strtol(text, &end, 10);
+	return *end || end == text || week < 1 || week > FORECAST_MAX_WEEKS ? -1 : (int)week;
+}
 
 static bool parse_term(struct filter *f, char *word, bool whole)
 {
@@ -34,6 +44,7 @@ static bool parse_term(struct filter *f, char *word, bool whole)
 		{"status", TERM_STATUS, object_status_parse, "draft, active, idle, stopped, archived"},
 		{"state", TERM_STATE, present_state_parse, "available, expiring, kept, expired, restoring, purged, none"},
 		{"kind", TERM_KIND, object_kind_parse, "campaign, canvas"},
+		{"week", TERM_WEEK, week_parse, "1 to 104: expiring in that week from now, as the forecast counts"},
 	};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		if (strcmp(word, fields[i].name) != 0)
@@ -53,7 +64,7 @@ static bool parse_term(struct filter *f, char *word, bool whole)
 		f->count++;
 		return true;
 	}
-	snprintf(f->error, sizeof f->error, "'%s:' is not a field (tag, status, state, kind)", word);
+	snprintf(f->error, sizeof f->error, "'%s:' is not a field (tag, status, state, kind, week)", word);
 	return false;
 }
 

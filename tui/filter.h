@@ -5,7 +5,7 @@
  * Words are ANDed.  A bare word matches a name substring (case-insensitive,
  * UTF-8); tag:, status:, state: and kind: match those fields; "!" negates a
  * term.  state: takes available, expiring, kept, expired, restoring, purged
- * or none.
+ * or none; week:N the objects the forecast counts in its Nth week.
  */
 #ifndef THAW_FILTER_H
 #define THAW_FILTER_H

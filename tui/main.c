@@ -52,6 +52,10 @@ static const struct command commands[] = {
 	 "  --open       open it afterwards\n"},
 	{"sweep", cmd_sweep, "[--dry-run] [--json]",
 	 "Expire every stopped object that is due (moves its events to cold).", ""},
+	{"forecast", cmd_forecast, "[--weeks N] [--json]",
+	 "What the sweep will expire week by week (objects, events, a bar chart), and what is kept.",
+	 "  --weeks N    how many weeks ahead (default 13, at most 104)\n"
+	 "  --json       the weeks with their objects' api ids, and the keepers\n"},
 	{"restore", cmd_restore, "OBJ... | - | --tag T [--dry-run] [--wait] [--json]",
 	 "Ask for a restore job: objects by api id or name, or every expired object with a tag.",
 	 "  -            the api ids on standard input, one a line (thaw list --ids | thaw restore -)\n"

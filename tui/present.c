@@ -66,21 +66,6 @@ const char *present_filter_target(int target_state)
 	}
 }
 
-void present_count(int64_t n, char *buf, size_t size)
-{
-	char digits[32];
-	int len = snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
-	size_t at = 0;
-	if (n < 0 && at + 1 < size)
-		buf[at++] = '-';
-	for (int i = 0; i < len && at + 1 < size; i++) {
-		if (i > 0 && (len - i) % 3 == 0 && at + 1 < size)
-			buf[at++] = ',';
-		buf[at++] = digits[i];
-	}
-	buf[at] = '\0';
-}
-
 void present_date(int64_t t, char *buf, size_t size)
 {
 	if (t)
@@ -238,12 +223,12 @@ static int64_t total_sends(const struct figures *f)
 static void figures_text(struct buf *out, const struct figures *f)
 {
 	char n[32];
-	present_count(total_sends(f), n, sizeof n);
+	text_count(total_sends(f), n, sizeof n);
 	buf_printf(out, "sends %s", n);
 	const char *sep = " (";
 	for (size_t i = 0; i < sizeof f->sends / sizeof f->sends[0]; i++)
 		if (f->sends[i]) {
-			present_count(f->sends[i], n, sizeof n);
+			text_count(f->sends[i], n, sizeof n);
 			buf_printf(out, "%s%s %s", sep, event_kind_channel((int)i), n);
 			sep = ", ";
 		}
@@ -253,12 +238,12 @@ static void figures_text(struct buf *out, const struct figures *f)
 		{f->control, "in control"}, {f->entered, "entered"}, {f->exited, "exited"}};
 	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
 		if (more[i].v || i < 2) {
-			present_count(more[i].v, n, sizeof n);
+			text_count(more[i].v, n, sizeof n);
 			buf_printf(out, ", %s %s", more[i].what, n);
 		}
 	for (int l = 0; l <= 4; l++)
 		if (f->conversions[l]) {
-			present_count(f->conversions[l], n, sizeof n);
+			text_count(f->conversions[l], n, sizeof n);
 			buf_printf(out, ", conversions%s%s %s", l ? " " : "", label_names[l], n);
 		}
 }
@@ -296,7 +281,7 @@ void present_analytics_text(struct buf *out, const struct object_analytics *a)
 {
 	struct figures all = sum_figures(a, false, NULL);
 	char users[32], first[16], last[16];
-	present_count(a->users, users, sizeof users);
+	text_count(a->users, users, sizeof users);
 	present_date(all.first_send, first, sizeof first);
 	present_date(all.last_send, last, sizeof last);
 	buf_adds(out, "Analytics (kept at import: the same whether the data is available or not)\n");

@@ -34,9 +34,6 @@ int present_state_parse(const char *word);
 void present_puts(const char *s);
 void present_fputs(const char *s, FILE *f);
 
-/* 1234567 -> "1,234,567" */
-void present_count(int64_t n, char *buf, size_t size);
-
 /* 1234 -> "1234", 12345 -> "12k", 1234567 -> "1.2M": for narrow columns */
 void present_count_short(int64_t n, char *buf, size_t size);
 

@@ -11,6 +11,9 @@
 #ifndef THAW_CLOCK_H
 #define THAW_CLOCK_H
 
+#define CLOCK_DAY 86400
+#define CLOCK_WEEK (7 * CLOCK_DAY)
+
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>

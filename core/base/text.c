@@ -309,3 +309,26 @@ char *text_fold_case(const char *s)
 		return strdup("");
 	return out.data;
 }
+
+char *text_count(int64_t n, char *buf, size_t size)
+{
+	char digits[32];
+	int len = snprintf(digits, sizeof digits, "%lld", (long long)(n < 0 ? -n : n));
+	size_t at = 0;
+	if (n < 0 && at + 1 < size)
+		buf[at++] = '-';
+	for (int i = 0; i < len && at + 1 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0 && at + 1 < size)
+			buf[at++] = ',';
+		buf[at++] = digits[i];
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+char *text_counted(int64_t n, const char *one, const char *many, char *buf, size_t size)
+{
+	char digits[32];
+	snprintf(buf, size, "%s %s", text_count(n, digits, sizeof digits), n == 1 ? one : many);
+	return buf;
+}

@@ -73,4 +73,12 @@ bool text_valid_id(const char *s);
 bool text_valid_utf8(const char *s);
 void text_utf8_encode(struct buf *out, uint32_t cp);
 
+/* Counts for people, the same everywhere: 1234567 -> "1,234,567"; with a
+ * noun, "1 object", "8,597 events".  Both return buf.  COUNTED() writes
+ * into a buffer that lives as long as the enclosing block, for use inside
+ * a printf's arguments. */
+char *text_count(int64_t n, char *buf, size_t size);
+char *text_counted(int64_t n, const char *one, const char *many, char *buf, size_t size);
+#define COUNTED(n, one, many) text_counted((n), (one), (many), (char[96]){0}, 96)
+
 #endif

@@ -18,7 +18,7 @@ static bool same_text(const char *a, const char *b)
 	return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static struct policy_verdict evaluate_row(const struct policy_row *r, int64_t now, int months)
+struct policy_verdict sweep_verdict(const struct policy_row *r, int64_t now, int months)
 {
 	struct policy_facts f = {
 		.status = r->status,
@@ -44,7 +44,7 @@ int sweep_refresh(struct storage *s, int64_t now, int months, int *changed)
 		/* expired objects keep the date they were due, for the record */
 		if (r->state == IXD_EXPIRED || r->state == IXD_RESTORING)
 			continue;
-		struct policy_verdict v = evaluate_row(r, now, months);
+		struct policy_verdict v = sweep_verdict(r, now, months);
 		const char *kept = v.reason == REASON_KEPT ? r->kept_by : NULL;
 		if (v.expires_at != r->expires_at || !same_text(kept, r->stored_kept_by)) {
 			rc = storage_object_set_expiry(s, r->id, v.expires_at, kept);
@@ -65,7 +65,7 @@ static int find_due(struct storage *s, int64_t now, int months, struct sweep_rep
 	if (!r->due)
 		abort();
 	for (int i = 0; i < n; i++) {
-		struct policy_verdict v = evaluate_row(&rows[i], now, months);
+		struct policy_verdict v = sweep_verdict(&rows[i], now, months);
 		if (v.due)
 			r->due[r->due_count++] = (struct sweep_due){
 				.object_id = rows[i].id, .due_at = v.expires_at, .hot_events = rows[i].hot_events,

@@ -18,7 +18,14 @@
 #include <stdint.h>
 
 #include "base/model.h"
+#include "retention/policy.h"
+#include "storage/lifecycle.h"
 #include "storage/storage.h"
+
+/* What the policy says of one object at `now`, from its stored facts and
+ * its current protection: the one verdict the sweep, its dry run and the
+ * forecast act on. */
+struct policy_verdict sweep_verdict(const struct policy_row *r, int64_t now, int months);
 
 /* Recomputes expiry dates and protection; call inside a transaction. */
 int sweep_refresh(struct storage *s, int64_t now, int months, int *changed);

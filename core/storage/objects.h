@@ -57,12 +57,15 @@ enum object_sort {
 enum { STATE_FILTER_EXPIRING = 100, STATE_FILTER_KEPT = 101 };
 
 /* One term of the console's filter ("tag:xmas", "!state:expired", "sale"). */
-enum term_field { TERM_NAME, TERM_TAG, TERM_STATUS, TERM_STATE, TERM_KIND };
+/* TERM_WEEK: available, not kept, and due in the value-th week from the
+ * query's `now` (week 1 includes what is already due): the rows of
+ * retention/forecast.h, as stored by the last refresh. */
+enum term_field { TERM_NAME, TERM_TAG, TERM_STATUS, TERM_STATE, TERM_KIND, TERM_WEEK };
 struct query_term {
 	enum term_field field;
 	bool negate;
 	const char *text; /* name substring or tag */
-	int value;        /* status, state (or STATE_FILTER_*), kind */
+	int value;        /* status, state (or STATE_FILTER_*), kind, week */
 };
 #define QUERY_MAX_TERMS 8
 
@@ -77,7 +80,7 @@ struct object_query {
 	int sort;
 	bool descending;
 	int64_t offset, limit; /* limit 0 = all */
-	int64_t now;           /* for "expiring" */
+	int64_t now;           /* for "expiring" and weeks */
 	int soon_days;
 };
 

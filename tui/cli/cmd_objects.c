@@ -34,8 +34,8 @@ static void print_table(const struct object_list *l, int64_t now)
 		/* "kept: used by <long owner name>" would break the columns */
 		if (o->kept_by && o->state == IXD_AVAILABLE)
 			snprintf(expiry, sizeof expiry, "kept");
-		present_count(o->hot_events, hot, sizeof hot);
-		present_count(o->cold_events, cold, sizeof cold);
+		text_count(o->hot_events, hot, sizeof hot);
+		text_count(o->cold_events, cold, sizeof cold);
 		present_puts(o->api_id);
 		int pad = 14 - (int)strlen(o->api_id);
 		printf("%*s %-8s %-8s %-18s %12s %12s  ", pad > 0 ? pad : 0, "",
@@ -306,8 +306,8 @@ static void show_text(struct storage *s, const struct cli *c, const struct objec
 	present_puts(o->tags && *o->tags ? o->tags : "—");
 	printf("\n  channels    ");
 	present_puts(o->channels && *o->channels ? o->channels : "—");
-	present_count(o->hot_events, hot, sizeof hot);
-	present_count(o->cold_events, cold, sizeof cold);
+	text_count(o->hot_events, hot, sizeof hot);
+	text_count(o->cold_events, cold, sizeof cold);
 	printf("\n  events      %s hot, %s cold\n", hot, cold);
 	struct object_detail d;
 	if (storage_object_detail(s, o->id, &d) == 0) {
@@ -376,9 +376,9 @@ int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv
 		return rc;
 	}
 	char hot[32], cold[32], users[32];
-	present_count(w.hot_events, hot, sizeof hot);
-	present_count(w.cold_events, cold, sizeof cold);
-	present_count(w.users, users, sizeof users);
+	text_count(w.hot_events, hot, sizeof hot);
+	text_count(w.cold_events, cold, sizeof cold);
+	text_count(w.users, users, sizeof users);
 	printf("Workspace ");
 	present_puts(storage_path(s));
 	printf("\n  %lld objects (%lld campaigns, %lld Canvases), %s users\n"

@@ -130,8 +130,8 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 	int64_t eta;
 	job_rate(j, &rate, &eta);
 	char done[32], total[32], when[32];
-	present_count(j->events_done, done, sizeof done);
-	present_count(j->events_total, total, sizeof total);
+	text_count(j->events_done, done, sizeof done);
+	text_count(j->events_total, total, sizeof total);
 	clock_format(j->created_at, when, sizeof when);
 	printf("job %-5lld %-9s ", (long long)j->id, job_state_label(j, clock_real_ms()));
 	print_bar(j->events_done, j->events_total);
@@ -170,7 +170,7 @@ static void job_text(struct storage *s, const struct job_row *j, bool with_items
 	for (int i = 0; i < n; i++) {
 		const struct job_item_row *it = &items[i];
 		char count[32], exp[16];
-		present_count(it->outcome == ITEM_PENDING ? it->events_done : it->events_total, count, sizeof count);
+		text_count(it->outcome == ITEM_PENDING ? it->events_done : it->events_total, count, sizeof count);
 		printf("          - ");
 		present_puts(it->api_id);
 		printf(" %-8s ", object_kind_name(it->kind));
@@ -250,8 +250,8 @@ static void watch_line(struct buf *out, const struct job_row *j, int64_t now_ms,
 	int64_t eta;
 	job_rate(j, &rate, &eta);
 	char done[32], total[32], speed[32] = "", left[32] = "";
-	present_count(j->events_done, done, sizeof done);
-	present_count(j->events_total, total, sizeof total);
+	text_count(j->events_done, done, sizeof done);
+	text_count(j->events_total, total, sizeof total);
 	if (rate > 0)
 		snprintf(speed, sizeof speed, ", %.0f/s", rate);
 	if (j->state == JOB_RUNNING && eta > 0 && !job_waiting_for_worker(j, now_ms))
@@ -464,7 +464,7 @@ static char **ids_from_stdin(int *n)
 static void print_dry_run(struct cli *c, struct storage *s, const struct restore_result *res)
 {
 	char events[32], expires[16];
-	present_count(res->events, events, sizeof events);
+	text_count(res->events, events, sizeof events);
 	int pending = res->outcomes[ITEM_PENDING];
 	printf("would restore %d object%s, %s events\n", pending, pending == 1 ? "" : "s", events);
 	for (int i = 0; i < ITEM__COUNT; i++)

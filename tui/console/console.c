@@ -28,7 +28,7 @@
 #define PROGRESS_MS 100 /* repaint progress at most ten times a second */
 
 static const struct view_ops *const views[VIEW__COUNT] = {&list_view, &detail_view, &jobs_view,
-							  &user_view, &audit_view};
+							  &user_view, &audit_view, &forecast_view};
 
 /* ---- the embedded worker ---- */
 
@@ -330,6 +330,9 @@ static void global_action(struct console *c, int action)
 		break;
 	case ACT_AUDIT:
 		console_show(c, VIEW_AUDIT);
+		break;
+	case ACT_FORECAST:
+		console_show(c, VIEW_FORECAST);
 		break;
 	case ACT_USER:
 		dialog_open_user_prompt(c);

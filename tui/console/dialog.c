@@ -162,7 +162,7 @@ static void draw_restore_confirm(struct console *c)
 	int width = 72, top, left;
 	box(c, 14, width, &top, &left);
 	char line[256], events[32];
-	present_count(s->events, events, sizeof events);
+	text_count(s->events, events, sizeof events);
 	int y = top + 1, x = left + 2, w = width - 4;
 	if (d->tag[0])
 		snprintf(line, sizeof line, " Restore interaction data tagged '%s'", d->tag);

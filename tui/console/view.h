@@ -26,7 +26,7 @@
 #include "console/theme.h"
 #include "storage/objects.h"
 
-enum view_id { VIEW_LIST, VIEW_DETAIL, VIEW_JOBS, VIEW_USER, VIEW_AUDIT, VIEW__COUNT };
+enum view_id { VIEW_LIST, VIEW_DETAIL, VIEW_JOBS, VIEW_USER, VIEW_AUDIT, VIEW_FORECAST, VIEW__COUNT };
 
 /* Who gets the keys: the view, its line editor (the list's filter), an
  * open dialog, or the help overlay. */
@@ -113,7 +113,7 @@ struct view_ops {
 	const int *hints;
 };
 
-extern const struct view_ops list_view, detail_view, jobs_view, user_view, audit_view;
+extern const struct view_ops list_view, detail_view, jobs_view, user_view, audit_view, forecast_view;
 
 /* ---- what views and dialogs may ask of the console (context.c) ---- */
 

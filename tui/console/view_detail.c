@@ -145,8 +145,8 @@ static void build(struct console *c, const struct detail *dt, struct lines *l)
 	present_date(o->last_restored_at, d[4], sizeof d[4]);
 	field(l, ST_NORMAL, "created", "%s   first sent %s   last sent %s", d[0], d[1], d[2]);
 	field(l, ST_NORMAL, "stopped", "%s   last restore %s", d[3], d[4]);
-	present_count(o->hot_events, hot, sizeof hot);
-	present_count(o->cold_events, cold, sizeof cold);
+	text_count(o->hot_events, hot, sizeof hot);
+	text_count(o->cold_events, cold, sizeof cold);
 	field(l, ST_NORMAL, "events", "%s hot, %s cold", hot, cold);
 	field(l, ST_NORMAL, "tags", "%s", o->tags && *o->tags ? o->tags : "—");
 	field(l, ST_NORMAL, "channels", "%s", o->channels && *o->channels ? o->channels : "—");
@@ -237,7 +237,7 @@ static bool detail_handle(struct console *c, void *state, int action)
 	}
 }
 
-static const int detail_hints[] = {ACT_BACK, ACT_RESTORE, ACT_EXPORT, ACT_UP, ACT_DOWN, ACT_HELP, -1};
+static const int detail_hints[] = {ACT_BACK, ACT_RESTORE, ACT_EXPORT, ACT_PAGE_DOWN, ACT_HELP, -1};
 
 const struct view_ops detail_view = {
 	.title = "detail",

@@ -90,7 +90,7 @@ static void job_line(struct console *c, int y, const struct job_row *j, bool cur
 static void item_outcome(const struct job_item_row *it, char *out, size_t size)
 {
 	char count[32], date[16];
-	present_count(it->events_total, count, sizeof count);
+	text_count(it->events_total, count, sizeof count);
 	present_date(it->new_expires_at, date, sizeof date);
 	if (it->outcome == ITEM_RESTORED)
 		snprintf(out, size, "restored %s events, until %s", count, date);
@@ -222,7 +222,7 @@ static bool jobs_handle(struct console *c, void *state, int action)
 	}
 }
 
-static const int jobs_hints[] = {ACT_BACK, ACT_CANCEL_JOB, ACT_UP, ACT_DOWN, ACT_PAGE_DOWN, ACT_HELP, -1};
+static const int jobs_hints[] = {ACT_BACK, ACT_CANCEL_JOB, ACT_PAGE_DOWN, ACT_HELP, -1};
 
 const struct view_ops jobs_view = {
 	.title = "jobs",

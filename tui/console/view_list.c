@@ -132,7 +132,8 @@ static void follow_cursor_object(struct console *c, struct list *l, const int64_
 static void list_reload(struct console *c, void *state)
 {
 	struct list *l = state;
-	if (c->requested_filter[0]) {
+	bool refiltered = c->requested_filter[0] != '\0';
+	if (refiltered) {
 		snprintf(l->filter_input, sizeof l->filter_input, "%s", c->requested_filter);
 		l->caret = strlen(l->filter_input);
 		c->requested_filter[0] = '\0';
@@ -146,7 +147,7 @@ static void list_reload(struct console *c, void *state)
 		abort();
 	for (int i = 0; i < count; i++)
 		before[i] = l->page.rows[i].id;
-	if (cursor_row(l))
+	if (cursor_row(l) && !refiltered) /* a new filter starts at the top */
 		at = (int)(l->cursor - l->page_offset);
 	struct object_query all = {.kind = l->tab - 1, .status = -1, .state = -1};
 	storage_count_objects(c->s, &all, &l->total);
@@ -653,7 +654,7 @@ static void list_done(void *state)
 	object_list_free(&l->page);
 }
 
-static const int list_hints[] = {ACT_HELP, ACT_FILTER, ACT_TOGGLE, ACT_RESTORE, ACT_RESTORE_TAG, ACT_OPEN, ACT_JOBS, ACT_USER, ACT_QUIT, -1};
+static const int list_hints[] = {ACT_HELP, ACT_FILTER, ACT_TOGGLE, ACT_RESTORE, ACT_RESTORE_TAG, ACT_OPEN, ACT_JOBS, ACT_FORECAST, ACT_USER, ACT_QUIT, -1};
 
 const struct view_ops list_view = {
 	.title = "objects",

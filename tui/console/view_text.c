@@ -85,7 +85,7 @@ static void audit_reload(struct console *c, void *state)
 	buf_free(&b);
 }
 
-static const int text_hints[] = {ACT_BACK, ACT_UP, ACT_DOWN, ACT_PAGE_DOWN, ACT_HELP, -1};
+static const int text_hints[] = {ACT_BACK, ACT_PAGE_DOWN, ACT_END, ACT_HELP, -1};
 
 const struct view_ops user_view = {
 	.title = "user",

@@ -5,10 +5,12 @@
  */
 #include "kit.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
 #include "storage/objects.h"
@@ -34,6 +36,14 @@ struct binds {
 
 static void bind_text(struct binds *b, const char *t) { b->kinds[b->count++] = 't', b->text[b->texts++] = t; }
 static void bind_int(struct binds *b, int64_t v) { b->kinds[b->count++] = 'i', b->ints[b->nints++] = v; }
+
+static void append_week(struct buf *sql, struct binds *b, int week, const struct object_query *q)
+{
+	buf_adds(sql, "(o.ixd_state=" SQL_IXD_AVAILABLE " AND o.kept_by IS NULL AND o.expires_at IS NOT NULL"
+		      " AND o.expires_at <= ? AND o.expires_at > ?)");
+	bind_int(b, q->now + (int64_t)week * CLOCK_WEEK);
+	bind_int(b, week <= 1 ? INT64_MIN : q->now + (int64_t)(week - 1) * CLOCK_WEEK);
+}
 
 static void append_state(struct buf *sql, struct binds *b, int state, const struct object_query *q)
 {
@@ -80,6 +90,7 @@ static void append_term(struct buf *sql, struct binds *b, const struct query_ter
 	case TERM_STATE: append_state(sql, b, t->value, q); break;
 	case TERM_STATUS: buf_adds(sql, "o.status=?"), bind_int(b, t->value); break;
 	case TERM_KIND: buf_adds(sql, "o.kind=?"), bind_int(b, t->value); break;
+	case TERM_WEEK: append_week(sql, b, t->value, q); break;
 	}
 }
 
