@@ -80,5 +80,6 @@ void text_utf8_encode(struct buf *out, uint32_t cp);
 char *text_count(int64_t n, char *buf, size_t size);
 char *text_counted(int64_t n, const char *one, const char *many, char *buf, size_t size);
 #define COUNTED(n, one, many) text_counted((n), (one), (many), (char[96]){0}, 96)
+#define COUNT(n) text_count((n), (char[32]){0}, 32)
 
 #endif

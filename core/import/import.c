@@ -2,6 +2,7 @@
  * import.c — picks the reader for a file and wraps it in one transaction.
  */
 #include "base/clock.h"
+#include "base/text.h"
 #include "internal.h"
 #include "retention/restore.h"
 #include "retention/sweep.h"
@@ -78,11 +79,10 @@ int import_file(struct storage *s, const char *path, const struct import_options
 	if (rc == 0 && d->count == errors_before) {
 		char details[512];
 		snprintf(details, sizeof details,
-			 "%s %s: %lld objects, %lld segments, %lld users, %lld events (%lld hot, %lld cold,"
-			 " %lld already present)", r->format, path, (long long)r->objects,
-			 (long long)r->segments, (long long)r->users, (long long)r->events_read,
-			 (long long)r->events_hot, (long long)r->events_cold,
-			 (long long)r->events_duplicate);
+			 "%s %s: %s, %s, %s, %s (%s hot, %s cold, %s already present)", r->format, path,
+			 COUNTED(r->objects, "object", "objects"), COUNTED(r->segments, "segment", "segments"),
+			 COUNTED(r->users, "user", "users"), COUNTED(r->events_read, "event", "events"),
+			 COUNT(r->events_hot), COUNT(r->events_cold), COUNT(r->events_duplicate));
 		struct audit_input a = {.at = o->now, .operator_name = o->actor.name,
 					.ssh_client = o->actor.ssh_client, .action = "import",
 					.details = details};

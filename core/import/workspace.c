@@ -237,8 +237,8 @@ static bool consistent_with_stored(struct ws *w, const struct ynode *obj, const 
 	if (in->ixd_state == IXD_PURGED && old.state != IXD_PURGED && old.hot_events + old.cold_events > 0) {
 		at = yamltree_get(obj, "purged");
 		diag_add(w->d, w->file, at->line, at->column,
-			 "'%s' still holds %lld events: it cannot be marked deleted under the previous policy",
-			 in->api_id, (long long)(old.hot_events + old.cold_events));
+			 "'%s' still holds %s: it cannot be marked deleted under the previous policy",
+			 in->api_id, COUNTED(old.hot_events + old.cold_events, "event", "events"));
 		ok = false;
 	}
 	object_row_free(&old);

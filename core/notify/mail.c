@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "base/model.h"
+#include "base/text.h"
 #include "notify/channel.h"
 #include "notify/smtp.h"
 #include "storage/jobs.h"
@@ -22,11 +23,11 @@ static void append_clean(struct buf *out, const char *s)
 static void count_line(struct buf *subject, int campaigns, int canvases)
 {
 	if (campaigns)
-		buf_printf(subject, "%d campaign%s", campaigns, campaigns == 1 ? "" : "s");
+		buf_adds(subject, COUNTED(campaigns, "campaign", "campaigns"));
 	if (campaigns && canvases)
 		buf_adds(subject, ", ");
 	if (canvases)
-		buf_printf(subject, "%d Canvas%s", canvases, canvases == 1 ? "" : "es");
+		buf_adds(subject, COUNTED(canvases, "Canvas", "Canvases"));
 }
 
 static void describe_item(struct buf *body, const struct job_item_row *it)

@@ -9,7 +9,7 @@
 static void say_ambiguous(const char *key, char **ids, int n, char *why, size_t size)
 {
 	struct buf b = {0};
-	buf_printf(&b, "'%s' names %d objects: ", key, n);
+	buf_printf(&b, "'%s' names %s: ", key, COUNTED(n, "object", "objects"));
 	for (int i = 0; i < n && i < 10; i++)
 		buf_printf(&b, "%s%s", i ? ", " : "", ids[i]);
 	buf_printf(&b, "%s (give an api id)", n > 10 ? ", ..." : "");

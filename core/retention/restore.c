@@ -237,7 +237,7 @@ static int finish_item(struct storage *s, int64_t job_id, int64_t object_id,
 				 .last_restored_at = o->now, .has_data = true};
 	struct policy_verdict v = policy_evaluate(&f, o->now, o->months);
 	char details[128];
-	snprintf(details, sizeof details, "restored %lld events", (long long)hot_events);
+	snprintf(details, sizeof details, "restored %s", COUNTED(hot_events, "event", "events"));
 	if (storage_restore_complete(s, object_id, o->now, v.expires_at) < 0 ||
 	    storage_job_item_finish(s, job_id, object_id, ITEM_RESTORED, v.expires_at) < 0)
 		return -1;

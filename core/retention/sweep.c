@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/model.h"
+#include "base/text.h"
 #include "retention/policy.h"
 #include "retention/restore.h"
 #include "storage/audit.h"
@@ -81,7 +82,7 @@ static int mark_expired(struct storage *s, const struct sweep_options *o, const 
 		const struct sweep_due *due = &r->due[i];
 		char details[160], date[16];
 		clock_format_date(due->due_at, date, sizeof date);
-		snprintf(details, sizeof details, "expired %lld events (due %s)", (long long)due->events, date);
+		snprintf(details, sizeof details, "expired %s (due %s)", COUNTED(due->events, "event", "events"), date);
 		struct audit_input a = {.at = o->now, .operator_name = o->actor.name,
 					.ssh_client = o->actor.ssh_client, .action = "sweep.expire",
 					.object_id = due->object_id, .details = details};

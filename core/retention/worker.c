@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/text.h"
 #include "notify/notify.h"
 #include "retention/restore.h"
 #include "retention/sweep.h"
@@ -118,7 +119,8 @@ static int daily_sweep_if_due(struct worker *w, bool *did)
 	struct sweep_report r;
 	if (sweep_run(w->o->storage, &so, &r) < 0)
 		return -1;
-	say(w, WORKER_INFO, "sweep: %d objects expired, %" PRId64 " events moved to cold", r.due_count, r.events_moved);
+	say(w, WORKER_INFO, "sweep: %s expired, %s moved to cold", COUNTED(r.due_count, "object", "objects"),
+	    COUNTED(r.events_moved, "event", "events"));
 	bool complete = !r.stopped;
 	sweep_report_free(&r);
 	*did = true;

@@ -49,6 +49,25 @@ done
 grep -Eq '(^|[^0-9,])1 objects|(^|[^0-9,])1 events' <<<"$out" && fail "'1 objects': $out"
 grep -Eq '[0-9]{4} events' <<<"$out" && fail "thousands are separated: $out"
 
+# the same across commands: thousands separated, "1 object" not "1 objects"
+wording() { # wording TEXT WHAT: counts as people write them
+	grep -Eq '(^|[^0-9,.])1 (objects|events|users|jobs|restore jobs|campaigns|Canvases|segments|filters|rows)\b' <<<"$1" &&
+		fail "$2 says '1 <plural>': $1"
+	grep -Eq '[0-9]{4,} (objects|events|users|hot|cold|recipients)' <<<"$1" && fail "$2 leaves thousands unseparated: $1"
+	return 0
+}
+wording "$(t --now 2026-12-16T12:00:00Z sweep --dry-run)" "sweep --dry-run"
+wording "$(t --now 2026-12-16T12:00:00Z sweep --dry-run | tail -1)" "the sweep's total"
+one=$(t list --state expired --sort cold --desc --limit 1 --ids)
+wording "$(t restore "$one" --dry-run)" "restore --dry-run"
+t restore "$one" >/dev/null 2>&1
+summary=$(t)
+contains "$summary" "1 restore job running or queued" "the summary's job count"
+wording "$summary" "the summary"
+wording "$(t check)" "check"
+wording "$(t audit --limit 50)" "the audit log"
+wording "$("$THAW" demo --out "$WORK/other.db")" "demo"
+
 exit_code 2 "--weeks 0 is refused" t forecast --weeks 0
 exit_code 2 "--weeks x is refused" t forecast --weeks x
 finish

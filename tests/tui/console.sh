@@ -20,7 +20,7 @@ t sweep >/dev/null   # spring-sale expires
 # --- start-up -----------------------------------------------------------
 start 80 24
 wait_for "8 of 8"
-on_screen "1 expired · 1 expire within 14 days" "summary banner"
+on_screen "1 expired · 1 expires within 14 days" "summary banner (1 expires, 2 expire)"
 on_screen "Interaction data" "column headers"
 on_screen "Spring sale — últ…" "UTF-8 name, cut at a character with an ellipsis (the reasons take the room)"
 screen | grep -F "Spring sale" | grep -qF "EXPIRED" || fail "expired row shows EXPIRED"

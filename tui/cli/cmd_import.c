@@ -114,19 +114,20 @@ static void print_relaunches(const struct import_report *r)
 static void print_report(const char *file, const struct import_report *r)
 {
 	if (strcmp(r->format, "avro") == 0)
-		printf("%s: %s, %lld records: %lld events (%lld new hot, %lld new cold, %lld already present),"
-		       " %lld user facts, %lld skipped%s%s%s; %lld objects learned\n", file, r->event_type,
-		       (long long)r->records, (long long)r->events_read, (long long)r->events_hot,
-		       (long long)r->events_cold, (long long)r->events_duplicate, (long long)r->user_facts,
-		       (long long)r->records_skipped, r->skip_reason ? " (" : "", r->skip_reason ? r->skip_reason : "",
-		       r->skip_reason ? ")" : "", (long long)r->objects_learned);
+		printf("%s: %s, %s: %s (%s new hot, %s new cold, %s already present), %s, %s skipped%s%s%s;"
+		       " %s learned\n", file, r->event_type, COUNTED(r->records, "record", "records"),
+		       COUNTED(r->events_read, "event", "events"), COUNT(r->events_hot), COUNT(r->events_cold),
+		       COUNT(r->events_duplicate), COUNTED(r->user_facts, "user fact", "user facts"),
+		       COUNT(r->records_skipped), r->skip_reason ? " (" : "", r->skip_reason ? r->skip_reason : "",
+		       r->skip_reason ? ")" : "", COUNTED(r->objects_learned, "object", "objects"));
 	else if (strcmp(r->format, "events") == 0)
-		printf("%s: %lld events: %lld new hot, %lld new cold, %lld already present\n", file,
-		       (long long)r->events_read, (long long)r->events_hot, (long long)r->events_cold,
-		       (long long)r->events_duplicate);
+		printf("%s: %s: %s new hot, %s new cold, %s already present\n", file,
+		       COUNTED(r->events_read, "event", "events"), COUNT(r->events_hot), COUNT(r->events_cold),
+		       COUNT(r->events_duplicate));
 	else
-		printf("%s: %lld objects, %lld segments, %lld filters, %lld users\n", file, (long long)r->objects,
-		       (long long)r->segments, (long long)r->filters, (long long)r->users);
+		printf("%s: %s, %s, %s, %s\n", file, COUNTED(r->objects, "object", "objects"),
+		       COUNTED(r->segments, "segment", "segments"), COUNTED(r->filters, "filter", "filters"),
+		       COUNTED(r->users, "user", "users"));
 	print_relaunches(r);
 }
 
@@ -218,7 +219,7 @@ static void demo_progress(void *ctx, int64_t done, int64_t planned)
 {
 	(void)ctx;
 	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\rdemo: %lld of about %lld events written...", (long long)done, (long long)planned);
+		fprintf(stderr, "\rdemo: %s of about %s written...", COUNT(done), COUNTED(planned, "event", "events"));
 }
 
 /* Removes a workspace file's SQLite companions (-wal, -shm). */
@@ -286,10 +287,10 @@ static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, b
 	if (rename(tmp, out) < 0)
 		return cli_fail("cannot move the demo into place at %s: %s", out, strerror(errno));
 	unlink_companions(tmp);
-	printf("demo workspace %s: %lld objects, %lld users, %lld segments, %lld filters, "
-	       "%lld hot and %lld cold events\n", out, (long long)r.objects, (long long)r.users,
-	       (long long)r.segments, (long long)r.filters, (long long)r.events_hot,
-	       (long long)r.events_cold);
+	printf("demo workspace %s: %s, %s, %s, %s, %s hot and %s cold events\n", out,
+	       COUNTED(r.objects, "object", "objects"), COUNTED(r.users, "user", "users"),
+	       COUNTED(r.segments, "segment", "segments"), COUNTED(r.filters, "filter", "filters"),
+	       COUNT(r.events_hot), COUNT(r.events_cold));
 	return EXIT_OK;
 }
 

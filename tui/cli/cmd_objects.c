@@ -375,22 +375,19 @@ int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv
 		storage_close(s);
 		return rc;
 	}
-	char hot[32], cold[32], users[32];
-	text_count(w.hot_events, hot, sizeof hot);
-	text_count(w.cold_events, cold, sizeof cold);
-	text_count(w.users, users, sizeof users);
 	printf("Workspace ");
 	present_puts(storage_path(s));
-	printf("\n  %lld objects (%lld campaigns, %lld Canvases), %s users\n"
-	       "  interaction data: %lld available, %lld expired, %lld restoring, %lld purged, %lld none\n"
-	       "  %lld expire within %d days, %lld kept by a retargeting filter\n"
-	       "  events: %s hot, %s cold; %lld restore jobs running or queued\n",
-	       (long long)w.objects, (long long)w.campaigns, (long long)w.canvases, users,
-	       (long long)w.by_state[IXD_AVAILABLE], (long long)w.by_state[IXD_EXPIRED],
-	       (long long)w.by_state[IXD_RESTORING], (long long)w.by_state[IXD_PURGED],
-	       (long long)w.by_state[IXD_NONE], (long long)w.expiring_soon,
-	       c->config.policy.expiring_soon_days, (long long)w.kept, hot, cold,
-	       (long long)w.jobs_active);
+	printf("\n  %s (%s, %s), %s\n"
+	       "  interaction data: %s available, %s expired, %s restoring, %s purged, %s none\n"
+	       "  %s within %d days, %s by a retargeting filter\n"
+	       "  events: %s hot, %s cold; %s running or queued\n",
+	       COUNTED(w.objects, "object", "objects"), COUNTED(w.campaigns, "campaign", "campaigns"),
+	       COUNTED(w.canvases, "Canvas", "Canvases"), COUNTED(w.users, "user", "users"),
+	       COUNT(w.by_state[IXD_AVAILABLE]), COUNT(w.by_state[IXD_EXPIRED]), COUNT(w.by_state[IXD_RESTORING]),
+	       COUNT(w.by_state[IXD_PURGED]), COUNT(w.by_state[IXD_NONE]),
+	       COUNTED(w.expiring_soon, "expires", "expire"), c->config.policy.expiring_soon_days,
+	       COUNTED(w.kept, "kept", "kept"), COUNT(w.hot_events), COUNT(w.cold_events),
+	       COUNTED(w.jobs_active, "restore job", "restore jobs"));
 	storage_close(s);
 	return EXIT_OK;
 }
@@ -443,12 +440,14 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	} else {
-		printf("integrity: %s\n%lld objects: %lld count mismatches, %lld damaged cold chunks, "
-		       "%lld events in both tiers, %lld states not matching their rows, %lld analytics not"
-		       " adding up\n%s%s",
-		       r.integrity, (long long)r.objects_checked, (long long)r.count_mismatches,
-		       (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches,
-		       (long long)r.analytics_mismatches, r.first_problem, r.first_problem[0] ? "\n" : "");
+		printf("integrity: %s\n%s: %s, %s, %s, %s, %s\n%s%s", r.integrity,
+		       COUNTED(r.objects_checked, "object", "objects"),
+		       COUNTED(r.count_mismatches, "count mismatch", "count mismatches"),
+		       COUNTED(r.damaged_chunks, "damaged cold chunk", "damaged cold chunks"),
+		       COUNTED(r.duplicates, "event in both tiers", "events in both tiers"),
+		       COUNTED(r.state_mismatches, "state not matching its rows", "states not matching their rows"),
+		       COUNTED(r.analytics_mismatches, "analytics not adding up", "analytics not adding up"),
+		       r.first_problem, r.first_problem[0] ? "\n" : "");
 		printf("file modes: %s\n", access_problems ? "viewers (or anyone) may write the workspace:" : "only admins may write the workspace");
 		if (access_problems)
 			present_puts(access.data);

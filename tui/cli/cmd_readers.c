@@ -97,7 +97,7 @@ int cmd_segment(struct cli *c, const struct command *self, int argc, char **argv
 		if (json)
 			buf_printf(&b, "{\"count\":%d%s", n, users ? ",\"users\":[" : "}\n");
 		else if (!users || count)
-			buf_printf(&b, "%d user%s\n", n, n == 1 ? "" : "s");
+			buf_printf(&b, "%s\n", COUNTED(n, "user", "users"));
 		for (int i = 0; users && !count && i < n; i++) {
 			struct user_row u;
 			if (storage_user_get(s, ids[i], &u) <= 0)
@@ -238,7 +238,7 @@ static int export_users(struct cli *c, const struct command *self, int argc, cha
 			fprintf(stderr, "thaw: export stopped: %s\n", storage_error(s));
 		rc = output_close(&o, ok);
 		if (rc == EXIT_OK && out)
-			fprintf(stderr, "%d users written to %s\n", n, out);
+			fprintf(stderr, "%s written to %s\n", COUNTED(n, "user", "users"), out);
 	}
 	free(ids);
 	storage_close(s);
@@ -276,7 +276,7 @@ static int export_csv(struct cli *c, const struct command *self, int argc, char 
 			fprintf(stderr, "thaw: %s\n", err);
 		rc = output_close(&o, ok);
 		if (rc == EXIT_OK && out)
-			fprintf(stderr, "%lld recipients written to %s\n", (long long)rows, out);
+			fprintf(stderr, "%s written to %s\n", COUNTED(rows, "recipient", "recipients"), out);
 	}
 	object_row_free(&obj);
 	storage_close(s);

@@ -86,7 +86,7 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 		} else {
 			printf("%s ", dry_run ? "would expire" : "expired");
 			present_puts(obj.api_id);
-			printf(" (due %s, %lld events)  ", due, (long long)d->events);
+			printf(" (due %s, %s)  ", due, COUNTED(d->events, "event", "events"));
 			present_puts(obj.name);
 			printf("\n");
 		}
@@ -98,9 +98,9 @@ int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv)
 			   r.due_count, r.events_moved, r.stopped ? "true" : "false", r.relaunch_job);
 		fwrite(b.data, 1, b.len, stdout);
 	} else {
-		printf("%s: %d object%s %s, %" PRId64 " events %s to cold%s\n", dry_run ? "dry run" : "sweep",
-		       r.due_count, r.due_count == 1 ? "" : "s", dry_run ? "due" : "expired",
-		       dry_run ? would_move : r.events_moved, dry_run ? "would move" : "moved",
+		printf("%s: %s %s, %s %s to cold%s\n", dry_run ? "dry run" : "sweep",
+		       COUNTED(r.due_count, "object", "objects"), dry_run ? "due" : "expired",
+		       COUNTED(dry_run ? would_move : r.events_moved, "event", "events"), dry_run ? "would move" : "moved",
 		       r.stopped ? " (interrupted: run it again to finish)" : "");
 		if (r.relaunched)
 			printf("%d relaunched object%s with expired data: restore job %" PRId64 " queued by thaw\n",
@@ -424,7 +424,7 @@ static void print_nothing_to_restore(const char *tag, const struct restore_resul
 	int total = 0;
 	for (int i = 0; i < ITEM__COUNT; i++)
 		total += res->outcomes[i];
-	printf("nothing to restore: none of the %d object%s tagged '", total, total == 1 ? "" : "s");
+	printf("nothing to restore: none of the %s tagged '", COUNTED(total, "object", "objects"));
 	present_puts(tag);
 	printf("' is expired (");
 	const char *sep = "";
@@ -463,17 +463,16 @@ static char **ids_from_stdin(int *n)
  * workspace's finished jobs measured. */
 static void print_dry_run(struct cli *c, struct storage *s, const struct restore_result *res)
 {
-	char events[32], expires[16];
-	text_count(res->events, events, sizeof events);
+	char expires[16];
 	int pending = res->outcomes[ITEM_PENDING];
-	printf("would restore %d object%s, %s events\n", pending, pending == 1 ? "" : "s", events);
+	printf("would restore %s, %s\n", COUNTED(pending, "object", "objects"), COUNTED(res->events, "event", "events"));
 	for (int i = 0; i < ITEM__COUNT; i++)
 		if (i != ITEM_PENDING && res->outcomes[i])
 			printf("  would skip %d: %s\n", res->outcomes[i], item_outcome_name(i));
 	double rate;
 	if (job_history_rate(s, &rate) == 0 && rate > 0)
-		printf("estimated time: %lld s (finished jobs here moved %lld events/s)\n",
-		       (long long)((double)res->events / rate), (long long)rate);
+		printf("estimated time: %s s (finished jobs here moved %s events/s)\n",
+		       COUNT((int64_t)((double)res->events / rate)), COUNT((int64_t)rate));
 	else
 		printf("estimated time: no history yet (no finished restore in this workspace)\n");
 	present_date(clock_add_months(cli_now(c), c->config.policy.expire_after_months), expires, sizeof expires);

@@ -182,10 +182,10 @@ static void draw_banner(struct console *c)
 	const struct workspace_summary *w = &c->summary;
 	char line[256];
 	int64_t expired = w->by_state[IXD_EXPIRED];
-	snprintf(line, sizeof line, " %s %lld expired · %lld expire within %d days · %lld restoring · %lld job%s running",
-		 expired ? "!" : " ", (long long)expired, (long long)w->expiring_soon,
-		 c->o->config->policy.expiring_soon_days, (long long)w->by_state[IXD_RESTORING],
-		 (long long)w->jobs_active, w->jobs_active == 1 ? "" : "s");
+	snprintf(line, sizeof line, " %s %s expired · %s within %d days · %s restoring · %s running",
+		 expired ? "!" : " ", COUNT(expired), COUNTED(w->expiring_soon, "expires", "expire"),
+		 c->o->config->policy.expiring_soon_days, COUNT(w->by_state[IXD_RESTORING]),
+		 COUNTED(w->jobs_active, "job", "jobs"));
 	screen_text(&c->screen, 1, 0, c->screen.cols, expired ? ST_ALERT : ST_BANNER, true, line);
 }
 

@@ -161,17 +161,16 @@ static void draw_restore_confirm(struct console *c)
 	const struct selection_summary *s = &d->summary;
 	int width = 72, top, left;
 	box(c, 14, width, &top, &left);
-	char line[256], events[32];
-	text_count(s->events, events, sizeof events);
+	char line[256];
 	int y = top + 1, x = left + 2, w = width - 4;
 	if (d->tag[0])
 		snprintf(line, sizeof line, " Restore interaction data tagged '%s'", d->tag);
 	else
 		snprintf(line, sizeof line, " Restore interaction data");
 	dialog_text(c, y++, x, w, ST_LABEL, line);
-	snprintf(line, sizeof line, "%lld object%s: %lld campaign%s, %lld Canvas%s — %s events", (long long)s->restorable,
-		 s->restorable == 1 ? "" : "s", (long long)s->campaigns, s->campaigns == 1 ? "" : "s",
-		 (long long)s->canvases, s->canvases == 1 ? "" : "es", events);
+	snprintf(line, sizeof line, "%s: %s, %s — %s", COUNTED(s->restorable, "object", "objects"),
+		 COUNTED(s->campaigns, "campaign", "campaigns"), COUNTED(s->canvases, "Canvas", "Canvases"),
+		 COUNTED(s->events, "event", "events"));
 	dialog_text(c, ++y, x, w, ST_DIALOG, line);
 	y++;
 	/* four names, a line for the rest, the skips, the estimate: 14 rows */
@@ -334,8 +333,8 @@ static void do_restore(struct console *c)
 	} else if (!res.job_id) {
 		console_flash(c, ST_WARNING, "Nothing to restore: no object tagged '%s' is expired any more", d->tag);
 	} else {
-		console_flash(c, ST_INFO, "Restore job %lld queued: %d objects (J shows progress)",
-			      (long long)res.job_id, res.outcomes[ITEM_PENDING]);
+		console_flash(c, ST_INFO, "Restore job %lld queued: %s (J shows progress)", (long long)res.job_id,
+			      COUNTED(res.outcomes[ITEM_PENDING], "object", "objects"));
 		console_own_job(c, res.job_id);
 		selection_clear(&c->selection);
 	}

@@ -104,9 +104,9 @@ static void banner(struct console *c, const struct object_row *o, struct lines *
 			  " and exports leave it out. Press %s to restore it.", date, keys);
 	} else if (o->state == IXD_RESTORING) {
 		int pct = o->restore_total ? (int)(o->restore_done * 100 / o->restore_total) : 0;
-		lines_add(l, ST_BANNER, 3, " ~ Being restored by job %lld: %d%% (%lld of %lld events). Filters,"
+		lines_add(l, ST_BANNER, 3, " ~ Being restored by job %lld: %d%% (%s of %s). Filters,"
 			  " profiles and exports see it once the restore is done.", (long long)o->restore_job, pct,
-			  (long long)o->restore_done, (long long)o->restore_total);
+			  COUNT(o->restore_done), COUNTED(o->restore_total, "event", "events"));
 	} else if (o->state == IXD_PURGED) {
 		lines_add(l, ST_ALERT, 3, " x Interaction data deleted under the previous retention policy (nothing"
 			  " sent for 25 months, no active retargeting use). It cannot be restored or used in new filters.");
@@ -215,7 +215,7 @@ static void export_csv(struct console *c, const struct object_row *o)
 		console_flash(c, ST_WARNING, "not exported: %s", err);
 		return;
 	}
-	console_flash(c, ST_INFO, "%lld recipients written to %s", (long long)rows, path);
+	console_flash(c, ST_INFO, "%s written to %s", COUNTED(rows, "recipient", "recipients"), path);
 }
 
 static bool detail_handle(struct console *c, void *state, int action)

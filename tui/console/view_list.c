@@ -483,7 +483,7 @@ static void select_range(struct console *c, struct list *l)
 		}
 		for (int i = from; i <= to; i++)
 			selection_add(&c->selection, ids[i]);
-		console_flash(c, ST_INFO, "%d rows selected", to - from + 1);
+		console_flash(c, ST_INFO, "%s selected", COUNTED(to - from + 1, "row", "rows"));
 	}
 	l->range_anchor = 0;
 	free(ids);
