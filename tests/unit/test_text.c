@@ -70,12 +70,28 @@ static void test_terminal_text_has_no_controls(void **state)
 	buf_free(&b);
 }
 
+/* Counts for people: separated thousands, the singular for one only. */
+static void test_counts(void **state)
+{
+	(void)state;
+	assert_string_equal(COUNT(0), "0");
+	assert_string_equal(COUNT(999), "999");
+	assert_string_equal(COUNT(1000), "1,000");
+	assert_string_equal(COUNT(-1234567), "-1,234,567");
+	assert_string_equal(COUNTED(1, "object", "objects"), "1 object");
+	assert_string_equal(COUNTED(0, "object", "objects"), "0 objects");
+	assert_string_equal(COUNTED(8597, "event", "events"), "8,597 events");
+	char small[6];
+	assert_string_equal(text_count(1234567, small, sizeof small), "1,234"); /* cut, still a string */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csv_formula_prefixes),
 		cmocka_unit_test(test_case_folding),
 		cmocka_unit_test(test_terminal_text_has_no_controls),
+		cmocka_unit_test(test_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
