@@ -111,7 +111,14 @@ struct gen {
 	struct event *ev;
 	int ev_cap;
 	int64_t since_commit;
+	/* (user, object) pairs not yet in user_objects: written sorted by user
+	 * in big batches, so the index is walked once per batch instead of
+	 * sought once per pair (objects are generated one after the other) */
+	int64_t (*pairs)[2];
+	int pair_count, pair_cap;
 };
+
+#define PAIRS_PER_FLUSH (1 << 21)
 
 /* ---- objects ---- */
 
@@ -350,17 +357,12 @@ static int write_events(struct gen *g, struct planned *p, size_t n)
 		if (kept == 0 || event_compare(&g->ev[i], &g->ev[kept - 1]) != 0)
 			g->ev[kept++] = g->ev[i];
 	/* the object's users, once each (events are in user order) */
-	int64_t (*pairs)[2] = malloc((kept + 1) * sizeof *pairs);
-	int users = 0;
-	if (!pairs)
-		abort();
 	for (size_t i = 0; i < kept; i++)
-		if (i == 0 || g->ev[i].user_id != g->ev[i - 1].user_id)
-			pairs[users][0] = g->ev[i].user_id, pairs[users++][1] = p->id;
-	int rc = storage_user_objects_add(g->s, (const int64_t (*)[2])pairs, users);
-	free(pairs);
-	if (rc < 0)
-		return -1;
+		if (i == 0 || g->ev[i].user_id != g->ev[i - 1].user_id) {
+			g->pairs = array_grow(g->pairs, g->pair_count, &g->pair_cap, sizeof *g->pairs);
+			g->pairs[g->pair_count][0] = g->ev[i].user_id;
+			g->pairs[g->pair_count++][1] = p->id;
+		}
 	struct tally tally = {0};
 	if (p->state == IXD_EXPIRED) {
 		int64_t added;
@@ -549,10 +551,26 @@ fail:
 
 /* ---- driver ---- */
 
+static int by_user_then_object(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static int flush_pairs(struct gen *g)
+{
+	qsort(g->pairs, (size_t)g->pair_count, sizeof *g->pairs, by_user_then_object);
+	int rc = storage_user_objects_add(g->s, (const int64_t (*)[2])g->pairs, g->pair_count);
+	g->pair_count = 0;
+	return rc;
+}
+
 static int commit_now_and_then(struct gen *g, bool force)
 {
 	if (!force && g->since_commit < 500000)
 		return 0;
+	if ((force || g->pair_count >= PAIRS_PER_FLUSH) && flush_pairs(g) < 0)
+		return -1;
 	g->since_commit = 0;
 	if (storage_commit(g->s) < 0 || storage_begin(g->s) < 0)
 		return -1;
@@ -628,5 +646,6 @@ int demo_generate(struct storage *s, const struct demo_options *o, struct demo_r
 		storage_rollback(s);
 	free(g.objects);
 	free(g.ev);
+	free(g.pairs);
 	return rc;
 }
