@@ -64,15 +64,23 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	/* formatted once where it fits the room there is (the common case:
+	 * exports format millions of small pieces), twice where it grows */
+	buf_reserve(b, 0);
+	size_t room = b->cap - b->len;
 	va_list copy;
 	va_copy(copy, ap);
-	int n = vsnprintf(NULL, 0, fmt, copy);
+	int n = vsnprintf(b->data + b->len, room, fmt, copy);
 	va_end(copy);
-	if (n > 0) {
+	if (n <= 0) {
+		b->data[b->len] = '\0';
+		return;
+	}
+	if ((size_t)n >= room) {
 		buf_reserve(b, (size_t)n);
 		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-		b->len += (size_t)n;
 	}
+	b->len += (size_t)n;
 }
 
 void buf_reset(struct buf *b)
@@ -199,32 +207,44 @@ void text_sanitize_terminal(struct buf *out, const char *s)
 
 void text_json_string(struct buf *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 	size_t left = strlen(s);
 	buf_reserve(out, left + 2);
 	buf_addc(out, '"');
+	/* runs of characters that need no escape are copied whole: exports
+	 * write millions of names */
 	while (left > 0) {
-		uint32_t cp;
-		int n = text_utf8_decode(p, left, &cp);
-		if (n == 0) {
-			buf_adds(out, "\\ufffd");
+		if (*p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\') {
 			p++, left--;
 			continue;
 		}
-		switch (cp) {
-		case '"': buf_adds(out, "\\\""); break;
-		case '\\': buf_adds(out, "\\\\"); break;
-		case '\n': buf_adds(out, "\\n"); break;
-		case '\r': buf_adds(out, "\\r"); break;
-		case '\t': buf_adds(out, "\\t"); break;
-		default:
-			if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029)
-				buf_printf(out, "\\u%04x", (unsigned)cp);
-			else
-				buf_add(out, p, n);
+		uint32_t cp;
+		int n = text_utf8_decode(p, left, &cp);
+		if (n > 0 && cp >= 0x80 && cp != 0x2028 && cp != 0x2029) {
+			p += n, left -= (size_t)n;
+			continue;
 		}
-		p += n, left -= n;
+		buf_add(out, run, (size_t)(p - run));
+		if (n == 0) {
+			buf_adds(out, "\\ufffd");
+			n = 1;
+		} else if (cp == '"') {
+			buf_adds(out, "\\\"");
+		} else if (cp == '\\') {
+			buf_adds(out, "\\\\");
+		} else if (cp == '\n') {
+			buf_adds(out, "\\n");
+		} else if (cp == '\r') {
+			buf_adds(out, "\\r");
+		} else if (cp == '\t') {
+			buf_adds(out, "\\t");
+		} else {
+			buf_printf(out, "\\u%04x", (unsigned)cp); /* other controls, DEL, U+2028/9 */
+		}
+		p += n, left -= (size_t)n;
+		run = p;
 	}
+	buf_add(out, run, (size_t)(p - run));
 	buf_addc(out, '"');
 }
 

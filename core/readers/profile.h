@@ -17,6 +17,13 @@
 /* One user as a /users/export JSON object (no trailing newline). */
 int profile_json(struct storage *s, int64_t user_id, struct buf *out);
 
+/* Many users as JSON objects, in the order given, each handed to emit
+ * (non-zero from emit stops it): the same bytes as profile_json, read
+ * object by object for batches of ascending ids, so a big segment exports
+ * at about the speed of reading its users' events in order. */
+int profile_export(struct storage *s, const int64_t *ids, int n,
+		   int (*emit)(void *ctx, const struct buf *line), void *ctx);
+
 /* The same for people: two lists, aligned. */
 int profile_text(struct storage *s, int64_t user_id, struct buf *out);
 

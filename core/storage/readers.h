@@ -42,14 +42,24 @@ struct object_brief {
 	int64_t id;
 	int kind;
 	char *api_id, *name;
+	int64_t user_id;    /* whose object it is, in the range query below */
+	int64_t hot_events; /* the object's, for choosing how to read them */
 };
 int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n);
+/* The same for every user in [first_user, last_user]: by user, then as above. */
+int storage_users_available_objects(struct storage *s, int64_t first_user, int64_t last_user,
+				    struct object_brief **out, int *n);
 void object_briefs_free(struct object_brief *b, int n);
+/* The highest user id (0 without users). */
+int storage_user_id_max(struct storage *s, int64_t *id);
 /* One user's hot events of one object (a key-prefix lookup). */
 int storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
 			       struct event **ev, int *n);
-/* Every hot event of an object in key order (users ascending), streamed. */
-int storage_object_events_each(struct storage *s, int64_t object_id,
+/* The hot events of an object's users in [first_user, last_user] (INT64_MIN,
+ * INT64_MAX for all) in key order, users ascending, streamed: one range of
+ * the table.  fn returns non-zero to stop (negative: an error); it may use
+ * the storage, but not to stream events itself. */
+int storage_object_events_each(struct storage *s, int64_t object_id, int64_t first_user, int64_t last_user,
 			       int (*fn)(void *ctx, const struct event *e), void *ctx);
 /* Names of a step or variant: api id and name into the buffers. */
 int storage_part_names(struct storage *s, bool step, int64_t id, char *api_id, size_t api_size,

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/clock.h"
 #include "base/model.h"
 #include "base/outfile.h"
 #include "base/text.h"
@@ -197,6 +199,30 @@ static int output_close(struct output *o, bool ok)
 	return ok ? cli_fail("%s", why) : EXIT_RUNTIME;
 }
 
+/* Where exported users go, and the progress line a terminal shows. */
+struct export_run {
+	FILE *fp;
+	int written, total;
+	bool progress;
+	int64_t started_ms, shown_ms;
+};
+
+static int write_user(void *ctx, const struct buf *line)
+{
+	struct export_run *r = ctx;
+	if (fwrite(line->data, 1, line->len, r->fp) != line->len || fputc('\n', r->fp) == EOF)
+		return -1;
+	r->written++;
+	int64_t now = clock_mono_ms();
+	if (r->progress && (now - r->shown_ms >= 250 || r->written == r->total)) {
+		double seconds = (double)(now - r->started_ms) / 1000.0;
+		fprintf(stderr, "\rexport: %s of %s, %s users/s ", COUNT(r->written), COUNTED(r->total, "user", "users"),
+			COUNT(seconds > 0 ? (int64_t)(r->written / seconds) : 0));
+		r->shown_ms = now;
+	}
+	return 0;
+}
+
 static int export_users(struct cli *c, const struct command *self, int argc, char **argv)
 {
 	const char *segment = NULL, *stored = NULL, *out = NULL;
@@ -224,16 +250,13 @@ static int export_users(struct cli *c, const struct command *self, int argc, cha
 	if (rc == 0)
 		rc = output_open(&o, out);
 	if (rc == 0) {
-		/* one user at a time: memory does not grow with the export */
-		struct buf line = {0};
-		bool ok = true;
-		for (int i = 0; i < n && ok; i++) {
-			buf_reset(&line);
-			ok = profile_json(s, ids[i], &line) == 0;
-			buf_addc(&line, '\n');
-			ok = ok && fwrite(line.data, 1, line.len, o.fp) == line.len;
-		}
-		buf_free(&line);
+		/* a batch of users at a time: memory does not grow with the export;
+		 * on a terminal, a progress line on stderr (the users go to stdout) */
+		struct export_run run = {.fp = o.fp, .total = n, .progress = isatty(STDERR_FILENO),
+					 .started_ms = clock_mono_ms()};
+		bool ok = profile_export(s, ids, n, write_user, &run) == 0;
+		if (run.progress && run.written)
+			fputc('\n', stderr);
 		if (!ok)
 			fprintf(stderr, "thaw: export stopped: %s\n", storage_error(s));
 		rc = output_close(&o, ok);

@@ -72,24 +72,47 @@ int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids
 	return sql_collect_ids(s, st, ids, n, "finding a tag's objects");
 }
 
-int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
+static int read_briefs(struct storage *s, sqlite3_stmt *st, struct object_brief **out, int *n)
 {
-	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id, o.kind, o.api_id, o.name FROM user_objects u"
-				   " JOIN objects o ON o.id=u.object_id"
-				   " WHERE u.user_id=? AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY o.kind, o.name_fold, o.id");
-	*out = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
 	int cap = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = array_grow(*out, *n, &cap, sizeof **out);
 		(*out)[(*n)++] = (struct object_brief){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-						       sql_column_text(st, 2), sql_column_text(st, 3)};
+						       sql_column_text(st, 2), sql_column_text(st, 3),
+						       sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
 	}
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "finding a user's objects");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "finding users' objects");
+}
+
+#define BRIEF_QUERY                                                                  \
+	"SELECT o.id, o.kind, o.api_id, o.name, u.user_id, o.hot_events FROM user_objects u" \
+	" JOIN objects o ON o.id=u.object_id WHERE u.user_id BETWEEN ?1 AND ?2"           \
+	" AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY u.user_id, o.kind, o.name_fold, o.id"
+
+int storage_users_available_objects(struct storage *s, int64_t first_user, int64_t last_user,
+				    struct object_brief **out, int *n)
+{
+	sqlite3_stmt *st = sql_stmt(s, BRIEF_QUERY);
+	*out = NULL;
+	*n = 0;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, first_user);
+	sqlite3_bind_int64(st, 2, last_user);
+	return read_briefs(s, st, out, n);
+}
+
+int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
+{
+	return storage_users_available_objects(s, user_id, user_id, out, n);
+}
+
+int storage_user_id_max(struct storage *s, int64_t *id)
+{
+	int64_t unused;
+	return sql_query_pair(s, sql_stmt(s, "SELECT coalesce(max(id), 0), ?1 FROM users"), 0, id, &unused,
+			      "counting users");
 }
 
 void object_briefs_free(struct object_brief *b, int n)
@@ -121,15 +144,18 @@ int storage_user_object_events(struct storage *s, int64_t object_id, int64_t use
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading a user's events");
 }
 
-int storage_object_events_each(struct storage *s, int64_t object_id,
+int storage_object_events_each(struct storage *s, int64_t object_id, int64_t first_user, int64_t last_user,
 			       int (*fn)(void *ctx, const struct event *e), void *ctx)
 {
-	/* its own statement: the callback may run other cached ones */
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
-				      " FROM events_hot WHERE object_id=?", -1, &st, NULL) != SQLITE_OK)
-		return sql_fail(s, "reading an object's events");
+	/* cached: called for every object of every batch of an export; the
+	 * callback must not read an object's events itself */
+	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
+				       " FROM events_hot WHERE object_id=? AND user_id BETWEEN ? AND ?");
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
+	sqlite3_bind_int64(st, 2, first_user);
+	sqlite3_bind_int64(st, 3, last_user);
 	int rc, stop = 0;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct event e;
@@ -138,7 +164,7 @@ int storage_object_events_each(struct storage *s, int64_t object_id,
 	}
 	if (!stop && rc != SQLITE_DONE)
 		sql_fail(s, "reading an object's events");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return stop < 0 || (!stop && rc != SQLITE_DONE) ? -1 : 0;
 }
 
