@@ -510,54 +510,55 @@ static int users_of_match(struct evaluation *ev, const struct event_match *m, in
 	return 0;
 }
 
-static int cmp_user_time(const void *a, const void *b)
-{
-	const struct user_time *x = a, *y = b;
-	return x->user_id < y->user_id ? -1 : x->user_id > y->user_id;
-}
-
-/* Tag filters: the union over the tag's available objects; for "last
- * received" the latest event across all of them must be in the window. */
+/*
+ * Tag filters: the union over the tag's available objects; for "last
+ * received" the latest event across all of them must be in the window.
+ * Thousands of objects' users are gathered by user id into an array as
+ * long as the users table (a bit, or the latest time, a user), not sorted:
+ * the set comes out ascending by reading it once.
+ */
 static int eval_tag(struct evaluation *ev, const struct segment_expr *e, uint32_t kinds, struct set *out)
 {
-	int64_t *objects;
+	int64_t *objects, max_user;
 	int count;
-	if (storage_available_with_tag(ev->s, e->args[0], &objects, &count) < 0)
+	if (storage_available_with_tag(ev->s, e->args[0], &objects, &count) < 0 ||
+	    storage_user_id_max(ev->s, &max_user) < 0)
 		return eval_error(ev, "%s", storage_error(ev->s));
-	struct user_time *all = NULL;
-	int n = 0, cap = 0;
+	bool latest = e->def->latest;
+	int64_t *last = calloc((size_t)max_user + 1, sizeof *last); /* 0 = no event */
+	if (!last)
+		abort();
 	int rc = 0;
 	for (int i = 0; i < count && rc == 0; i++) {
 		struct event_match m = {.object_id = objects[i], .kinds = kinds};
 		struct user_time *ut;
 		int k;
-		rc = storage_event_users(ev->s, &m, e->def->latest ? INT64_MIN : e->after,
-					 e->def->latest ? INT64_MAX : e->before, e->def->latest, &ut, &k);
-		for (int j = 0; j < k; j++) {
-			all = array_grow(all, n, &cap, sizeof *all);
-			all[n++] = ut[j];
+		rc = storage_event_users(ev->s, &m, latest ? INT64_MIN : e->after, latest ? INT64_MAX : e->before,
+					 latest, &ut, &k);
+		for (int j = 0; rc == 0 && j < k; j++) {
+			int64_t u = ut[j].user_id, ts = latest ? ut[j].ts : 1;
+			if (u >= 0 && u <= max_user && ts > last[u])
+				last[u] = ts;
 		}
 		if (rc == 0)
 			free(ut);
 	}
 	free(objects);
 	if (rc < 0) {
-		free(all);
+		free(last);
 		return eval_error(ev, "%s", storage_error(ev->s));
 	}
-	if (n > 1)
-		qsort(all, n, sizeof *all, cmp_user_time);
-	out->ids = malloc((size_t)(n + 1) * sizeof *out->ids);
+	int cap = 0;
+	out->ids = NULL;
 	out->n = 0;
-	for (int i = 0; i < n;) {
-		int64_t user = all[i].user_id, latest = all[i].ts;
-		for (; i < n && all[i].user_id == user; i++)
-			if (all[i].ts > latest)
-				latest = all[i].ts;
-		if (!e->def->latest || (latest >= e->after && latest < e->before))
-			out->ids[out->n++] = user;
-	}
-	free(all);
+	for (int64_t u = 0; u <= max_user; u++)
+		if (last[u] && (!latest || (last[u] >= e->after && last[u] < e->before))) {
+			out->ids = array_grow(out->ids, out->n, &cap, sizeof *out->ids);
+			out->ids[out->n++] = u;
+		}
+	if (!out->ids)
+		out->ids = malloc(sizeof *out->ids);
+	free(last);
 	return 0;
 }
 

@@ -165,6 +165,12 @@ eq "$(jq -c 'select(.campaigns_received != [] or .canvases_received != [])' dens
 	"every user of received_tag received something"
 ids=$(awk 'NR % 97 == 1' dense.jsonl | jq -r .external_id | tac)
 eq "$(d export users --ids $ids | md5sum)" "$(one_by_one <<<"$ids" | md5sum)" "--ids in the order given"
+# on a terminal, a progress line (users written, the rate); not in a pipe
+shown=$(script -qfec "$THAW --db demo.db export users --segment 'received_campaign($big)' --out progress.jsonl" /dev/null | tr '\r' '\n')
+contains "$shown" "export: $(commas "$(wc -l <sparse.jsonl)") of $(commas "$(wc -l <sparse.jsonl)") users," "the progress line ends at the total"
+contains "$shown" "users/s" "with the rate"
+cmp -s progress.jsonl sparse.jsonl || fail "--out holds the same users"
+not_contains "$(d export users --segment "received_campaign($big)" --out piped.jsonl 2>&1)" "users/s" "no progress line off a terminal"
 # an expired object leaves every user's export at once
 gone=$(jq -r '.campaigns_received[0].api_campaign_id // empty' sparse.jsonl | sort | uniq -c | sort -rn | awk 'NR==1{print $2}')
 d --now 2030-01-01T00:00:00Z sweep >/dev/null
