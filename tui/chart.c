@@ -38,7 +38,7 @@ static void bar(struct buf *out, int64_t value, int64_t max, int cols, bool bloc
 
 void chart_header(struct buf *out)
 {
-	buf_printf(out, "%-4s  %-10s  %11s  %15s  %s", "week", "until", "objects", "events", "");
+	buf_printf(out, "%-4s  %-10s  %15s  %18s  %s", "week", "until", "objects", "events", "");
 }
 
 void chart_week(struct buf *out, const struct forecast *f, int k, int bar_cols, bool blocks)
@@ -49,14 +49,14 @@ void chart_week(struct buf *out, const struct forecast *f, int k, int bar_cols, 
 	const struct forecast_week *w = &f->week[k];
 	char until[16];
 	present_date(w->until, until, sizeof until);
-	buf_printf(out, "%4d  %-10s  %11s  %15s  ", k + 1, until, COUNTED(w->objects, "object", "objects"),
+	buf_printf(out, "%4d  %-10s  %15s  %18s  ", k + 1, until, COUNTED(w->objects, "object", "objects"),
 		   COUNTED(w->events, "event", "events"));
 	bar(out, w->events, max, bar_cols, blocks);
 }
 
 void chart_keeper(struct buf *out, const struct forecast_keeper *k)
 {
-	buf_printf(out, "  %11s  %15s  kept by ", COUNTED(k->objects, "object", "objects"),
+	buf_printf(out, "  %15s  %18s  kept by ", COUNTED(k->objects, "object", "objects"),
 		   COUNTED(k->events, "event", "events"));
 	text_sanitize_terminal(out, k->kept_by);
 }

@@ -1,6 +1,6 @@
 /*
  * chart — the forecast as people read it, the same in `thaw forecast` and
- * the console's forecast view: one row a week ("  1  2026-12-09  12 objects
+ * the console's forecast view: one row a week ("   1  2026-12-09  12 objects
  * 18,230 events  ████▌") with a bar drawn in the terminal's block
  * characters, or in '#' where those cannot be trusted.
  */
@@ -18,7 +18,7 @@
 bool chart_blocks(void);
 
 /* The columns a week's text takes before its bar. */
-#define CHART_ROW_TEXT 48
+#define CHART_ROW_TEXT 55 /* up to "100,000 objects" and "100,000,000 events" */
 
 /* The header above the week rows, aligned with them. */
 void chart_header(struct buf *out);

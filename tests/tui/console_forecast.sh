@@ -16,7 +16,7 @@ on_screen "Tab completes tags." "the help fits 80 columns"
 keys Escape
 keys F
 wait_for "What the sweep will expire"
-on_screen "$(LANG=C.UTF-8 t forecast | sed -n 3p | cut -c1-47)" "week 1 as thaw forecast says it"
+on_screen "$(LANG=C.UTF-8 t forecast | sed -n 3p | cut -c1-54)" "week 1 as thaw forecast says it"
 on_screen "█" "bars in block characters"
 on_screen "Kept by retargeting" "kept objects apart"
 keys Down Enter

@@ -151,6 +151,9 @@ static void reload(struct console *c)
 	v->reload(c, c->view_state[c->view]);
 	check_worker(c);
 	int interval = c->jobs_active ? PROGRESS_MS * 5 : c->o->config->console.refresh_ms;
+	if (c->reload_in_ms > 0 && c->reload_in_ms < interval)
+		interval = c->reload_in_ms; /* a view waits for something (console_reload_in) */
+	c->reload_in_ms = 0;
 	c->next_refresh = now + interval;
 	c->dirty = true;
 }

@@ -33,6 +33,11 @@ void console_reload_soon(struct console *c)
 	c->dirty = true;
 }
 
+void console_reload_in(struct console *c, int ms)
+{
+	c->reload_in_ms = ms;
+}
+
 void console_show(struct console *c, enum view_id view)
 {
 	c->view = view;

@@ -80,6 +80,7 @@ struct console {
 
 	/* timing */
 	int64_t next_refresh;
+	int reload_in_ms; /* a view asked to be reloaded this soon, or 0 */
 	bool file_gone; /* the workspace file was removed or replaced */
 	FILE *trace;
 	int64_t started_ms;
@@ -120,6 +121,9 @@ extern const struct view_ops list_view, detail_view, jobs_view, user_view, audit
 void console_flash(struct console *c, int style, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Marks data stale: it is reloaded before the next frame. */
 void console_reload_soon(struct console *c);
+/* From a view's reload: reload again in `ms` rather than at the usual
+ * interval (a view waiting for work done off the loop). */
+void console_reload_in(struct console *c, int ms);
 int64_t console_now(const struct console *c);
 /* Switches views; the new one is reloaded before the next frame. */
 void console_show(struct console *c, enum view_id view);
