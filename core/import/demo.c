@@ -7,6 +7,7 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
+#include "import/sink.h"
 #include "import/tally.h"
 #include "retention/sweep.h"
 #include "storage/events.h"
@@ -114,11 +115,11 @@ struct gen {
 	/* (user, object) pairs not yet in user_objects: written sorted by user
 	 * in big batches, so the index is walked once per batch instead of
 	 * sought once per pair (objects are generated one after the other) */
-	int64_t (*pairs)[2];
+	struct user_object *pairs;
 	int pair_count, pair_cap;
 };
 
-#define PAIRS_PER_FLUSH (1 << 21)
+#define PAIRS_PER_FLUSH (1 << 20)
 
 /* ---- objects ---- */
 
@@ -356,13 +357,14 @@ static int write_events(struct gen *g, struct planned *p, size_t n)
 	for (size_t i = 0; i < n; i++) /* a recipient's story may repeat a key */
 		if (kept == 0 || event_compare(&g->ev[i], &g->ev[kept - 1]) != 0)
 			g->ev[kept++] = g->ev[i];
-	/* the object's users, once each (events are in user order) */
-	for (size_t i = 0; i < kept; i++)
+	/* the object's users, once each with their kinds (events are in user order) */
+	for (size_t i = 0; i < kept; i++) {
 		if (i == 0 || g->ev[i].user_id != g->ev[i - 1].user_id) {
 			g->pairs = array_grow(g->pairs, g->pair_count, &g->pair_cap, sizeof *g->pairs);
-			g->pairs[g->pair_count][0] = g->ev[i].user_id;
-			g->pairs[g->pair_count++][1] = p->id;
+			g->pairs[g->pair_count++] = (struct user_object){g->ev[i].user_id, p->id, 0};
 		}
+		g->pairs[g->pair_count - 1].kinds |= 1u << g->ev[i].kind;
+	}
 	struct tally tally = {0};
 	if (p->state == IXD_EXPIRED) {
 		int64_t added;
@@ -376,16 +378,20 @@ static int write_events(struct gen *g, struct planned *p, size_t n)
 		return tally_write(&tally, g->s);
 	}
 	int64_t inserted = 0;
+	bool *fresh = malloc(kept + 1);
+	if (!fresh)
+		abort();
+	if (storage_events_insert_hot(g->s, g->ev, (int)kept, fresh) < 0) {
+		free(fresh);
+		tally_free(&tally);
+		return -1;
+	}
 	for (size_t i = 0; i < kept; i++) {
-		bool fresh;
-		if (storage_event_insert_hot(g->s, &g->ev[i], &fresh) < 0) {
-			tally_free(&tally);
-			return -1;
-		}
-		inserted += fresh;
-		if (fresh)
+		inserted += fresh[i];
+		if (fresh[i])
 			tally_add(&tally, &g->ev[i]);
 	}
+	free(fresh);
 	g->r->events_hot += inserted;
 	if (tally_write(&tally, g->s) < 0)
 		return -1;
@@ -551,16 +557,10 @@ fail:
 
 /* ---- driver ---- */
 
-static int by_user_then_object(const void *a, const void *b)
-{
-	const int64_t *x = a, *y = b;
-	return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
-}
-
 static int flush_pairs(struct gen *g)
 {
-	qsort(g->pairs, (size_t)g->pair_count, sizeof *g->pairs, by_user_then_object);
-	int rc = storage_user_objects_add(g->s, (const int64_t (*)[2])g->pairs, g->pair_count);
+	int n = sink_compact_pairs(g->pairs, g->pair_count);
+	int rc = storage_user_objects_add(g->s, g->pairs, n);
 	g->pair_count = 0;
 	return rc;
 }

@@ -225,36 +225,56 @@ void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, i
 
 static int by_pair(const void *a, const void *b)
 {
-	const int64_t *x = a, *y = b;
-	return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+	const struct user_object *x = a, *y = b;
+	if (x->user_id != y->user_id)
+		return x->user_id < y->user_id ? -1 : 1;
+	return (x->object_id > y->object_id) - (x->object_id < y->object_id);
 }
 
-/* Sorts the pairs and drops repeats, so memory follows distinct pairs. */
+int sink_compact_pairs(struct user_object *pairs, int n)
+{
+	if (n > 1)
+		qsort(pairs, (size_t)n, sizeof *pairs, by_pair);
+	int kept = 0;
+	for (int i = 0; i < n; i++) {
+		if (kept > 0 && by_pair(&pairs[i], &pairs[kept - 1]) == 0)
+			pairs[kept - 1].kinds |= pairs[i].kinds;
+		else
+			pairs[kept++] = pairs[i];
+	}
+	return kept;
+}
+
+/* Sorts the pairs and merges repeats, so memory follows distinct pairs. */
 static void compact_pairs(struct event_sink *k)
 {
-	if (k->pair_count > 1)
-		qsort(k->pairs, k->pair_count, sizeof *k->pairs, by_pair);
-	int kept = 0;
-	for (int i = 0; i < k->pair_count; i++)
-		if (kept == 0 || by_pair(k->pairs[i], k->pairs[kept - 1]) != 0)
-			memcpy(k->pairs[kept++], k->pairs[i], sizeof k->pairs[0]);
-	k->pair_count = kept;
-	k->pairs_sorted = kept;
+	k->pair_count = k->pairs_sorted = sink_compact_pairs(k->pairs, k->pair_count);
 }
 
-static void record_pair(struct event_sink *k, int64_t user_id, int64_t object_id)
+static void record_pair(struct event_sink *k, const struct event *e)
 {
+	struct user_object *last = k->pair_count ? &k->pairs[k->pair_count - 1] : NULL;
+	if (last && last->user_id == e->user_id && last->object_id == e->object_id) {
+		last->kinds |= 1u << e->kind; /* a user's events of an object often come together */
+		return;
+	}
 	if (k->pair_count - k->pairs_sorted >= PAIR_BATCH)
 		compact_pairs(k);
 	k->pairs = array_grow(k->pairs, k->pair_count, &k->pair_cap, sizeof *k->pairs);
-	k->pairs[k->pair_count][0] = user_id;
-	k->pairs[k->pair_count++][1] = object_id;
+	k->pairs[k->pair_count++] = (struct user_object){e->user_id, e->object_id, 1u << e->kind};
 }
 
 static int flush_hot(struct event_sink *k)
 {
 	if (k->hot_count > 1)
 		qsort(k->hot, k->hot_count, sizeof *k->hot, event_compare);
+	bool *inserted = malloc((size_t)k->hot_count + 1);
+	if (!inserted)
+		abort();
+	if (storage_events_insert_hot(k->s, k->hot, k->hot_count, inserted) < 0) {
+		free(inserted);
+		return storage_failed(k), -1;
+	}
 	struct seen_object *o = NULL;
 	for (int i = 0; i < k->hot_count; i++) {
 		const struct event *e = &k->hot[i];
@@ -264,15 +284,13 @@ static int flush_hot(struct event_sink *k)
 				abort(); /* every event came through sink_object */
 			o = &k->objects[index];
 		}
-		bool inserted;
-		if (storage_event_insert_hot(k->s, e, &inserted) < 0)
-			return storage_failed(k), -1;
-		o->hot_added += inserted;
-		if (inserted)
+		o->hot_added += inserted[i];
+		if (inserted[i])
 			tally_add(&k->tally, e);
-		k->r->events_hot += inserted;
-		k->r->events_duplicate += !inserted;
+		k->r->events_hot += inserted[i];
+		k->r->events_duplicate += !inserted[i];
 	}
+	free(inserted);
 	k->hot_count = 0;
 	return 0;
 }
@@ -294,7 +312,7 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	e->user_id = u->id;
 	k->r->events_read++;
 	note_summary(u, e->kind, e->ts);
-	record_pair(k, e->user_id, e->object_id);
+	record_pair(k, e);
 	if (o->state == IXD_EXPIRED || o->state == IXD_RESTORING) {
 		o->cold = array_grow(o->cold, o->cold_n, &o->cold_cap, sizeof *o->cold);
 		o->cold[o->cold_n++] = *e;
@@ -311,7 +329,7 @@ int sink_flush(struct event_sink *k)
 		return -1;
 	/* in key order, the index grows at its end instead of page by page */
 	compact_pairs(k);
-	if (storage_user_objects_add(k->s, (const int64_t (*)[2])k->pairs, k->pair_count) < 0)
+	if (storage_user_objects_add(k->s, k->pairs, k->pair_count) < 0)
 		return storage_failed(k), -1;
 	for (int i = 0; i < k->object_count; i++) {
 		struct seen_object *so = &k->objects[i];

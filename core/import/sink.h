@@ -17,6 +17,7 @@
 #include "import/import.h"
 #include "base/strmap.h"
 #include "import/tally.h"
+#include "storage/events.h"
 #include "storage/users.h"
 
 struct seen_object {
@@ -49,7 +50,7 @@ struct event_sink {
 	int object_count, object_cap;
 	struct seen_user *users;
 	int user_count, user_cap;
-	int64_t (*pairs)[2];  /* (user, object) to record; sorted, de-duplicated */
+	struct user_object *pairs; /* (user, object, kinds) to record; sorted, merged */
 	int pair_count, pair_cap, pairs_sorted;
 	struct event *hot;    /* hot events waiting to be written in key order */
 	int hot_count, hot_cap;
@@ -84,5 +85,10 @@ void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, i
 
 /* Writes cold events, counts and user summaries. */
 int sink_flush(struct event_sink *k);
+
+/* Sorts (user, object) pairs by user then object and merges repeats (their
+ * kinds OR-ed): how pairs are best handed to storage_user_objects_add.
+ * Returns how many remain. */
+int sink_compact_pairs(struct user_object *pairs, int n);
 
 #endif

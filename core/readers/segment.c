@@ -510,24 +510,27 @@ static int users_of_match(struct evaluation *ev, const struct event_match *m, in
 	return 0;
 }
 
-/*
- * Tag filters: the union over the tag's available objects; for "last
- * received" the latest event across all of them must be in the window.
- * Thousands of objects' users are gathered by user id into an array as
- * long as the users table (a bit, or the latest time, a user), not sorted:
- * the set comes out ascending by reading it once.
- */
-static int eval_tag(struct evaluation *ev, const struct segment_expr *e, uint32_t kinds, struct set *out)
+/* Users gathered by id: the latest time seen (or 1), 0 for none. */
+struct users_seen {
+	int64_t *last, max_user;
+};
+
+static void mark_user(void *ctx, int64_t user_id)
 {
-	int64_t *objects, max_user;
+	struct users_seen *u = ctx;
+	if (user_id >= 0 && user_id <= u->max_user)
+		u->last[user_id] = 1;
+}
+
+/* From the events of each of the tag's available objects. */
+static int tag_users_by_events(struct evaluation *ev, const struct segment_expr *e, uint32_t kinds,
+			       struct users_seen *seen)
+{
+	int64_t *objects;
 	int count;
-	if (storage_available_with_tag(ev->s, e->args[0], &objects, &count) < 0 ||
-	    storage_user_id_max(ev->s, &max_user) < 0)
-		return eval_error(ev, "%s", storage_error(ev->s));
+	if (storage_available_with_tag(ev->s, e->args[0], &objects, &count) < 0)
+		return -1;
 	bool latest = e->def->latest;
-	int64_t *last = calloc((size_t)max_user + 1, sizeof *last); /* 0 = no event */
-	if (!last)
-		abort();
 	int rc = 0;
 	for (int i = 0; i < count && rc == 0; i++) {
 		struct event_match m = {.object_id = objects[i], .kinds = kinds};
@@ -537,28 +540,54 @@ static int eval_tag(struct evaluation *ev, const struct segment_expr *e, uint32_
 					 latest, &ut, &k);
 		for (int j = 0; rc == 0 && j < k; j++) {
 			int64_t u = ut[j].user_id, ts = latest ? ut[j].ts : 1;
-			if (u >= 0 && u <= max_user && ts > last[u])
-				last[u] = ts;
+			if (u >= 0 && u <= seen->max_user && ts > seen->last[u])
+				seen->last[u] = ts;
 		}
 		if (rc == 0)
 			free(ut);
 	}
 	free(objects);
+	return rc;
+}
+
+/*
+ * Tag filters: the union over the tag's available objects; for "last
+ * received" the latest event across all of them must be in the window.
+ * Thousands of objects' users are gathered by user id into an array as
+ * long as the users table, not sorted: the set comes out ascending by
+ * reading it once.  At any time (no window), which users have such an
+ * event is kept per (user, object): a few hundred rows an object instead
+ * of its events.
+ */
+static int eval_tag(struct evaluation *ev, const struct segment_expr *e, uint32_t kinds, struct set *out)
+{
+	struct users_seen seen;
+	if (storage_user_id_max(ev->s, &seen.max_user) < 0)
+		return eval_error(ev, "%s", storage_error(ev->s));
+	seen.last = calloc((size_t)seen.max_user + 1, sizeof *seen.last);
+	if (!seen.last)
+		abort();
+	bool latest = e->def->latest;
+	bool any_time = !latest && e->after == INT64_MIN && e->before == INT64_MAX;
+	int rc = any_time ? storage_tag_users(ev->s, e->args[0], kinds, mark_user, &seen)
+			  : tag_users_by_events(ev, e, kinds, &seen);
 	if (rc < 0) {
-		free(last);
+		free(seen.last);
 		return eval_error(ev, "%s", storage_error(ev->s));
 	}
 	int cap = 0;
 	out->ids = NULL;
 	out->n = 0;
-	for (int64_t u = 0; u <= max_user; u++)
-		if (last[u] && (!latest || (last[u] >= e->after && last[u] < e->before))) {
+	for (int64_t u = 0; u <= seen.max_user; u++) {
+		int64_t t = seen.last[u];
+		if (t && (!latest || (t >= e->after && t < e->before))) {
 			out->ids = array_grow(out->ids, out->n, &cap, sizeof *out->ids);
 			out->ids[out->n++] = u;
 		}
+	}
 	if (!out->ids)
 		out->ids = malloc(sizeof *out->ids);
-	free(last);
+	free(seen.last);
 	return 0;
 }
 

@@ -1,18 +1,8 @@
 #include "storage/coldpack.h"
 
-enum { HAS_STEP = 1, HAS_VARIANT = 2, HAS_ALIAS = 4, HAS_LABEL = 8 };
+#include "storage/varint.h"
 
-static void put_varint(struct buf *out, uint64_t v)
-{
-	unsigned char tmp[10];
-	int n = 0;
-	while (v >= 0x80) {
-		tmp[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (unsigned char)v;
-	buf_add(out, tmp, n);
-}
+enum { HAS_STEP = 1, HAS_VARIANT = 2, HAS_ALIAS = 4, HAS_LABEL = 8 };
 
 static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
 static int64_t unzigzag(uint64_t v) { return (int64_t)(v >> 1) ^ -(int64_t)(v & 1); }
@@ -23,25 +13,25 @@ void coldpack_encode(const struct event *ev, size_t n, struct buf *out)
 	for (size_t i = 1; i < n; i++)
 		if (ev[i].ts < base)
 			base = ev[i].ts;
-	put_varint(out, n);
-	put_varint(out, zigzag(base));
+	varint_put(out, n);
+	varint_put(out, zigzag(base));
 	struct event prev = {0};
 	for (size_t i = 0; i < n; i++) {
 		const struct event *e = &ev[i];
 		uint64_t du = (uint64_t)(e->user_id - prev.user_id);
-		put_varint(out, du);
-		put_varint(out, du == 0 && i > 0 ? (uint64_t)(e->ts - prev.ts) : (uint64_t)(e->ts - base));
+		varint_put(out, du);
+		varint_put(out, du == 0 && i > 0 ? (uint64_t)(e->ts - prev.ts) : (uint64_t)(e->ts - base));
 		unsigned flags = (e->step_id ? HAS_STEP : 0) | (e->variant_id ? HAS_VARIANT : 0) |
 				 (e->alias_id ? HAS_ALIAS : 0) | (e->label ? HAS_LABEL : 0);
-		put_varint(out, (uint64_t)e->kind | flags << 5);
+		varint_put(out, (uint64_t)e->kind | flags << 5);
 		if (flags & HAS_STEP)
-			put_varint(out, zigzag(e->step_id - prev.step_id));
+			varint_put(out, zigzag(e->step_id - prev.step_id));
 		if (flags & HAS_VARIANT)
-			put_varint(out, zigzag(e->variant_id - prev.variant_id));
+			varint_put(out, zigzag(e->variant_id - prev.variant_id));
 		if (flags & HAS_ALIAS)
-			put_varint(out, zigzag(e->alias_id - prev.alias_id));
+			varint_put(out, zigzag(e->alias_id - prev.alias_id));
 		if (flags & HAS_LABEL)
-			put_varint(out, (uint64_t)e->label);
+			varint_put(out, (uint64_t)e->label);
 		/* absent ids keep the previous value as the base for the next delta */
 		int64_t step = e->step_id ? e->step_id : prev.step_id;
 		int64_t variant = e->variant_id ? e->variant_id : prev.variant_id;
@@ -49,28 +39,6 @@ void coldpack_encode(const struct event *ev, size_t n, struct buf *out)
 		prev = *e;
 		prev.step_id = step, prev.variant_id = variant, prev.alias_id = alias;
 	}
-}
-
-struct reader {
-	const unsigned char *p, *end;
-	bool bad;
-};
-
-static uint64_t get_varint(struct reader *r)
-{
-	uint64_t v = 0;
-	for (int shift = 0; shift < 64; shift += 7) {
-		if (r->p >= r->end) {
-			r->bad = true;
-			return 0;
-		}
-		unsigned char c = *r->p++;
-		v |= (uint64_t)(c & 0x7F) << shift;
-		if (!(c & 0x80))
-			return v;
-	}
-	r->bad = true;
-	return 0;
 }
 
 /* a + b as the encoder's deltas were taken: wrapping, never signed
@@ -82,26 +50,26 @@ static int64_t wrap_add(int64_t a, uint64_t b)
 
 int coldpack_decode(const void *data, size_t size, int64_t object_id, struct event *out)
 {
-	struct reader r = {data, (const unsigned char *)data + size, false};
-	uint64_t n = get_varint(&r);
-	int64_t base = unzigzag(get_varint(&r));
+	struct varint_reader r = {data, (const unsigned char *)data + size, false};
+	uint64_t n = varint_get(&r);
+	int64_t base = unzigzag(varint_get(&r));
 	if (r.bad || n > COLDPACK_CHUNK)
 		return -1;
 	struct event prev = {0};
 	for (uint64_t i = 0; i < n; i++) {
 		struct event *e = &out[i];
-		uint64_t du = get_varint(&r);
-		uint64_t t = get_varint(&r);
-		uint64_t kf = get_varint(&r);
+		uint64_t du = varint_get(&r);
+		uint64_t t = varint_get(&r);
+		uint64_t kf = varint_get(&r);
 		e->object_id = object_id;
 		e->user_id = wrap_add(prev.user_id, du);
 		e->ts = wrap_add(du == 0 && i > 0 ? prev.ts : base, t);
 		e->kind = (int)(kf & 31);
 		unsigned flags = (unsigned)(kf >> 5);
-		e->step_id = flags & HAS_STEP ? wrap_add(prev.step_id, (uint64_t)unzigzag(get_varint(&r))) : 0;
-		e->variant_id = flags & HAS_VARIANT ? wrap_add(prev.variant_id, (uint64_t)unzigzag(get_varint(&r))) : 0;
-		e->alias_id = flags & HAS_ALIAS ? wrap_add(prev.alias_id, (uint64_t)unzigzag(get_varint(&r))) : 0;
-		uint64_t label = flags & HAS_LABEL ? get_varint(&r) : 0;
+		e->step_id = flags & HAS_STEP ? wrap_add(prev.step_id, (uint64_t)unzigzag(varint_get(&r))) : 0;
+		e->variant_id = flags & HAS_VARIANT ? wrap_add(prev.variant_id, (uint64_t)unzigzag(varint_get(&r))) : 0;
+		e->alias_id = flags & HAS_ALIAS ? wrap_add(prev.alias_id, (uint64_t)unzigzag(varint_get(&r))) : 0;
+		uint64_t label = flags & HAS_LABEL ? varint_get(&r) : 0;
 		e->label = (int)(label & 7);
 		/* ids are row ids, times are after 1970, labels A to D */
 		if (r.bad || flags > 15 || label > 4 || e->user_id <= 0 || e->ts < 0 || e->step_id < 0 ||

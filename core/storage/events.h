@@ -16,8 +16,9 @@
 #include "base/model.h"
 #include "storage/storage.h"
 
-/* Inserts one hot event; *inserted = false when it was already there. */
-int storage_event_insert_hot(struct storage *s, const struct event *e, bool *inserted);
+/* Inserts hot events, best in key order; inserted[i] = false when event i
+ * was already there. */
+int storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted);
 /*
  * Adds events of one expired or restoring object to its cold chunks,
  * skipping those already stored (hot or cold).  `ev` is sorted in place,
@@ -25,10 +26,17 @@ int storage_event_insert_hot(struct storage *s, const struct event *e, bool *ins
  */
 int storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev,
 			      size_t n, int64_t *added);
-/* Records that users have events of objects (either tier), from (user,
- * object) pairs, best sorted; a pair seen for the first time counts one
- * more user of its object. */
-int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n);
+/* That a user has events of an object (either tier), and of which kinds
+ * (one bit per enum event_kind): user_objects by user, object_users by
+ * object with the kinds (what tag filters read instead of events). */
+struct user_object {
+	int64_t user_id, object_id;
+	uint32_t kinds;
+};
+/* Records pairs, best sorted by user then object: a pair seen for the
+ * first time counts one more user of its object; a known one gains, in
+ * object_users, the kinds it did not have. */
+int storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n);
 
 /*
  * One batch of a move, inside the caller's transaction: at most about

@@ -36,6 +36,11 @@ int storage_event_users(struct storage *s, const struct event_match *m, int64_t 
 int storage_users_with_alias(struct storage *s, const char *alias, int64_t **ids, int *n);
 /* The available objects carrying a tag (tag filters count only those). */
 int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n);
+/* Users with an event of one of `kinds` of any available object carrying
+ * the tag, at any time, from the users' objects (not the events): fn is
+ * called for each, once per object it has (users repeat, unsorted). */
+int storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id),
+		      void *ctx);
 
 /* The available objects a user has events for, by kind then name. */
 struct object_brief {

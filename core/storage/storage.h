@@ -35,7 +35,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORAGE_SCHEMA_VERSION 7
+#define STORAGE_SCHEMA_VERSION 8
 
 struct storage;
 

@@ -171,6 +171,31 @@ contains "$shown" "export: $(commas "$(wc -l <sparse.jsonl)") of $(commas "$(wc 
 contains "$shown" "users/s" "with the rate"
 cmp -s progress.jsonl sparse.jsonl || fail "--out holds the same users"
 not_contains "$(d export users --segment "received_campaign($big)" --out piped.jsonl 2>&1)" "users/s" "no progress line off a terminal"
+# tag filters read each object's users and kinds of event, packed one value
+# an object (object_users), kept at import: a workspace from before them
+# rebuilds them from its hot and cold events exactly, and thaw check
+# compares them with the events
+table() { sqlite3 demo.db "SELECT object_id, users, hex(data) FROM object_users ORDER BY object_id" | md5sum; }
+kept=$(table)
+[ "$(sqlite3 demo.db 'SELECT count(*) FROM object_users')" -gt 200 ] || fail "the demo's objects have packed users"
+tagged=$(d segment 'received_tag(email) or clicked_opened_tag(winback)' --users --json | md5sum)
+sqlite3 demo.db 'DROP TABLE object_users; PRAGMA user_version=7'
+d check >/dev/null || fail "the migration to schema 8 and its check"
+eq "$(table)" "$kept" "migrating rebuilds object_users as imports keep them"
+eq "$(d segment 'received_tag(email) or clicked_opened_tag(winback)' --users --json | md5sum)" "$tagged" \
+	"tag filters say the same after the migration"
+first="(SELECT min(object_id) FROM object_users)"
+sqlite3 demo.db "CREATE TABLE saved AS SELECT * FROM object_users WHERE object_id = $first"
+sqlite3 demo.db "UPDATE object_users SET users = 0, data = X'00' WHERE object_id = $first"
+exit_code 1 "packed users that are not the events' are a problem" d check
+contains "$(cat "$WORK/out")" "1 users index not matching the events" "check says which"
+sqlite3 demo.db "UPDATE object_users SET data = X'05' WHERE object_id = $first"
+exit_code 1 "damaged packed users are a problem" d check
+tag=$(sqlite3 demo.db "SELECT t.name FROM tags t JOIN object_tags ot ON ot.tag_id=t.id WHERE ot.object_id = $first LIMIT 1")
+exit_code 1 "and a tag filter reading them says so" d segment "received_tag($tag)" --count
+contains "$(cat "$WORK/err")" "packed users are damaged" "the filter names the damage"
+sqlite3 demo.db "REPLACE INTO object_users SELECT * FROM saved; DROP TABLE saved"
+d check >/dev/null || fail "repaired: $(d check)"
 # an expired object leaves every user's export at once
 gone=$(jq -r '.campaigns_received[0].api_campaign_id // empty' sparse.jsonl | sort | uniq -c | sort -rn | awk 'NR==1{print $2}')
 d --now 2030-01-01T00:00:00Z sweep >/dev/null

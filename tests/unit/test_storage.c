@@ -121,13 +121,13 @@ static void test_older_schema_migrated(void **state)
 	assert_int_equal(sqlite3_exec(db, "DROP INDEX objects_summary; DROP TABLE user_objects;"
 				      " DROP TABLE object_stats; DROP TABLE user_aliases;"
 				      " ALTER TABLE objects DROP COLUMN users; DROP INDEX job_items_next;"
-				      " ALTER TABLE outbox DROP COLUMN channel;"
+				      " ALTER TABLE outbox DROP COLUMN channel; DROP TABLE object_users;"
 				      " PRAGMA user_version=1",
 				      NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	/* read-only cannot migrate and says so */
 	assert_int_equal(storage_open(path, STORAGE_READ_ONLY, &s, err, sizeof err), STORAGE_NEEDS_MIGRATION);
-	assert_non_null(strstr(err, "needs its schema upgraded (1 -> 7)"));
+	assert_non_null(strstr(err, "needs its schema upgraded (1 -> 8)"));
 	assert_int_equal(storage_open(path, 0, &s, err, sizeof err), 0);
 	assert_int_equal(storage_schema_version(s), STORAGE_SCHEMA_VERSION);
 	storage_close(s);

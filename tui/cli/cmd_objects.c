@@ -414,7 +414,7 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 	struct buf access = {0};
 	int access_problems = access_check_writers(&c->config, c->db_path, files, storage_files(s, files, 4), &access);
 	bool ok = r.integrity_ok && !r.count_mismatches && !r.damaged_chunks && !r.duplicates &&
-		  !r.state_mismatches && !r.analytics_mismatches && !access_problems;
+		  !r.state_mismatches && !r.analytics_mismatches && !r.users_mismatches && !access_problems;
 	if (json) {
 		struct buf b = {0};
 		buf_printf(&b, "{\"ok\":%s,\"access_problems\":[", ok ? "true" : "false");
@@ -431,22 +431,24 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		text_json_string(&b, r.integrity);
 		buf_printf(&b, ",\"objects\":%lld,\"count_mismatches\":%lld,\"damaged_chunks\":%lld,"
 			       "\"duplicates\":%lld,\"state_mismatches\":%lld,\"analytics_mismatches\":%lld,"
-			       "\"first_problem\":",
+			       "\"users_mismatches\":%lld,\"first_problem\":",
 			   (long long)r.objects_checked, (long long)r.count_mismatches,
 			   (long long)r.damaged_chunks, (long long)r.duplicates, (long long)r.state_mismatches,
-			   (long long)r.analytics_mismatches);
+			   (long long)r.analytics_mismatches, (long long)r.users_mismatches);
 		text_json_string(&b, r.first_problem);
 		buf_adds(&b, "}\n");
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	} else {
-		printf("integrity: %s\n%s: %s, %s, %s, %s, %s\n%s%s", r.integrity,
+		printf("integrity: %s\n%s: %s, %s, %s, %s, %s, %s\n%s%s", r.integrity,
 		       COUNTED(r.objects_checked, "object", "objects"),
 		       COUNTED(r.count_mismatches, "count mismatch", "count mismatches"),
 		       COUNTED(r.damaged_chunks, "damaged cold chunk", "damaged cold chunks"),
 		       COUNTED(r.duplicates, "event in both tiers", "events in both tiers"),
 		       COUNTED(r.state_mismatches, "state not matching its rows", "states not matching their rows"),
 		       COUNTED(r.analytics_mismatches, "analytics not adding up", "analytics not adding up"),
+		       COUNTED(r.users_mismatches, "users index not matching the events",
+			       "users indexes not matching the events"),
 		       r.first_problem, r.first_problem[0] ? "\n" : "");
 		printf("file modes: %s\n", access_problems ? "viewers (or anyone) may write the workspace:" : "only admins may write the workspace");
 		if (access_problems)

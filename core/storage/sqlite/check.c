@@ -10,6 +10,7 @@
 
 #include "base/model.h"
 #include "storage/check.h"
+#include "storage/userpack.h"
 
 static void note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b)
 {
@@ -31,7 +32,101 @@ static int check_integrity(struct storage *s, struct check_report *r)
 	return rc == SQLITE_ROW ? 0 : sql_fail(s, "checking integrity");
 }
 
-/* Decodes one object's cold chunks; counts events also present hot. */
+/* A user's kinds of event of one object. */
+struct user_kinds {
+	int64_t user_id;
+	int64_t kinds;
+};
+
+static int by_user(const void *a, const void *b)
+{
+	const struct user_kinds *x = a, *y = b;
+	return (x->user_id > y->user_id) - (x->user_id < y->user_id);
+}
+
+/* Sorts by user and merges each user's entries into one (kinds OR-ed). */
+static int merge_users(struct user_kinds *u, int n)
+{
+	if (n > 1)
+		qsort(u, (size_t)n, sizeof *u, by_user);
+	int kept = 0;
+	for (int i = 0; i < n; i++) {
+		if (kept > 0 && u[kept - 1].user_id == u[i].user_id)
+			u[kept - 1].kinds |= u[i].kinds;
+		else
+			u[kept++] = u[i];
+	}
+	return kept;
+}
+
+/* Appends (user, kinds) rows of a query with the object bound as ?1. */
+static int collect_users(struct storage *s, sqlite3_stmt *st, int64_t object_id, struct user_kinds **u, int *n,
+			 int *cap)
+{
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*u = array_grow(*u, *n, cap, sizeof **u);
+		(*u)[(*n)++] = (struct user_kinds){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading an object's users");
+}
+
+/* The object's packed users (none without a row); -1 when they do not
+ * decode (n = -1). */
+static int packed_users(struct storage *s, int64_t object_id, struct user_kinds **u, int *n, int *cap)
+{
+	sqlite3_stmt *st = sql_stmt(s, "SELECT data FROM object_users WHERE object_id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	struct user_object *decoded = NULL;
+	int dcap = 0, rc = sqlite3_step(st);
+	*n = rc == SQLITE_ROW ? userpack_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+						object_id, &decoded, &dcap) : 0;
+	sqlite3_reset(st);
+	for (int i = 0; i < *n; i++) {
+		*u = array_grow(*u, i, cap, sizeof **u);
+		(*u)[i] = (struct user_kinds){decoded[i].user_id, decoded[i].kinds};
+	}
+	free(decoded);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading an object's users");
+}
+
+/* object_users holds exactly the object's users, with the kinds of event
+ * its hot and cold events say (the cold ones are passed in). */
+static int check_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
+		       struct check_report *r)
+{
+	struct user_kinds *want = NULL, *have = NULL;
+	int nw = 0, cw = 0, nh = 0, ch = 0;
+	for (int i = 0; i < n_cold; i++) {
+		want = array_grow(want, nw, &cw, sizeof *want);
+		want[nw++] = (struct user_kinds){cold[i].user_id, (int64_t)1 << cold[i].kind};
+	}
+	int rc = collect_users(s, sql_stmt(s, "SELECT user_id, sum(DISTINCT 1 << kind) FROM events_hot"
+					     " WHERE object_id=?1 GROUP BY user_id"), object_id, &want, &nw, &cw);
+	if (rc == 0)
+		rc = packed_users(s, object_id, &have, &nh, &ch);
+	if (rc == 0) {
+		nw = merge_users(want, nw);
+		bool same = nw == nh;
+		for (int i = 0; same && i < nw; i++)
+			same = want[i].user_id == have[i].user_id && want[i].kinds == have[i].kinds;
+		if (!same)
+			note(r, &r->users_mismatches, "object %lld: its users index lists %lld users and kinds"
+			     " that are not its events'", (long long)object_id, (long long)nh);
+	}
+	free(want);
+	free(have);
+	return rc;
+}
+
+/* Decodes one object's cold chunks; counts events also present hot, and
+ * checks the object's users against the events. */
 static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, struct check_report *r,
 		      int64_t *cold_rows)
 {
@@ -52,11 +147,9 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 			continue;
 		}
 		*cold_rows += n;
-		if (hot_rows > 0) {
-			all = array_reserve(all, n_all, &cap_all, sizeof *all, n);
-			memcpy(all + n_all, ev, (size_t)n * sizeof *ev);
-			n_all += n;
-		}
+		all = array_reserve(all, n_all, &cap_all, sizeof *all, n);
+		memcpy(all + n_all, ev, (size_t)n * sizeof *ev);
+		n_all += n;
 	}
 	sqlite3_reset(st);
 	free(ev);
@@ -64,10 +157,14 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 		free(all);
 		return sql_fail(s, "reading cold chunks");
 	}
+	if (check_users(s, object_id, all, n_all, r) < 0) {
+		free(all);
+		return -1;
+	}
 	/* an object caught mid-move has rows in both tiers: none may be in both */
 	sqlite3_stmt *probe = sql_stmt(s, "SELECT 1 FROM events_hot WHERE object_id=? AND user_id=? AND ts=?"
 				      " AND kind=? AND step_id=? AND variant_id=? AND alias_id=? AND label=?");
-	for (int i = 0; probe && i < n_all; i++) {
+	for (int i = 0; probe && hot_rows > 0 && i < n_all; i++) {
 		const struct event *e = &all[i];
 		sqlite3_reset(probe);
 		sql_bind_event(probe, 1, e);

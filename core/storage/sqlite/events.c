@@ -6,23 +6,87 @@
 #include "storage/objects.h"
 #include "storage/events.h"
 #include "storage/lifecycle.h"
+#include "storage/userpack.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int storage_event_insert_hot(struct storage *s, const struct event *e, bool *inserted)
+/*
+ * Builds "INSERT OR IGNORE INTO table VALUES(row),(row)...suffix" once into
+ * a static buffer, so the statement cache (keyed by address) keeps it.
+ */
+static const char *multi_insert(char *sql, size_t size, const char *table, const char *row, int rows,
+				const char *suffix)
+{
+	if (!sql[0]) {
+		struct buf b = {0};
+		buf_printf(&b, "INSERT OR IGNORE INTO %s VALUES", table);
+		for (int i = 0; i < rows; i++)
+			buf_printf(&b, "%s%s", i ? "," : "", row);
+		snprintf(sql, size, "%s%s", b.data, suffix);
+		buf_free(&b);
+	}
+	return sql;
+}
+
+static int insert_hot_one(struct storage *s, const struct event *e, bool *inserted)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT OR IGNORE INTO events_hot VALUES(?,?,?,?,?,?,?,?)");
 	if (!st)
 		return -1;
 	sql_bind_event(st, 1, e);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sql_fail(s, "storing an event");
-		sqlite3_reset(st);
+	if (sql_exec(s, st, "storing an event") < 0)
 		return -1;
-	}
 	*inserted = sqlite3_changes(s->db) > 0;
-	sqlite3_reset(st);
+	return 0;
+}
+
+/*
+ * Events go into the hot table many rows per statement: binding and
+ * stepping one row at a time costs more than SQLite's own insert work.
+ */
+#define ROWS_PER_INSERT 64
+
+static const char *multi_row_insert(void)
+{
+	static char sql[64 + ROWS_PER_INSERT * 20];
+	return multi_insert(sql, sizeof sql, "events_hot", "(?,?,?,?,?,?,?,?)", ROWS_PER_INSERT, "");
+}
+
+/*
+ * An import's events: which were new is what changes() says when it is
+ * all or none of a statement (a new file, or one imported again); a
+ * statement of both is undone to its savepoint and its rows inserted one
+ * by one, to know each.
+ */
+int storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted)
+{
+	int at = 0;
+	sqlite3_stmt *many = n >= ROWS_PER_INSERT ? sql_stmt(s, multi_row_insert()) : NULL;
+	for (; many && at + ROWS_PER_INSERT <= n; at += ROWS_PER_INSERT) {
+		for (int i = 0; i < ROWS_PER_INSERT; i++)
+			sql_bind_event(many, 1 + 8 * i, &ev[at + i]);
+		if (sql_exec(s, sql_stmt(s, "SAVEPOINT hot_batch"), "storing events") < 0 ||
+		    sql_exec(s, many, "storing events") < 0)
+			return -1;
+		int changed = sqlite3_changes(s->db);
+		if (changed > 0 && changed < ROWS_PER_INSERT) {
+			if (sql_exec(s, sql_stmt(s, "ROLLBACK TO hot_batch"), "storing events") < 0)
+				return -1;
+			for (int i = 0; i < ROWS_PER_INSERT; i++)
+				if (insert_hot_one(s, &ev[at + i], &inserted[at + i]) < 0)
+					return -1;
+		} else {
+			for (int i = 0; i < ROWS_PER_INSERT; i++)
+				inserted[at + i] = changed > 0;
+		}
+		if (sql_exec(s, sql_stmt(s, "RELEASE hot_batch"), "storing events") < 0)
+			return -1;
+	}
+	for (; at < n; at++)
+		if (insert_hot_one(s, &ev[at], &inserted[at]) < 0)
+			return -1;
 	return 0;
 }
 
@@ -49,24 +113,6 @@ static int add_user_counts(struct storage *s, int64_t *objects, int n)
 #define PAIRS_PER_INSERT 100
 
 /*
- * Builds "INSERT OR IGNORE INTO table VALUES(row),(row)...suffix" once into
- * a static buffer, so the statement cache (keyed by address) keeps it.
- */
-static const char *multi_insert(char *sql, size_t size, const char *table, const char *row, int rows,
-				const char *suffix)
-{
-	if (!sql[0]) {
-		struct buf b = {0};
-		buf_printf(&b, "INSERT OR IGNORE INTO %s VALUES", table);
-		for (int i = 0; i < rows; i++)
-			buf_printf(&b, "%s%s", i ? "," : "", row);
-		snprintf(sql, size, "%s%s", b.data, suffix);
-		buf_free(&b);
-	}
-	return sql;
-}
-
-/*
  * Which pairs are new decides the objects' user counts.  Every call stamps
  * the rows it inserts with a number of its own (import_seq): a batch whose
  * changes() is all or nothing needs no more, and only a mixed one (a user
@@ -88,7 +134,7 @@ static int next_pair_seq(struct storage *s, int64_t *seq)
 }
 
 /* Appends the objects of the batch's pairs that this call inserted. */
-static int note_new_pairs(struct storage *s, const int64_t (*pairs)[2], int n, int changed, int64_t seq,
+static int note_new_pairs(struct storage *s, const struct user_object *pairs, int n, int changed, int64_t seq,
 			  int64_t **objects, int *count, int *cap)
 {
 	for (int i = 0; i < n && changed > 0; i++) {
@@ -97,19 +143,94 @@ static int note_new_pairs(struct storage *s, const int64_t (*pairs)[2], int n, i
 			sqlite3_stmt *st = sql_stmt(s, "SELECT import_seq, 0 FROM user_objects WHERE user_id=?1"
 						       " AND object_id=?2");
 			if (st)
-				sqlite3_bind_int64(st, 2, pairs[i][1]);
-			if (sql_query_pair(s, st, pairs[i][0], &stamp, &unused, "counting users") < 0)
+				sqlite3_bind_int64(st, 2, pairs[i].object_id);
+			if (sql_query_pair(s, st, pairs[i].user_id, &stamp, &unused, "counting users") < 0)
 				return -1;
 		}
 		if (stamp == seq) {
 			*objects = array_grow(*objects, *count, cap, sizeof **objects);
-			(*objects)[(*count)++] = pairs[i][1];
+			(*objects)[(*count)++] = pairs[i].object_id;
 		}
 	}
 	return 0;
 }
 
-int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n)
+static int by_object_then_user(const void *a, const void *b)
+{
+	const struct user_object *x = a, *y = b;
+	if (x->object_id != y->object_id)
+		return x->object_id < y->object_id ? -1 : 1;
+	return (x->user_id > y->user_id) - (x->user_id < y->user_id);
+}
+
+/* Merges one object's pairs (sorted by user; repeats allowed) into its
+ * packed users, rewriting them only when they gain a user or a kind. */
+static int merge_object_users(struct storage *s, const struct user_object *add, int n, struct user_object **have,
+			      int *have_cap, struct user_object **merged, int *merged_cap)
+{
+	int64_t object_id = add[0].object_id;
+	sqlite3_stmt *read = sql_stmt(s, "SELECT data FROM object_users WHERE object_id=?");
+	if (!read)
+		return -1;
+	sqlite3_bind_int64(read, 1, object_id);
+	int nh = 0, rc = sqlite3_step(read);
+	if (rc == SQLITE_ROW)
+		nh = userpack_decode(sqlite3_column_blob(read, 0), (size_t)sqlite3_column_bytes(read, 0), object_id,
+				     have, have_cap);
+	sqlite3_reset(read);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sql_fail(s, "reading an object's users");
+	if (nh < 0) {
+		snprintf(s->error, sizeof s->error, "object %lld: its packed users are damaged (thaw check)",
+			 (long long)object_id);
+		return STORAGE_DAMAGED;
+	}
+	bool changed;
+	int nm = userpack_merge(*have, nh, add, n, merged, merged_cap, &changed);
+	if (!changed)
+		return 0;
+	struct buf packed = {0};
+	userpack_encode(*merged, (size_t)nm, &packed);
+	sqlite3_stmt *write = sql_stmt(s, "INSERT OR REPLACE INTO object_users VALUES(?, ?, ?)");
+	if (write) {
+		sqlite3_bind_int64(write, 1, object_id);
+		sqlite3_bind_int64(write, 2, nm);
+		sqlite3_bind_blob(write, 3, packed.data, (int)packed.len, SQLITE_STATIC);
+	}
+	rc = write ? sql_exec(s, write, "writing an object's users") : -1;
+	buf_free(&packed);
+	return rc;
+}
+
+int sql_object_users_add(struct storage *s, const struct user_object *pairs, int n)
+{
+	struct user_object *by_object = malloc(((size_t)n + 1) * sizeof *by_object), *have = NULL, *merged = NULL;
+	if (!by_object)
+		abort();
+	memcpy(by_object, pairs, (size_t)n * sizeof *pairs);
+	qsort(by_object, (size_t)n, sizeof *by_object, by_object_then_user);
+	/* repeats of a pair become one, as the merge wants */
+	int kept = 0;
+	for (int i = 0; i < n; i++) {
+		if (kept > 0 && by_object[kept - 1].object_id == by_object[i].object_id &&
+		    by_object[kept - 1].user_id == by_object[i].user_id)
+			by_object[kept - 1].kinds |= by_object[i].kinds;
+		else
+			by_object[kept++] = by_object[i];
+	}
+	int rc = 0, have_cap = 0, merged_cap = 0;
+	for (int i = 0, j; i < kept && rc == 0; i = j) {
+		for (j = i; j < kept && by_object[j].object_id == by_object[i].object_id; j++)
+			;
+		rc = merge_object_users(s, by_object + i, j - i, &have, &have_cap, &merged, &merged_cap);
+	}
+	free(by_object);
+	free(have);
+	free(merged);
+	return rc;
+}
+
+int storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)
 {
 	int64_t *objects = NULL, seq;
 	int added = 0, cap = 0, at = 0;
@@ -117,8 +238,8 @@ int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n
 	sqlite3_stmt *many = rc == 0 && n >= PAIRS_PER_INSERT ? sql_stmt(s, multi_pair_insert()) : NULL;
 	for (; many && rc == 0 && at + PAIRS_PER_INSERT <= n; at += PAIRS_PER_INSERT) {
 		for (int i = 0; i < PAIRS_PER_INSERT; i++) {
-			sqlite3_bind_int64(many, 1 + 3 * i, pairs[at + i][0]);
-			sqlite3_bind_int64(many, 2 + 3 * i, pairs[at + i][1]);
+			sqlite3_bind_int64(many, 1 + 3 * i, pairs[at + i].user_id);
+			sqlite3_bind_int64(many, 2 + 3 * i, pairs[at + i].object_id);
 			sqlite3_bind_int64(many, 3 + 3 * i, seq);
 		}
 		rc = sql_exec(s, many, "indexing users' objects");
@@ -128,12 +249,14 @@ int storage_user_objects_add(struct storage *s, const int64_t (*pairs)[2], int n
 	}
 	for (; rc == 0 && at < n; at++) {
 		rc = SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?, ?)", "indexing users' objects",
-			     pairs[at][0], pairs[at][1], seq);
+			     pairs[at].user_id, pairs[at].object_id, seq);
 		if (rc == 0)
 			rc = note_new_pairs(s, pairs + at, 1, sqlite3_changes(s->db), seq, &objects, &added, &cap);
 	}
 	if (rc == 0)
 		rc = add_user_counts(s, objects, added);
+	if (rc == 0 && n > 0)
+		rc = sql_object_users_add(s, pairs, n);
 	free(objects);
 	return rc;
 }
@@ -354,18 +477,8 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 	return result;
 }
 
-/*
- * Inserts events into the hot table, many rows per statement: binding and
- * stepping one row at a time costs more than SQLite's own insert work.
- */
-#define ROWS_PER_INSERT 64
-
-static const char *multi_row_insert(void)
-{
-	static char sql[64 + ROWS_PER_INSERT * 20];
-	return multi_insert(sql, sizeof sql, "events_hot", "(?,?,?,?,?,?,?,?)", ROWS_PER_INSERT, "");
-}
-
+/* A restore's batch: no event of it can be hot already, but a count of
+ * what went in keeps the object's counts true whatever happened. */
 static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)
 {
 	*inserted = 0;
@@ -374,16 +487,13 @@ static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, 
 	for (; many && at + ROWS_PER_INSERT <= n; at += ROWS_PER_INSERT) {
 		for (int i = 0; i < ROWS_PER_INSERT; i++)
 			sql_bind_event(many, 1 + i * 8, &ev[at + i]);
-		if (sqlite3_step(many) != SQLITE_DONE) {
-			sqlite3_reset(many);
-			return sql_fail(s, "restoring events");
-		}
+		if (sql_exec(s, many, "restoring events") < 0)
+			return -1;
 		*inserted += sqlite3_changes(s->db);
-		sqlite3_reset(many);
 	}
 	for (; at < n; at++) {
 		bool fresh;
-		if (storage_event_insert_hot(s, &ev[at], &fresh) < 0)
+		if (insert_hot_one(s, &ev[at], &fresh) < 0)
 			return -1;
 		*inserted += fresh;
 	}

@@ -135,4 +135,9 @@ void sql_bind_event(sqlite3_stmt *st, int first, const struct event *e);
 struct object_row;
 void sql_read_object_row(sqlite3_stmt *st, struct object_row *r);
 
+/* Merges (user, object, kinds) pairs into the objects' packed users
+ * (object_users, storage/userpack.h): events.c, and migration 8. */
+struct user_object;
+int sql_object_users_add(struct storage *s, const struct user_object *pairs, int n);
+
 #endif

@@ -4,11 +4,13 @@
  */
 #include "kit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/text.h"
 #include "storage/readers.h"
+#include "storage/userpack.h"
 
 static int object_available(struct storage *s, int64_t object_id, bool *available)
 {
@@ -106,6 +108,38 @@ int storage_users_available_objects(struct storage *s, int64_t first_user, int64
 	sqlite3_bind_int64(st, 1, first_user);
 	sqlite3_bind_int64(st, 2, last_user);
 	return read_briefs(s, st, out, n);
+}
+
+int storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id),
+		      void *ctx)
+{
+	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id, u.data FROM tags t JOIN object_tags ot ON ot.tag_id=t.id"
+				       " JOIN objects o ON o.id=ot.object_id AND o.ixd_state=" SQL_IXD_AVAILABLE
+				       " JOIN object_users u ON u.object_id=o.id WHERE t.name=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+	struct user_object *users = NULL;
+	int cap = 0, rc, damaged = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t object_id = sqlite3_column_int64(st, 0);
+		int n = userpack_decode(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1), object_id,
+					&users, &cap);
+		if (n < 0) {
+			damaged = 1;
+			snprintf(s->error, sizeof s->error, "object %lld: its packed users are damaged (thaw check)",
+				 (long long)object_id);
+			break;
+		}
+		for (int i = 0; i < n; i++)
+			if (users[i].kinds & kinds)
+				fn(ctx, users[i].user_id);
+	}
+	sqlite3_reset(st);
+	free(users);
+	if (damaged)
+		return STORAGE_DAMAGED;
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "finding a tag's users");
 }
 
 int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)

@@ -9,6 +9,7 @@
  */
 #include "kit.h"
 #include "storage/analytics.h"
+#include "storage/events.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 static int backfill_user_objects(struct storage *s);
 static int backfill_analytics(struct storage *s);
 static int refold_names(struct storage *s);
+static int backfill_object_users(struct storage *s);
 
 struct migration {
 	const char *sql;
@@ -172,6 +174,13 @@ static const struct migration migrations[] = {
 	/* 7: names folded by Unicode's case mapping (text_fold_case), where a
 	 * table once covered a few scripts */
 	{"", refold_names},
+
+	/* 8: each object's users with the kinds of event they have of it
+	 * (either tier), packed into one value per object (storage/userpack.h):
+	 * a tag filter reads thousands of objects' users at once.  Built from
+	 * the hot and cold events in C. */
+	{"CREATE TABLE object_users(object_id INTEGER PRIMARY KEY, users INTEGER NOT NULL, data BLOB NOT NULL);",
+	 backfill_object_users},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -237,6 +246,56 @@ static int index_chunk_users(struct storage *s, struct event *ev, int n)
 static int backfill_user_objects(struct storage *s)
 {
 	return each_cold_chunk(s, index_chunk_users, "indexing cold events by user");
+}
+
+/* Migration 8: each object's users and kinds, from its hot events (by SQL)
+ * and its cold chunks (decoded), one object at a time. */
+static int backfill_object_users(struct storage *s)
+{
+	sqlite3_stmt *objects = NULL;
+	if (sqlite3_prepare_v2(s->db, "SELECT id FROM objects WHERE hot_events + cold_events > 0", -1, &objects,
+			       NULL) != SQLITE_OK)
+		return sql_fail(s, "listing objects");
+	struct user_object *pairs = NULL;
+	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
+	int cap = 0, rc;
+	while ((rc = sqlite3_step(objects)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(objects, 0);
+		int n = 0;
+		sqlite3_stmt *hot = sql_stmt(s, "SELECT user_id, sum(DISTINCT 1 << kind) FROM events_hot"
+					       " WHERE object_id=? GROUP BY user_id");
+		sqlite3_stmt *cold = sql_stmt(s, "SELECT data FROM events_cold WHERE object_id=?");
+		if (!hot || !cold) {
+			rc = SQLITE_ERROR; /* sql_stmt said why */
+			break;
+		}
+		sqlite3_bind_int64(hot, 1, id);
+		while (sqlite3_step(hot) == SQLITE_ROW) {
+			pairs = array_grow(pairs, n, &cap, sizeof *pairs);
+			pairs[n++] = (struct user_object){sqlite3_column_int64(hot, 0), id,
+							  (uint32_t)sqlite3_column_int64(hot, 1)};
+		}
+		sqlite3_reset(hot);
+		sqlite3_bind_int64(cold, 1, id);
+		while (sqlite3_step(cold) == SQLITE_ROW) {
+			int k = coldpack_decode(sqlite3_column_blob(cold, 0), (size_t)sqlite3_column_bytes(cold, 0), id, ev);
+			for (int i = 0; i < k; i++) { /* a damaged chunk adds nothing: thaw check reports it */
+				pairs = array_grow(pairs, n, &cap, sizeof *pairs);
+				pairs[n++] = (struct user_object){ev[i].user_id, id, 1u << ev[i].kind};
+			}
+		}
+		sqlite3_reset(cold);
+		if (n > 0 && sql_object_users_add(s, pairs, n) < 0) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+	}
+	free(ev);
+	free(pairs);
+	sqlite3_finalize(objects);
+	if (rc == SQLITE_ERROR)
+		return -1;
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "indexing objects' users");
 }
 
 /* Orders a chunk's events by what the aggregates are keyed by. */

@@ -1,0 +1,54 @@
+#include "storage/userpack.h"
+
+#include "storage/varint.h"
+
+void userpack_encode(const struct user_object *u, size_t n, struct buf *out)
+{
+	varint_put(out, n);
+	int64_t prev = 0;
+	for (size_t i = 0; i < n; i++) {
+		varint_put(out, (uint64_t)(u[i].user_id - prev));
+		varint_put(out, u[i].kinds);
+		prev = u[i].user_id;
+	}
+}
+
+int userpack_decode(const void *data, size_t size, int64_t object_id, struct user_object **out, int *cap)
+{
+	struct varint_reader r = {data, (const unsigned char *)data + size, false};
+	uint64_t n = varint_get(&r);
+	if (r.bad || n > size / 2) /* two bytes at least a user */
+		return -1;
+	*out = array_reserve(*out, 0, cap, sizeof **out, (int)n);
+	int64_t user = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t delta = varint_get(&r), kinds = varint_get(&r);
+		/* ascending, positive ids and known kinds, or it is damage */
+		if (r.bad || delta == 0 || delta > (uint64_t)INT64_MAX - (uint64_t)user || kinds >> EV__COUNT)
+			return -1;
+		user += (int64_t)delta;
+		(*out)[i] = (struct user_object){user, object_id, (uint32_t)kinds};
+	}
+	return r.p == r.end ? (int)n : -1;
+}
+
+int userpack_merge(const struct user_object *have, int nh, const struct user_object *add, int na,
+		   struct user_object **out, int *cap, bool *changed)
+{
+	*out = array_reserve(*out, 0, cap, sizeof **out, nh + na);
+	int n = 0, i = 0, j = 0;
+	*changed = false;
+	while (i < nh || j < na) {
+		if (j == na || (i < nh && have[i].user_id < add[j].user_id)) {
+			(*out)[n++] = have[i++];
+		} else if (i == nh || add[j].user_id < have[i].user_id) {
+			(*out)[n++] = add[j++];
+			*changed = true;
+		} else {
+			(*out)[n] = have[i++];
+			*changed |= (add[j].kinds & ~(*out)[n].kinds) != 0;
+			(*out)[n++].kinds |= add[j++].kinds;
+		}
+	}
+	return n;
+}

@@ -1,0 +1,37 @@
+/*
+ * userpack — the compact encoding of one object's users: who has events of
+ * it (either tier) and of which kinds, one bit per enum event_kind.
+ *
+ * A tag filter asks this of thousands of objects at once, so each object's
+ * users are one value, read whole and decoded in C at a few nanoseconds a
+ * user, instead of a row each.  Every engine stores it as the same bytes.
+ *
+ * Layout: varint count, then per user, ascending: varint Δuser (from 0),
+ * varint kinds.
+ */
+#ifndef THAW_STORAGE_USERPACK_H
+#define THAW_STORAGE_USERPACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/model.h"
+#include "base/text.h"
+#include "storage/events.h"
+
+/* Encodes n users of one object, ascending by user, distinct. */
+void userpack_encode(const struct user_object *u, size_t n, struct buf *out);
+
+/* Decodes a value into *out (grown with array_grow; *cap its capacity),
+ * setting object_id on each.  Returns the number of users, or -1 if the
+ * value is damaged. */
+int userpack_decode(const void *data, size_t size, int64_t object_id, struct user_object **out, int *cap);
+
+/* Merges sorted, distinct `add` into sorted, distinct `have` (kinds OR-ed)
+ * into *out; returns the count and sets *changed when `have` gained a
+ * user or a kind. */
+int userpack_merge(const struct user_object *have, int nh, const struct user_object *add, int na,
+		   struct user_object **out, int *cap, bool *changed);
+
+#endif
