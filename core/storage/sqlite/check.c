@@ -116,9 +116,12 @@ static int check_users(struct storage *s, int64_t object_id, const struct event 
 		bool same = nw == nh;
 		for (int i = 0; same && i < nw; i++)
 			same = want[i].user_id == have[i].user_id && want[i].kinds == have[i].kinds;
-		if (!same)
-			note(r, &r->users_mismatches, "object %lld: its users index lists %lld users and kinds"
-			     " that are not its events'", (long long)object_id, (long long)nh);
+		if (nh < 0)
+			note(r, &r->users_mismatches, "object %lld: its packed users do not decode (%lld)",
+			     (long long)object_id, (long long)nh);
+		else if (!same)
+			note(r, &r->users_mismatches, "object %lld: its packed users (%lld) are not its events' users"
+			     " and kinds", (long long)object_id, (long long)nh);
 	}
 	free(want);
 	free(have);
