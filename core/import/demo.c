@@ -7,13 +7,13 @@
 #include "base/clock.h"
 #include "base/model.h"
 #include "base/text.h"
-#include "import/sink.h"
 #include "import/tally.h"
 #include "retention/sweep.h"
 #include "storage/events.h"
 #include "storage/lifecycle.h"
 #include "storage/objects.h"
 #include "storage/setup.h"
+#include "storage/userpack.h"
 #include "storage/users.h"
 
 #define DAY 86400
@@ -559,7 +559,7 @@ fail:
 
 static int flush_pairs(struct gen *g)
 {
-	int n = sink_compact_pairs(g->pairs, g->pair_count);
+	int n = user_objects_compact(g->pairs, g->pair_count, USERS_BY_USER);
 	int rc = storage_user_objects_add(g->s, g->pairs, n);
 	g->pair_count = 0;
 	return rc;

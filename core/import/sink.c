@@ -10,6 +10,7 @@
 #include "storage/lifecycle.h"
 #include "storage/objects.h"
 #include "storage/setup.h"
+#include "storage/userpack.h"
 #include "storage/users.h"
 
 void sink_init(struct event_sink *k, struct storage *s, struct import_report *r)
@@ -223,32 +224,10 @@ void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, i
 /* (user, object) pairs are compacted when this many pile up unsorted. */
 #define PAIR_BATCH (1 << 21)
 
-static int by_pair(const void *a, const void *b)
-{
-	const struct user_object *x = a, *y = b;
-	if (x->user_id != y->user_id)
-		return x->user_id < y->user_id ? -1 : 1;
-	return (x->object_id > y->object_id) - (x->object_id < y->object_id);
-}
-
-int sink_compact_pairs(struct user_object *pairs, int n)
-{
-	if (n > 1)
-		qsort(pairs, (size_t)n, sizeof *pairs, by_pair);
-	int kept = 0;
-	for (int i = 0; i < n; i++) {
-		if (kept > 0 && by_pair(&pairs[i], &pairs[kept - 1]) == 0)
-			pairs[kept - 1].kinds |= pairs[i].kinds;
-		else
-			pairs[kept++] = pairs[i];
-	}
-	return kept;
-}
-
 /* Sorts the pairs and merges repeats, so memory follows distinct pairs. */
 static void compact_pairs(struct event_sink *k)
 {
-	k->pair_count = k->pairs_sorted = sink_compact_pairs(k->pairs, k->pair_count);
+	k->pair_count = k->pairs_sorted = user_objects_compact(k->pairs, k->pair_count, USERS_BY_USER);
 }
 
 static void record_pair(struct event_sink *k, const struct event *e)

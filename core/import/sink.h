@@ -86,9 +86,4 @@ void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, i
 /* Writes cold events, counts and user summaries. */
 int sink_flush(struct event_sink *k);
 
-/* Sorts (user, object) pairs by user then object and merges repeats (their
- * kinds OR-ed): how pairs are best handed to storage_user_objects_add.
- * Returns how many remain. */
-int sink_compact_pairs(struct user_object *pairs, int n);
-
 #endif

@@ -555,9 +555,9 @@ static int tag_users_by_events(struct evaluation *ev, const struct segment_expr 
  * received" the latest event across all of them must be in the window.
  * Thousands of objects' users are gathered by user id into an array as
  * long as the users table, not sorted: the set comes out ascending by
- * reading it once.  At any time (no window), which users have such an
- * event is kept per (user, object): a few hundred rows an object instead
- * of its events.
+ * reading it once.  At any time (no window), each object's users and
+ * their kinds of event are read packed (storage/userpack.h), not its
+ * events.
  */
 static int eval_tag(struct evaluation *ev, const struct segment_expr *e, uint32_t kinds, struct set *out)
 {

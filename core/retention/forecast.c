@@ -9,7 +9,8 @@
 #include "retention/sweep.h"
 #include "storage/lifecycle.h"
 
-int forecast_week_of(int64_t now, int weeks, int64_t expires_at)
+/* Which week (1..weeks) an expiry date falls in, or 0 when beyond them. */
+static int week_of(int64_t now, int weeks, int64_t expires_at)
 {
 	if (expires_at <= now + CLOCK_WEEK)
 		return 1; /* due now or within the week: the next sweeps take it */
@@ -64,7 +65,7 @@ int forecast_build(struct storage *s, int64_t now, int months, int weeks, struct
 		struct policy_verdict v = sweep_verdict(r, now, months);
 		if (v.reason == REASON_KEPT)
 			add_kept(out, r, &kept_cap);
-		int k = v.reason == REASON_CLOCK ? forecast_week_of(now, out->weeks, v.expires_at) : 0;
+		int k = v.reason == REASON_CLOCK ? week_of(now, out->weeks, v.expires_at) : 0;
 		if (k > 0)
 			add_to_week(&out->week[k - 1], r, &caps[k - 1]);
 	}

@@ -42,7 +42,4 @@ struct forecast {
 int forecast_build(struct storage *s, int64_t now, int months, int weeks, struct forecast *out);
 void forecast_free(struct forecast *f);
 
-/* Which week (1..weeks) an expiry date falls in, or 0 when beyond them. */
-int forecast_week_of(int64_t now, int weeks, int64_t expires_at);
-
 #endif

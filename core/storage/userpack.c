@@ -1,6 +1,37 @@
 #include "storage/userpack.h"
 
+#include <stdlib.h>
+
 #include "storage/varint.h"
+
+static int compare(int64_t a, int64_t b) { return (a > b) - (a < b); }
+
+static int by_object(const void *a, const void *b)
+{
+	const struct user_object *x = a, *y = b;
+	return x->object_id != y->object_id ? compare(x->object_id, y->object_id) : compare(x->user_id, y->user_id);
+}
+
+static int by_user(const void *a, const void *b)
+{
+	const struct user_object *x = a, *y = b;
+	return x->user_id != y->user_id ? compare(x->user_id, y->user_id) : compare(x->object_id, y->object_id);
+}
+
+int user_objects_compact(struct user_object *u, int n, enum user_order order)
+{
+	int (*cmp)(const void *, const void *) = order == USERS_BY_OBJECT ? by_object : by_user;
+	if (n > 1)
+		qsort(u, (size_t)n, sizeof *u, cmp);
+	int kept = 0;
+	for (int i = 0; i < n; i++) {
+		if (kept > 0 && cmp(&u[i], &u[kept - 1]) == 0)
+			u[kept - 1].kinds |= u[i].kinds;
+		else
+			u[kept++] = u[i];
+	}
+	return kept;
+}
 
 void userpack_encode(const struct user_object *u, size_t n, struct buf *out)
 {

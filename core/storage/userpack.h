@@ -28,6 +28,13 @@ void userpack_encode(const struct user_object *u, size_t n, struct buf *out);
  * value is damaged. */
 int userpack_decode(const void *data, size_t size, int64_t object_id, struct user_object **out, int *cap);
 
+/* Sorts pairs by object then user (USERS_BY_OBJECT) or by user then
+ * object (USERS_BY_USER) and merges repeats, their kinds OR-ed; returns
+ * how many remain.  The order user_objects and object_users are written
+ * in, and the one userpack_encode and userpack_merge want. */
+enum user_order { USERS_BY_OBJECT, USERS_BY_USER };
+int user_objects_compact(struct user_object *u, int n, enum user_order order);
+
 /* Merges sorted, distinct `add` into sorted, distinct `have` (kinds OR-ed)
  * into *out; returns the count and sets *changed when `have` gained a
  * user or a kind. */

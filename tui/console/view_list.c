@@ -206,6 +206,8 @@ static int widest_text(const struct list *l, bool tags)
 	return most;
 }
 
+static int at_least(int width, int floor) { return width > floor ? width : floor; }
+
 /* Takes back up to `excess` columns from *width, down to `floor`. */
 static int shrink(int *width, int floor, int excess)
 {
@@ -230,11 +232,11 @@ static void layout(const struct console *c, const struct list *l, struct columns
 	int fixed = col->mark + col->kind + col->status + col->hot + col->cold + 6;
 	if (col->wide) {
 		col->last_sent = 11;
-		col->tags = widest_text(l, true) > TAGS_MIN ? widest_text(l, true) : TAGS_MIN;
+		col->tags = at_least(widest_text(l, true), TAGS_MIN);
 		fixed += col->last_sent + 2;
 	}
-	col->ixd = widest_expiry(c, l) > IXD_MIN ? widest_expiry(c, l) : IXD_MIN;
-	col->name = widest_text(l, false) > NAME_MIN ? widest_text(l, false) : NAME_MIN;
+	col->ixd = at_least(widest_expiry(c, l), IXD_MIN);
+	col->name = at_least(widest_text(l, false), NAME_MIN);
 	int excess = fixed + col->name + col->tags + col->ixd - width;
 	excess = shrink(&col->name, NAME_MIN, excess);
 	excess = shrink(&col->tags, col->wide ? TAGS_MIN : 0, excess);

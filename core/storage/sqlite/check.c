@@ -32,67 +32,18 @@ static int check_integrity(struct storage *s, struct check_report *r)
 	return rc == SQLITE_ROW ? 0 : sql_fail(s, "checking integrity");
 }
 
-/* A user's kinds of event of one object. */
-struct user_kinds {
-	int64_t user_id;
-	int64_t kinds;
-};
-
-static int by_user(const void *a, const void *b)
-{
-	const struct user_kinds *x = a, *y = b;
-	return (x->user_id > y->user_id) - (x->user_id < y->user_id);
-}
-
-/* Sorts by user and merges each user's entries into one (kinds OR-ed). */
-static int merge_users(struct user_kinds *u, int n)
-{
-	if (n > 1)
-		qsort(u, (size_t)n, sizeof *u, by_user);
-	int kept = 0;
-	for (int i = 0; i < n; i++) {
-		if (kept > 0 && u[kept - 1].user_id == u[i].user_id)
-			u[kept - 1].kinds |= u[i].kinds;
-		else
-			u[kept++] = u[i];
-	}
-	return kept;
-}
-
-/* Appends (user, kinds) rows of a query with the object bound as ?1. */
-static int collect_users(struct storage *s, sqlite3_stmt *st, int64_t object_id, struct user_kinds **u, int *n,
-			 int *cap)
-{
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, object_id);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*u = array_grow(*u, *n, cap, sizeof **u);
-		(*u)[(*n)++] = (struct user_kinds){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1)};
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading an object's users");
-}
-
-/* The object's packed users (none without a row); -1 when they do not
- * decode (n = -1). */
-static int packed_users(struct storage *s, int64_t object_id, struct user_kinds **u, int *n, int *cap)
+/* The object's packed users (none without a row): their count, or -1
+ * when they do not decode. */
+static int packed_users(struct storage *s, int64_t object_id, struct user_object **u, int *cap, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT data FROM object_users WHERE object_id=?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
-	struct user_object *decoded = NULL;
-	int dcap = 0, rc = sqlite3_step(st);
+	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? userpack_decode(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
-						object_id, &decoded, &dcap) : 0;
+						object_id, u, cap) : 0;
 	sqlite3_reset(st);
-	for (int i = 0; i < *n; i++) {
-		*u = array_grow(*u, i, cap, sizeof **u);
-		(*u)[i] = (struct user_kinds){decoded[i].user_id, decoded[i].kinds};
-	}
-	free(decoded);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading an object's users");
 }
 
@@ -101,18 +52,11 @@ static int packed_users(struct storage *s, int64_t object_id, struct user_kinds 
 static int check_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
 		       struct check_report *r)
 {
-	struct user_kinds *want = NULL, *have = NULL;
-	int nw = 0, cw = 0, nh = 0, ch = 0;
-	for (int i = 0; i < n_cold; i++) {
-		want = array_grow(want, nw, &cw, sizeof *want);
-		want[nw++] = (struct user_kinds){cold[i].user_id, (int64_t)1 << cold[i].kind};
-	}
-	int rc = collect_users(s, sql_stmt(s, "SELECT user_id, sum(DISTINCT 1 << kind) FROM events_hot"
-					     " WHERE object_id=?1 GROUP BY user_id"), object_id, &want, &nw, &cw);
-	if (rc == 0)
-		rc = packed_users(s, object_id, &have, &nh, &ch);
+	struct user_object *want = NULL, *have = NULL;
+	int cw = 0, nh = 0, ch = 0;
+	int nw = sql_event_users(s, object_id, cold, n_cold, &want, &cw);
+	int rc = nw < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
 	if (rc == 0) {
-		nw = merge_users(want, nw);
 		bool same = nw == nh;
 		for (int i = 0; same && i < nw; i++)
 			same = want[i].user_id == have[i].user_id && want[i].kinds == have[i].kinds;

@@ -155,16 +155,8 @@ static int note_new_pairs(struct storage *s, const struct user_object *pairs, in
 	return 0;
 }
 
-static int by_object_then_user(const void *a, const void *b)
-{
-	const struct user_object *x = a, *y = b;
-	if (x->object_id != y->object_id)
-		return x->object_id < y->object_id ? -1 : 1;
-	return (x->user_id > y->user_id) - (x->user_id < y->user_id);
-}
-
-/* Merges one object's pairs (sorted by user; repeats allowed) into its
- * packed users, rewriting them only when they gain a user or a kind. */
+/* Merges one object's pairs (sorted by user, distinct) into its packed
+ * users, rewriting them only when they gain a user or a kind. */
 static int merge_object_users(struct storage *s, const struct user_object *add, int n, struct user_object **have,
 			      int *have_cap, struct user_object **merged, int *merged_cap)
 {
@@ -202,22 +194,38 @@ static int merge_object_users(struct storage *s, const struct user_object *add, 
 	return rc;
 }
 
+int sql_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
+		    struct user_object **u, int *cap)
+{
+	int n = 0;
+	for (int i = 0; i < n_cold; i++) {
+		*u = array_grow(*u, n, cap, sizeof **u);
+		(*u)[n++] = (struct user_object){cold[i].user_id, object_id, 1u << cold[i].kind};
+	}
+	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, sum(DISTINCT 1 << kind) FROM events_hot"
+				       " WHERE object_id=? GROUP BY user_id");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*u = array_grow(*u, n, cap, sizeof **u);
+		(*u)[n++] = (struct user_object){sqlite3_column_int64(st, 0), object_id,
+						 (uint32_t)sqlite3_column_int64(st, 1)};
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, "reading an object's users");
+	return user_objects_compact(*u, n, USERS_BY_OBJECT);
+}
+
 int sql_object_users_add(struct storage *s, const struct user_object *pairs, int n)
 {
 	struct user_object *by_object = malloc(((size_t)n + 1) * sizeof *by_object), *have = NULL, *merged = NULL;
 	if (!by_object)
 		abort();
 	memcpy(by_object, pairs, (size_t)n * sizeof *pairs);
-	qsort(by_object, (size_t)n, sizeof *by_object, by_object_then_user);
-	/* repeats of a pair become one, as the merge wants */
-	int kept = 0;
-	for (int i = 0; i < n; i++) {
-		if (kept > 0 && by_object[kept - 1].object_id == by_object[i].object_id &&
-		    by_object[kept - 1].user_id == by_object[i].user_id)
-			by_object[kept - 1].kinds |= by_object[i].kinds;
-		else
-			by_object[kept++] = by_object[i];
-	}
+	int kept = user_objects_compact(by_object, n, USERS_BY_OBJECT);
 	int rc = 0, have_cap = 0, merged_cap = 0;
 	for (int i = 0, j; i < kept && rc == 0; i = j) {
 		for (j = i; j < kept && by_object[j].object_id == by_object[i].object_id; j++)

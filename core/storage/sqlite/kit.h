@@ -139,5 +139,10 @@ void sql_read_object_row(sqlite3_stmt *st, struct object_row *r);
  * (object_users, storage/userpack.h): events.c, and migration 8. */
 struct user_object;
 int sql_object_users_add(struct storage *s, const struct user_object *pairs, int n);
+/* An object's users and kinds as its events say: the hot ones read here,
+ * the cold ones (decoded by the caller) passed in; sorted by user,
+ * distinct, into *u (*cap its capacity).  Returns the count, or -1. */
+int sql_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
+		    struct user_object **u, int *cap);
 
 #endif

@@ -256,42 +256,41 @@ static int backfill_object_users(struct storage *s)
 	if (sqlite3_prepare_v2(s->db, "SELECT id FROM objects WHERE hot_events + cold_events > 0", -1, &objects,
 			       NULL) != SQLITE_OK)
 		return sql_fail(s, "listing objects");
-	struct user_object *pairs = NULL;
-	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
-	int cap = 0, rc;
+	struct user_object *users = NULL;
+	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev), *cold = NULL;
+	int users_cap = 0, cold_cap = 0, rc;
 	while ((rc = sqlite3_step(objects)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(objects, 0);
-		int n = 0;
-		sqlite3_stmt *hot = sql_stmt(s, "SELECT user_id, sum(DISTINCT 1 << kind) FROM events_hot"
-					       " WHERE object_id=? GROUP BY user_id");
-		sqlite3_stmt *cold = sql_stmt(s, "SELECT data FROM events_cold WHERE object_id=?");
-		if (!hot || !cold) {
+		sqlite3_stmt *chunks = sql_stmt(s, "SELECT data FROM events_cold WHERE object_id=?");
+		if (!chunks) {
 			rc = SQLITE_ERROR; /* sql_stmt said why */
 			break;
 		}
-		sqlite3_bind_int64(hot, 1, id);
-		while (sqlite3_step(hot) == SQLITE_ROW) {
-			pairs = array_grow(pairs, n, &cap, sizeof *pairs);
-			pairs[n++] = (struct user_object){sqlite3_column_int64(hot, 0), id,
-							  (uint32_t)sqlite3_column_int64(hot, 1)};
+		sqlite3_bind_int64(chunks, 1, id);
+		int n_cold = 0, step;
+		while ((step = sqlite3_step(chunks)) == SQLITE_ROW) {
+			/* a damaged chunk adds nothing: thaw check reports it */
+			int k = coldpack_decode(sqlite3_column_blob(chunks, 0), (size_t)sqlite3_column_bytes(chunks, 0),
+						id, ev);
+			cold = array_reserve(cold, n_cold, &cold_cap, sizeof *cold, k > 0 ? k : 0);
+			for (int i = 0; i < k; i++)
+				cold[n_cold++] = ev[i];
 		}
-		sqlite3_reset(hot);
-		sqlite3_bind_int64(cold, 1, id);
-		while (sqlite3_step(cold) == SQLITE_ROW) {
-			int k = coldpack_decode(sqlite3_column_blob(cold, 0), (size_t)sqlite3_column_bytes(cold, 0), id, ev);
-			for (int i = 0; i < k; i++) { /* a damaged chunk adds nothing: thaw check reports it */
-				pairs = array_grow(pairs, n, &cap, sizeof *pairs);
-				pairs[n++] = (struct user_object){ev[i].user_id, id, 1u << ev[i].kind};
-			}
+		sqlite3_reset(chunks);
+		if (step != SQLITE_DONE) {
+			sql_fail(s, "reading cold chunks");
+			rc = SQLITE_ERROR;
+			break;
 		}
-		sqlite3_reset(cold);
-		if (n > 0 && sql_object_users_add(s, pairs, n) < 0) {
+		int n = sql_event_users(s, id, cold, n_cold, &users, &users_cap);
+		if (n < 0 || (n > 0 && sql_object_users_add(s, users, n) < 0)) {
 			rc = SQLITE_ERROR;
 			break;
 		}
 	}
 	free(ev);
-	free(pairs);
+	free(cold);
+	free(users);
 	sqlite3_finalize(objects);
 	if (rc == SQLITE_ERROR)
 		return -1;
