@@ -50,6 +50,11 @@ static const struct command commands[] = {
 	 "  --out FILE   where to write it (default: --db, else thaw-demo.db)\n"
 	 "  --force      replace an existing file\n"
 	 "  --open       open it afterwards\n"},
+	{"migrate", cmd_migrate, "--to LOCATION",
+	 "Copy the whole workspace into a new database (PostgreSQL, or a new SQLite file), verified.",
+	 "  --to LOCATION  postgresql://… (an empty database) or a file that does not exist yet;\n"
+	 "                 every table's rows and each object's events are counted on both sides\n"
+	 "                 before the copy commits; interrupted, nothing is left there\n"},
 	{"sweep", cmd_sweep, "[--dry-run] [--json]",
 	 "Expire every stopped object that is due (moves its events to cold).", ""},
 	{"forecast", cmd_forecast, "[--weeks N] [--json]",

@@ -10,6 +10,7 @@
 
 #include "base/trust.h"
 #include "config/yamltree.h"
+#include "storage/storage.h"
 
 /* A scalar key: where it lives in struct config and how it is checked. */
 enum value_type { T_INT, T_BOOL, T_STRING, T_PATH, T_EMAIL, T_SMTP_URL, T_HTTP_URL,
@@ -580,7 +581,10 @@ int config_role_of(const struct config *c, const char *name, uid_t me, const cha
 {
 	const struct operator_entry *op = config_operator(c, name);
 	struct stat ws, cf;
-	bool has_ws = stat(workspace, &ws) == 0;
+	/* a server's workspace has no owner here: only a shared configuration
+	 * (operators.people) gives a role; never stat() a URI, which a viewer
+	 * could shape into a path of their own */
+	bool has_ws = !storage_is_server(workspace) && stat(workspace, &ws) == 0;
 	if (me == 0 || (has_ws && ws.st_uid == me))
 		return op ? op->role : ROLE_ADMIN;
 	bool shared = c->source && stat(c->source, &cf) == 0 &&

@@ -250,6 +250,44 @@ static int only_job_ended(struct worker *w, bool *ended)
 	return 0;
 }
 
+/* One round of the worker's duties: -1 on error, 1 when it is done
+ * (--once, or the job it was started for ended), else 0; *did says
+ * whether there was anything to do. */
+static int worker_round(struct worker *w, bool *did)
+{
+	const struct worker_options *o = w->o;
+	if (heartbeat(w) < 0)
+		return -1;
+	/* notifications first: a job that just ended is told before we return */
+	if (deliver_notifications(w, did) < 0)
+		return -1;
+	if (o->only_job) {
+		bool ended;
+		if (only_job_ended(w, &ended) < 0)
+			return -1;
+		if (ended)
+			return 1;
+	} else if (daily_sweep_if_due(w, did) < 0) {
+		return -1;
+	}
+	if (settle(w, did) < 0)
+		return -1;
+	int64_t job_id;
+	if (claim(w, &job_id) < 0)
+		return -1;
+	if (job_id) {
+		if (run_job(w, job_id) < 0)
+			return -1;
+		*did = true;
+	}
+	return !*did && o->once && !o->only_job;
+}
+
+/* A lost connection to a database server, or a transaction the server
+ * undid, is waited out this long before the round is done again: every
+ * batch is one transaction, so nothing was half done. */
+#define RETRY_AFTER_MS 1000
+
 int worker_run(const struct worker_options *o)
 {
 	struct worker w = {.o = o};
@@ -257,35 +295,17 @@ int worker_run(const struct worker_options *o)
 	w.started_ms = clock_real_ms();
 	while (!stopping(&w)) {
 		bool did = false;
-		if (heartbeat(&w) < 0)
-			return -1;
-		/* notifications first: a job that just ended is told before we return */
-		if (deliver_notifications(&w, &did) < 0)
-			return -1;
-		if (o->only_job) {
-			bool ended;
-			if (only_job_ended(&w, &ended) < 0)
-				return -1;
-			if (ended)
-				return 0;
-		} else if (daily_sweep_if_due(&w, &did) < 0) {
-			return -1;
+		int rc = worker_round(&w, &did);
+		if (rc < 0 && storage_error_transient(o->storage)) {
+			storage_rollback(o->storage);
+			say(&w, WORKER_WARNING, "%s: trying again", storage_error(o->storage));
+			nap(&w, RETRY_AFTER_MS);
+			continue;
 		}
-		if (settle(&w, &did) < 0)
-			return -1;
-		int64_t job_id;
-		if (claim(&w, &job_id) < 0)
-			return -1;
-		if (job_id) {
-			if (run_job(&w, job_id) < 0)
-				return -1;
-			did = true;
-		}
-		if (!did) {
-			if (o->once && !o->only_job)
-				return 0;
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+		if (!did)
 			nap(&w, o->config->worker.poll_ms);
-		}
 	}
 	return 0;
 }

@@ -17,6 +17,7 @@
 struct check_report {
 	bool integrity_ok;        /* the engine's own integrity check */
 	char integrity[256];      /* its first message when not ok */
+	char connection[256];     /* how thaw reaches the data: the file, or the server and whether encrypted */
 	int64_t objects_checked;
 	int64_t count_mismatches; /* cached hot/cold counts differ from the rows */
 	int64_t damaged_chunks;   /* cold chunks that do not decode */

@@ -17,8 +17,10 @@
  *   storage/readers.h    what segment filters, profiles and exports read
  *   storage/check.h      verifying the invariants
  *
- * Only the engine behind it speaks SQL: today SQLite (storage/sqlite/); a
- * second engine is a sibling folder implementing the same headers.
+ * Only the engines behind it speak SQL, each in its own folder implementing
+ * the same operations (storage/engine_ops.h): SQLite (storage/sqlite/), the
+ * embedded default, and PostgreSQL (storage/postgres/).  storage_open picks
+ * one by the location.
  *
  * Rules every caller can rely on:
  *  - the schema is migrated on open (numbered migrations, one transaction
@@ -32,6 +34,7 @@
 #ifndef THAW_STORAGE_H
 #define THAW_STORAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,7 +56,20 @@ enum storage_open_flags {
 int storage_open(const char *path, int flags, struct storage **out, char *err, size_t errsize);
 void storage_close(struct storage *s);
 const char *storage_error(const struct storage *s);
+/* Whether the last error may pass if the work is tried again: the
+ * connection to a server was lost (it is re-established on the next
+ * call), or the server chose this transaction to undo (a serialization
+ * failure, a deadlock).  The caller rolls back and redoes the batch. */
+bool storage_error_transient(const struct storage *s);
+/* The file path, or the server URI, as given to storage_open. */
 const char *storage_path(const struct storage *s);
+/* "SQLite" or "PostgreSQL" */
+const char *storage_engine_name(const struct storage *s);
+/* Whether a location names a database server rather than a file. */
+bool storage_is_server(const char *location);
+/* Whether a location names a file that is not there (a server's database
+ * is only known to be missing once connected: storage_open says). */
+bool storage_file_missing(const char *location);
 /* The files the workspace lives in, whose modes decide who may change it
  * whatever thaw says: fills `paths` (up to max), returns how many (0 for an
  * engine on a server). */
@@ -69,7 +85,7 @@ void storage_rollback(struct storage *s);
 
 int storage_schema_version(struct storage *s);
 
-/* "SQLite 3.40.1" */
+/* "SQLite 3.40.1": the engines' libraries, for --version */
 const char *storage_engine_version(void);
 
 /* Key/value metadata of the workspace (e.g. the last sweep day). */

@@ -124,7 +124,7 @@ static int no_workspace(const struct cli *c)
 int cli_open(struct cli *c, bool writes, struct storage **s)
 {
 	char err[600];
-	if ((c->read_only || !writes) && access(c->db_path, F_OK) != 0)
+	if ((c->read_only || !writes) && storage_file_missing(c->db_path))
 		return no_workspace(c);
 	int flags = c->read_only || !writes ? STORAGE_READ_ONLY : 0;
 	int rc = storage_open(c->db_path, flags, s, err, sizeof err);

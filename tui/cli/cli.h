@@ -98,6 +98,7 @@ int cmd_console(struct cli *c, const struct command *self, int argc, char **argv
 int cmd_summary(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_import(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv);
+int cmd_migrate(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_sweep(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_forecast(struct cli *c, const struct command *self, int argc, char **argv);
 int cmd_restore(struct cli *c, const struct command *self, int argc, char **argv);

@@ -12,7 +12,7 @@ int cmd_console(struct cli *c, const struct command *self, int argc, char **argv
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cmd_summary(c, self, argc, argv);
-	if (access(c->db_path, F_OK) != 0)
+	if (storage_file_missing(c->db_path))
 		return cli_no_workspace(c);
 	int role = cli_role(c);
 	struct console_options o = {

@@ -14,6 +14,7 @@
 #include "import/import.h"
 #include "present.h"
 #include "storage/audit.h"
+#include "storage/copy.h"
 #include "storage/storage.h"
 
 /* The files to import: a directory stands for every .avro file below it. */
@@ -247,8 +248,63 @@ static int audit_demo(struct cli *c, struct storage *s, const char *out, bool re
 	return 0;
 }
 
+static void print_demo_report(const char *out, const struct demo_report *r)
+{
+	printf("demo workspace %s: %s, %s, %s, %s, %s hot and %s cold events\n", out,
+	       COUNTED(r->objects, "object", "objects"), COUNTED(r->users, "user", "users"),
+	       COUNTED(r->segments, "segment", "segments"), COUNTED(r->filters, "filter", "filters"),
+	       COUNT(r->events_hot), COUNT(r->events_cold));
+}
+
+/* Fills a workspace opened at `location`: the demo, then who made it. */
+static int fill_demo(struct cli *c, struct storage *s, const char *out, int size, uint64_t seed, bool replacing,
+		     struct demo_report *r)
+{
+	struct demo_options o = {.size = size, .seed = seed, .now = cli_now(c),
+				 .months = c->config.policy.expire_after_months,
+				 .progress = demo_progress};
+	int rc = demo_generate(s, &o, r);
+	if (rc == 0)
+		rc = audit_demo(c, s, out, replacing);
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+	return rc;
+}
+
+/* Whether a server's database already holds a workspace with objects. */
+static bool server_has_workspace(const char *location)
+{
+	struct storage *s;
+	char err[600];
+	struct workspace_summary sum = {0};
+	bool has = storage_open(location, STORAGE_READ_ONLY, &s, err, sizeof err) == 0 &&
+		   storage_summary(s, 0, 0, &sum) == 0 && sum.objects > 0;
+	storage_close(s);
+	return has;
+}
+
+/* On a server the demo is written in place, into a database without a
+ * workspace: a database is not a file to build beside and rename. */
+static int write_demo_to_server(struct cli *c, const char *out, int size, uint64_t seed)
+{
+	struct storage *s;
+	char err[600];
+	if (storage_open(out, 0, &s, err, sizeof err) < 0)
+		return cli_fail("%s", err);
+	struct demo_report r;
+	int rc = fill_demo(c, s, out, size, seed, false, &r);
+	if (rc < 0)
+		rc = cli_fail("demo: %s (drop and create the database before trying again)", storage_error(s));
+	storage_close(s);
+	if (rc == 0)
+		print_demo_report(out, &r);
+	return rc;
+}
+
 static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, bool replacing)
 {
+	if (storage_is_server(out))
+		return write_demo_to_server(c, out, size, seed);
 	/* built beside the target under a name nobody can guess (created
 	 * exclusively, 0600) and renamed into place only when complete: never
 	 * half a demo, and a failed build leaves the old workspace alone */
@@ -264,18 +320,11 @@ static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, b
 		unlink(tmp);
 		return cli_fail("%s", err);
 	}
-	struct demo_options o = {.size = size, .seed = seed, .now = cli_now(c),
-				 .months = c->config.policy.expire_after_months,
-				 .progress = demo_progress};
 	struct demo_report r;
-	int rc = demo_generate(s, &o, &r);
-	if (rc == 0)
-		rc = audit_demo(c, s, out, replacing);
+	int rc = fill_demo(c, s, out, size, seed, replacing, &r);
 	if (rc < 0)
 		rc = cli_fail("demo: %s (%s was not changed)", storage_error(s), out);
 	storage_close(s);
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\r\033[K");
 	if (rc != 0) {
 		unlink(tmp);
 		unlink_companions(tmp);
@@ -287,10 +336,7 @@ static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, b
 	if (rename(tmp, out) < 0)
 		return cli_fail("cannot move the demo into place at %s: %s", out, strerror(errno));
 	unlink_companions(tmp);
-	printf("demo workspace %s: %s, %s, %s, %s, %s hot and %s cold events\n", out,
-	       COUNTED(r.objects, "object", "objects"), COUNTED(r.users, "user", "users"),
-	       COUNTED(r.segments, "segment", "segments"), COUNTED(r.filters, "filter", "filters"),
-	       COUNT(r.events_hot), COUNT(r.events_cold));
+	print_demo_report(out, &r);
 	return EXIT_OK;
 }
 
@@ -313,7 +359,11 @@ int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv)
 		return cli_usage(self, "--seed must be a number, not '%s'", seed_text);
 	if (!out)
 		out = strcmp(c->db_path, c->config.database) != 0 ? c->db_path : "thaw-demo.db";
-	bool exists = access(out, F_OK) == 0;
+	bool server = storage_is_server(out);
+	bool exists = server ? server_has_workspace(out) : access(out, F_OK) == 0;
+	if (exists && force && server)
+		return cli_fail("%s already holds a workspace: thaw does not replace a database on a server;"
+				" drop and create it (or name another) for a new demo", out);
 	if (exists && !force) {
 		if (!open)
 			printf("%s already exists: using it (--force makes a new one)\n", out);
@@ -329,4 +379,77 @@ int cmd_demo(struct cli *c, const struct command *self, int argc, char **argv)
 		return EXIT_OK;
 	c->db_path = out;
 	return cmd_console(c, self, 0, NULL);
+}
+
+/* ---- migrate ---- */
+
+static void migrate_progress(void *ctx, int64_t done, int64_t total)
+{
+	(void)ctx;
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\rmigrate: %s of %s copied (%d%%)...", COUNT(done), COUNTED(total, "row", "rows"),
+			total ? (int)(done * 100 / total) : 100);
+}
+
+/* Copies the workspace, verified, into a new database; on any failure
+ * nothing is left there (a new file is removed). */
+static int copy_workspace(struct cli *c, struct storage *from, const char *to)
+{
+	bool new_file = !storage_is_server(to);
+	if (new_file && access(to, F_OK) == 0)
+		return cli_fail("%s already exists: migrate writes a new workspace", to);
+	struct storage *dest;
+	char err[600];
+	if (storage_open(to, 0, &dest, err, sizeof err) < 0) {
+		if (new_file)
+			unlink(to);
+		return cli_fail("%s", err);
+	}
+	struct copy_report r;
+	int rc = storage_copy(from, dest, migrate_progress, NULL, &r);
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+	char details[4300];
+	snprintf(details, sizeof details, "migrated from %s: %lld rows, verified", c->db_path, (long long)r.rows);
+	struct audit_input a = {.at = cli_now(c), .operator_name = c->operator_name,
+				.ssh_client = c->actor.ssh_client, .action = "migrate", .details = details};
+	if (rc == 0 && (storage_begin(dest) < 0 || storage_audit(dest, &a) < 0 || storage_commit(dest) < 0))
+		rc = -1;
+	if (rc < 0)
+		rc = cli_fail("migrate: %s (nothing was left in %s)",
+			      r.first_difference[0] ? r.first_difference : storage_error(dest), to);
+	storage_close(dest);
+	if (rc != 0) {
+		if (new_file) {
+			unlink(to);
+			unlink_companions(to);
+		}
+		return rc;
+	}
+	printf("migrated to %s: %s of %lld tables, %s, %s hot and %s cold events; every count verified\n", to,
+	       COUNTED(r.rows, "row", "rows"), (long long)r.tables, COUNTED(r.objects, "object", "objects"),
+	       COUNT(r.hot_events), COUNT(r.cold_events));
+	return EXIT_OK;
+}
+
+int cmd_migrate(struct cli *c, const struct command *self, int argc, char **argv)
+{
+	const char *to = NULL;
+	const struct option opts[] = {{"to", true, &to}, {NULL, false, NULL}};
+	int rc = cli_parse_options(self, argc, argv, opts);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (!to)
+		return cli_usage(self, "give --to a new database: postgresql://… (or a new SQLite file)");
+	if (strcmp(to, c->db_path) == 0)
+		return cli_usage(self, "--to names the workspace itself");
+	/* everything, to somewhere else: the admins' call */
+	if ((rc = cli_require_admin(c, "migrate")) != EXIT_OK)
+		return rc;
+	struct storage *from;
+	if ((rc = cli_open(c, false, &from)) != EXIT_OK)
+		return rc;
+	rc = copy_workspace(c, from, to);
+	storage_close(from);
+	return rc;
 }

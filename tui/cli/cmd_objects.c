@@ -412,7 +412,8 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 	 * able to write them, whatever thaw's roles say */
 	char files[4][4200];
 	struct buf access = {0};
-	int access_problems = access_check_writers(&c->config, c->db_path, files, storage_files(s, files, 4), &access);
+	int file_count = storage_files(s, files, 4);
+	int access_problems = access_check_writers(&c->config, c->db_path, files, file_count, &access);
 	bool ok = r.integrity_ok && !r.count_mismatches && !r.damaged_chunks && !r.duplicates &&
 		  !r.state_mismatches && !r.analytics_mismatches && !r.users_mismatches && !access_problems;
 	if (json) {
@@ -429,6 +430,8 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		}
 		buf_adds(&b, "],\"integrity\":");
 		text_json_string(&b, r.integrity);
+		buf_adds(&b, ",\"connection\":");
+		text_json_string(&b, r.connection);
 		buf_printf(&b, ",\"objects\":%lld,\"count_mismatches\":%lld,\"damaged_chunks\":%lld,"
 			       "\"duplicates\":%lld,\"state_mismatches\":%lld,\"analytics_mismatches\":%lld,"
 			       "\"users_mismatches\":%lld,\"first_problem\":",
@@ -440,6 +443,9 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	} else {
+		printf("connection: ");
+		present_puts(r.connection);
+		putchar('\n');
 		printf("integrity: %s\n%s: %s, %s, %s, %s, %s, %s\n%s%s", r.integrity,
 		       COUNTED(r.objects_checked, "object", "objects"),
 		       COUNTED(r.count_mismatches, "count mismatch", "count mismatches"),
@@ -450,7 +456,11 @@ int cmd_check(struct cli *c, const struct command *self, int argc, char **argv)
 		       COUNTED(r.users_mismatches, "users index not matching the events",
 			       "users indexes not matching the events"),
 		       r.first_problem, r.first_problem[0] ? "\n" : "");
-		printf("file modes: %s\n", access_problems ? "viewers (or anyone) may write the workspace:" : "only admins may write the workspace");
+		if (file_count == 0)
+			printf("roles: operators.people decides (a server has no file modes; see README, Beyond one machine)\n");
+		else
+			printf("file modes: %s\n", access_problems ? "viewers (or anyone) may write the workspace:"
+								    : "only admins may write the workspace");
 		if (access_problems)
 			present_puts(access.data);
 		printf("%s\n", ok ? "ok" : "PROBLEMS FOUND");

@@ -121,7 +121,7 @@ static void notice_finished_jobs(struct console *c)
  * nobody else will see what happens here any more. */
 static void check_file(struct console *c)
 {
-	bool gone = access(c->o->db_path, F_OK) != 0;
+	bool gone = storage_file_missing(c->o->db_path);
 	if (gone && !c->file_gone)
 		console_flash(c, ST_ERROR, "%s was removed or moved: nobody else sees this workspace any more;"
 			      " quit and open it where it is now", c->o->db_path);

@@ -9,7 +9,7 @@
 #include "base/text.h"
 #include "storage/analytics.h"
 
-int storage_stats_add(struct storage *s, const struct event_stat *rows, int n)
+int sqlite_storage_stats_add(struct storage *s, const struct event_stat *rows, int n)
 {
 	for (int i = 0; i < n; i++) {
 		const struct event_stat *r = &rows[i];
@@ -23,7 +23,7 @@ int storage_stats_add(struct storage *s, const struct event_stat *rows, int n)
 	return 0;
 }
 
-int storage_user_aliases_add(struct storage *s, const int64_t (*pairs)[2], int n)
+int sqlite_storage_user_aliases_add(struct storage *s, const int64_t (*pairs)[2], int n)
 {
 	for (int i = 0; i < n; i++)
 		if (SQL_RUN(s, "INSERT OR IGNORE INTO user_aliases SELECT name, ?2 FROM aliases WHERE id=?1",
@@ -32,7 +32,7 @@ int storage_user_aliases_add(struct storage *s, const int64_t (*pairs)[2], int n
 	return 0;
 }
 
-int storage_object_analytics(struct storage *s, int64_t object_id, struct object_analytics *out)
+int sqlite_storage_object_analytics(struct storage *s, int64_t object_id, struct object_analytics *out)
 {
 	memset(out, 0, sizeof *out);
 	int64_t unused;
@@ -63,12 +63,3 @@ int storage_object_analytics(struct storage *s, int64_t object_id, struct object
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading the analytics");
 }
 
-void object_analytics_free(struct object_analytics *a)
-{
-	for (int i = 0; i < a->count; i++) {
-		free(a->rows[i].step);
-		free(a->rows[i].variant);
-	}
-	free(a->rows);
-	memset(a, 0, sizeof *a);
-}

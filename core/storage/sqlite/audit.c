@@ -8,7 +8,7 @@
 #include "base/text.h"
 #include "storage/audit.h"
 
-int storage_audit(struct storage *s, const struct audit_input *a)
+int sqlite_storage_audit(struct storage *s, const struct audit_input *a)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO audit(at, operator, ssh_client, action, object_id,"
 				   " job_id, details) VALUES(?,?,?,?,?,?,?)");
@@ -24,7 +24,7 @@ int storage_audit(struct storage *s, const struct audit_input *a)
 	return sql_exec(s, st, "writing the audit log");
 }
 
-int storage_audit_list(struct storage *s, int64_t since, int64_t limit, struct audit_row **rows,
+int sqlite_storage_audit_list(struct storage *s, int64_t since, int64_t limit, struct audit_row **rows,
 		       int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT a.id, a.at, a.operator, a.ssh_client, a.action,"
@@ -55,14 +55,3 @@ int storage_audit_list(struct storage *s, int64_t since, int64_t limit, struct a
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading the audit log");
 }
 
-void audit_rows_free(struct audit_row *rows, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(rows[i].operator_name);
-		free(rows[i].ssh_client);
-		free(rows[i].action);
-		free(rows[i].details);
-		free(rows[i].object_api_id);
-	}
-	free(rows);
-}

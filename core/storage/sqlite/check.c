@@ -127,9 +127,10 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 
 static int check_rows(struct storage *s, struct check_report *r);
 
-int storage_check(struct storage *s, struct check_report *r)
+int sqlite_storage_check(struct storage *s, struct check_report *r)
 {
 	memset(r, 0, sizeof *r);
+	snprintf(r->connection, sizeof r->connection, "the SQLite file %s", s->location);
 	/* one snapshot, so a sweep or restore running meanwhile cannot make
 	 * the counts look inconsistent */
 	if (storage_begin_read(s) < 0)

@@ -38,7 +38,7 @@ static int insert_hot_one(struct storage *s, const struct event *e, bool *insert
 	sql_bind_event(st, 1, e);
 	if (sql_exec(s, st, "storing an event") < 0)
 		return -1;
-	*inserted = sqlite3_changes(s->db) > 0;
+	*inserted = sqlite3_changes(lite(s)->db) > 0;
 	return 0;
 }
 
@@ -60,7 +60,7 @@ static const char *multi_row_insert(void)
  * statement of both is undone to its savepoint and its rows inserted one
  * by one, to know each.
  */
-int storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted)
+int sqlite_storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted)
 {
 	int at = 0;
 	sqlite3_stmt *many = n >= ROWS_PER_INSERT ? sql_stmt(s, multi_row_insert()) : NULL;
@@ -70,7 +70,7 @@ int storage_events_insert_hot(struct storage *s, const struct event *ev, int n, 
 		if (sql_exec(s, sql_stmt(s, "SAVEPOINT hot_batch"), "storing events") < 0 ||
 		    sql_exec(s, many, "storing events") < 0)
 			return -1;
-		int changed = sqlite3_changes(s->db);
+		int changed = sqlite3_changes(lite(s)->db);
 		if (changed > 0 && changed < ROWS_PER_INSERT) {
 			if (sql_exec(s, sql_stmt(s, "ROLLBACK TO hot_batch"), "storing events") < 0)
 				return -1;
@@ -238,7 +238,7 @@ int sql_object_users_add(struct storage *s, const struct user_object *pairs, int
 	return rc;
 }
 
-int storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)
+int sqlite_storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)
 {
 	int64_t *objects = NULL, seq;
 	int added = 0, cap = 0, at = 0;
@@ -252,14 +252,14 @@ int storage_user_objects_add(struct storage *s, const struct user_object *pairs,
 		}
 		rc = sql_exec(s, many, "indexing users' objects");
 		if (rc == 0)
-			rc = note_new_pairs(s, pairs + at, PAIRS_PER_INSERT, sqlite3_changes(s->db), seq, &objects,
+			rc = note_new_pairs(s, pairs + at, PAIRS_PER_INSERT, sqlite3_changes(lite(s)->db), seq, &objects,
 					    &added, &cap);
 	}
 	for (; rc == 0 && at < n; at++) {
 		rc = SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?, ?)", "indexing users' objects",
 			     pairs[at].user_id, pairs[at].object_id, seq);
 		if (rc == 0)
-			rc = note_new_pairs(s, pairs + at, 1, sqlite3_changes(s->db), seq, &objects, &added, &cap);
+			rc = note_new_pairs(s, pairs + at, 1, sqlite3_changes(lite(s)->db), seq, &objects, &added, &cap);
 	}
 	if (rc == 0)
 		rc = add_user_counts(s, objects, added);
@@ -375,7 +375,7 @@ static bool hot_has(struct storage *s, const struct event *e, int *err)
 	return rc == SQLITE_ROW;
 }
 
-int storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev, size_t n,
+int sqlite_storage_event_append_cold(struct storage *s, int64_t object_id, struct event *ev, size_t n,
 			      int64_t *added)
 {
 	*added = 0;
@@ -419,7 +419,7 @@ int storage_event_append_cold(struct storage *s, int64_t object_id, struct event
 	return 0;
 }
 
-int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
+int sqlite_storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
 {
 	*moved = 0;
 	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
@@ -472,9 +472,9 @@ int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows,
 			result = sql_exec(s, del, "removing moved hot events");
 		}
 	}
-	if (result == 0 && (int64_t)sqlite3_changes(s->db) != (int64_t)a.n) {
+	if (result == 0 && (int64_t)sqlite3_changes(lite(s)->db) != (int64_t)a.n) {
 		snprintf(s->error, sizeof s->error, "moving object %lld: deleted %d hot rows, expected %d",
-			 (long long)object_id, sqlite3_changes(s->db), a.n);
+			 (long long)object_id, sqlite3_changes(lite(s)->db), a.n);
 		result = -1;
 	}
 	if (result == 0)
@@ -497,7 +497,7 @@ static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, 
 			sql_bind_event(many, 1 + i * 8, &ev[at + i]);
 		if (sql_exec(s, many, "restoring events") < 0)
 			return -1;
-		*inserted += sqlite3_changes(s->db);
+		*inserted += sqlite3_changes(lite(s)->db);
 	}
 	for (; at < n; at++) {
 		bool fresh;
@@ -508,7 +508,7 @@ static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, 
 	return 0;
 }
 
-int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
+int sqlite_storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
 {
 	*moved = 0;
 	struct event_array a = {0};
@@ -538,7 +538,7 @@ int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, 
 	return 0;
 }
 
-int storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
+int sqlite_storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
 {
 	sqlite3_stmt *h = object_id
 		? sql_stmt(s, "SELECT count(*) FROM events_hot WHERE object_id=?")

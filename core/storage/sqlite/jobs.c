@@ -10,7 +10,7 @@
 #include "storage/lifecycle.h"
 #include "storage/jobs.h"
 
-int storage_job_create(struct storage *s, const char *by, const char *from, const char *request,
+int sqlite_storage_job_create(struct storage *s, const char *by, const char *from, const char *request,
 		       int64_t now, int64_t *job_id)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO jobs(state, requested_by, requested_from, request,"
@@ -22,7 +22,7 @@ int storage_job_create(struct storage *s, const char *by, const char *from, cons
 	return sql_returning_id(s, st, job_id, "creating a job");
 }
 
-int storage_job_add_item(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
+int sqlite_storage_job_add_item(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
 			 int64_t other_job, int64_t events_total)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT OR IGNORE INTO job_items(job_id, object_id, outcome,"
@@ -39,7 +39,7 @@ int storage_job_add_item(struct storage *s, int64_t job_id, int64_t object_id, i
 	return outcome == ITEM_PENDING ? storage_object_hold_for_restore(s, object_id, job_id) : 0;
 }
 
-int storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t real_ms)
+int sqlite_storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t real_ms)
 {
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET events_total=(SELECT coalesce(sum(events_total), 0)"
 				   " FROM job_items WHERE job_id=?1 AND outcome=" SQL_ITEM_PENDING ") WHERE id=?1");
@@ -84,23 +84,6 @@ static void read_job(sqlite3_stmt *st, struct job_row *j)
 	j->lease_until_ms = sqlite3_column_int64(st, 14);
 }
 
-void job_row_free(struct job_row *j)
-{
-	free(j->requested_by);
-	free(j->requested_from);
-	free(j->request);
-	free(j->mail_state);
-	free(j->mail_error);
-	memset(j, 0, sizeof *j);
-}
-
-void job_rows_free(struct job_row *rows, int n)
-{
-	for (int i = 0; i < n; i++)
-		job_row_free(&rows[i]);
-	free(rows);
-}
-
 static int collect_jobs(struct storage *s, sqlite3_stmt *st, struct job_row **rows, int *n)
 {
 	*rows = NULL;
@@ -116,7 +99,7 @@ static int collect_jobs(struct storage *s, sqlite3_stmt *st, struct job_row **ro
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading jobs");
 }
 
-int storage_job_get(struct storage *s, int64_t job_id, struct job_row *out)
+int sqlite_storage_job_get(struct storage *s, int64_t job_id, struct job_row *out)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id=?");
 	if (!st)
@@ -131,7 +114,7 @@ int storage_job_get(struct storage *s, int64_t job_id, struct job_row *out)
 	return rc == SQLITE_ROW;
 }
 
-int storage_jobs_list(struct storage *s, int64_t limit, struct job_row **rows, int *n)
+int sqlite_storage_jobs_list(struct storage *s, int64_t limit, struct job_row **rows, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " JOB_COLUMNS " ORDER BY j.id DESC LIMIT ?");
 	if (st)
@@ -139,7 +122,7 @@ int storage_jobs_list(struct storage *s, int64_t limit, struct job_row **rows, i
 	return collect_jobs(s, st, rows, n);
 }
 
-int storage_object_restores(struct storage *s, int64_t object_id, struct job_row **rows, int *n)
+int sqlite_storage_object_restores(struct storage *s, int64_t object_id, struct job_row **rows, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " JOB_COLUMNS " WHERE j.id IN (SELECT job_id FROM job_items"
 				   " WHERE object_id=? AND outcome IN (" SQL_ITEM_PENDING ", " SQL_ITEM_RESTORED ", " SQL_ITEM_CANCELLED "))"
@@ -149,7 +132,7 @@ int storage_object_restores(struct storage *s, int64_t object_id, struct job_row
 	return collect_jobs(s, st, rows, n);
 }
 
-int storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **items, int *n)
+int sqlite_storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **items, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT i.object_id, o.api_id, o.name, o.kind, i.outcome,"
 				   " i.other_job, i.events_total, i.events_done, i.new_expires_at"
@@ -178,16 +161,7 @@ int storage_job_items(struct storage *s, int64_t job_id, struct job_item_row **i
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading job items");
 }
 
-void job_items_free(struct job_item_row *items, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(items[i].api_id);
-		free(items[i].name);
-	}
-	free(items);
-}
-
-int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int lease_ms,
+int sqlite_storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int lease_ms,
 		      int64_t *job_id)
 {
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=?1, lease_until_ms=?2 + ?3, state=" SQL_JOB_RUNNING ","
@@ -206,7 +180,7 @@ int storage_job_claim(struct storage *s, const char *owner, int64_t real_ms, int
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "claiming a job");
 }
 
-int storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int64_t real_ms,
+int sqlite_storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int64_t real_ms,
 		      int lease_ms)
 {
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_until_ms=?3 + ?4, updated_ms=?3"
@@ -219,10 +193,10 @@ int storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int6
 	sqlite3_bind_int(st, 4, lease_ms);
 	if (sql_exec(s, st, "renewing a lease") < 0)
 		return -1;
-	return sqlite3_changes(s->db) == 1 ? 0 : 1;
+	return sqlite3_changes(lite(s)->db) == 1 ? 0 : 1;
 }
 
-int storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_ms, bool *waiting)
+int sqlite_storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_ms, bool *waiting)
 {
 	int64_t yes, unused;
 	sqlite3_stmt *st = sql_stmt(s, "SELECT EXISTS(SELECT 1 FROM jobs o, jobs j WHERE j.id=?1 AND o.id<>j.id"
@@ -236,7 +210,7 @@ int storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_
 	return rc;
 }
 
-int storage_job_release(struct storage *s, int64_t job_id, const char *owner)
+int sqlite_storage_job_release(struct storage *s, int64_t job_id, const char *owner)
 {
 	/* handed back, it waits for a worker: queued, never shown running */
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE jobs SET lease_owner=NULL, lease_until_ms=NULL, state=" SQL_JOB_QUEUED
@@ -248,7 +222,7 @@ int storage_job_release(struct storage *s, int64_t job_id, const char *owner)
 	return sql_exec(s, st, "releasing a lease");
 }
 
-int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
+int sqlite_storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
 {
 	/* smallest first (job_items_next: an index lookup, however many items
 	 * the job has) */
@@ -263,7 +237,7 @@ int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading job items");
 }
 
-int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
+int sqlite_storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
 			 int64_t real_ms)
 {
 	if (SQL_RUN(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?",
@@ -273,7 +247,7 @@ int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, i
 		       "recording progress", moved, real_ms, job_id);
 }
 
-int storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
+int sqlite_storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
 			    int64_t new_expires_at)
 {
 	return SQL_RUN(s, "UPDATE job_items SET outcome=?, new_expires_at=nullif(?, 0)"
@@ -281,7 +255,7 @@ int storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id
 		       "finishing a job item", outcome, new_expires_at, job_id, object_id);
 }
 
-int storage_job_finish(struct storage *s, int64_t job_id, int state, int64_t now, int64_t real_ms)
+int sqlite_storage_job_finish(struct storage *s, int64_t job_id, int state, int64_t now, int64_t real_ms)
 {
 	return SQL_RUN(s, "UPDATE jobs SET state=?, finished_at=?, finished_ms=?,"
 		       " started_ms=coalesce(started_ms, ?3), updated_ms=?3,"
@@ -289,7 +263,7 @@ int storage_job_finish(struct storage *s, int64_t job_id, int state, int64_t now
 		       "finishing a job", state, now, real_ms, job_id);
 }
 
-int storage_job_cancel_items(struct storage *s, int64_t job_id)
+int sqlite_storage_job_cancel_items(struct storage *s, int64_t job_id)
 {
 	if (storage_job_release_objects(s, job_id) < 0)
 		return -1;

@@ -12,15 +12,15 @@
 
 sqlite3_stmt *sql_stmt(struct storage *s, const char *sql)
 {
-	for (int i = 0; i < s->cached; i++) {
-		if (s->cache[i].sql == sql) {
-			sqlite3_stmt *hit = s->cache[i].stmt;
+	for (int i = 0; i < lite(s)->cached; i++) {
+		if (lite(s)->cache[i].sql == sql) {
+			sqlite3_stmt *hit = lite(s)->cache[i].stmt;
 			/* most recently used first: a loop over rows finds its
 			 * statement at once */
 			if (i > 0) {
-				memmove(&s->cache[1], &s->cache[0], (size_t)i * sizeof s->cache[0]);
-				s->cache[0].sql = sql;
-				s->cache[0].stmt = hit;
+				memmove(&lite(s)->cache[1], &lite(s)->cache[0], (size_t)i * sizeof lite(s)->cache[0]);
+				lite(s)->cache[0].sql = sql;
+				lite(s)->cache[0].stmt = hit;
 			}
 			sqlite3_reset(hit);
 			sqlite3_clear_bindings(hit);
@@ -28,25 +28,25 @@ sqlite3_stmt *sql_stmt(struct storage *s, const char *sql)
 		}
 	}
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(lite(s)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 		sql_fail(s, "prepare");
 		return NULL;
 	}
 	/* sized for every statement in the program; were it ever full, the
 	 * least recently used goes */
-	if (s->cached == STMT_CACHE)
-		sqlite3_finalize(s->cache[--s->cached].stmt);
-	memmove(&s->cache[1], &s->cache[0], (size_t)s->cached * sizeof s->cache[0]);
-	s->cache[0].sql = sql;
-	s->cache[0].stmt = st;
-	s->cached++;
+	if (lite(s)->cached == STMT_CACHE)
+		sqlite3_finalize(lite(s)->cache[--lite(s)->cached].stmt);
+	memmove(&lite(s)->cache[1], &lite(s)->cache[0], (size_t)lite(s)->cached * sizeof lite(s)->cache[0]);
+	lite(s)->cache[0].sql = sql;
+	lite(s)->cache[0].stmt = st;
+	lite(s)->cached++;
 	return st;
 }
 
 int sql_fail(struct storage *s, const char *context)
 {
-	int code = sqlite3_extended_errcode(s->db);
-	const char *msg = sqlite3_errmsg(s->db);
+	int code = sqlite3_extended_errcode(lite(s)->db);
+	const char *msg = sqlite3_errmsg(lite(s)->db);
 	if (code == SQLITE_FULL || code == SQLITE_IOERR_WRITE)
 		snprintf(s->error, sizeof s->error, "%s: %s (is the disk full?)", context, msg);
 	else if (code == SQLITE_READONLY || (code & 0xff) == SQLITE_READONLY)
@@ -83,7 +83,7 @@ int sql_run_ints(struct storage *s, const char *sql, const char *context, const 
 int sql_exec_script(struct storage *s, const char *sql, const char *context)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(lite(s)->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		snprintf(s->error, sizeof s->error, "%s: %s", context, msg ? msg : "error");
 		sqlite3_free(msg);
 		return -1;
@@ -229,23 +229,23 @@ int64_t sql_scalar_int(struct storage *s, sqlite3_stmt *st, bool *ok)
 
 /* Transactions are the kit's too: the migrations run in them. */
 
-int storage_begin(struct storage *s)
+int sqlite_storage_begin(struct storage *s)
 {
 	return sql_exec(s, sql_stmt(s, "BEGIN IMMEDIATE"), "starting a transaction");
 }
 
-int storage_begin_read(struct storage *s)
+int sqlite_storage_begin_read(struct storage *s)
 {
 	return sql_exec(s, sql_stmt(s, "BEGIN DEFERRED"), "starting a read");
 }
 
-int storage_commit(struct storage *s)
+int sqlite_storage_commit(struct storage *s)
 {
 	return sql_exec(s, sql_stmt(s, "COMMIT"), "committing");
 }
 
-void storage_rollback(struct storage *s)
+void sqlite_storage_rollback(struct storage *s)
 {
-	if (!sqlite3_get_autocommit(s->db))
+	if (!sqlite3_get_autocommit(lite(s)->db))
 		sql_exec_script(s, "ROLLBACK", "rolling back");
 }

@@ -15,50 +15,34 @@
 
 #include "base/model.h"
 #include "storage/coldpack.h"
-#include "storage/storage.h"
+#include "storage/engine.h"
+#include "storage/sql_literals.h"
 
 #define STMT_CACHE 64
 
-struct storage {
+/* A SQLite workspace's connection: what storage/engine.h says every engine
+ * keeps, then the database handle and its prepared statements. */
+struct sqlite_storage {
+	struct storage base;
 	sqlite3 *db;
-	char *path;
-	bool read_only;
-	char error[512];
 	struct {
 		const char *sql; /* identity: the address of a string literal */
 		sqlite3_stmt *stmt;
 	} cache[STMT_CACHE];
 	int cached;
+	sqlite3_stmt *load; /* the INSERT of a copy in progress (copy.c) */
 };
 
-/*
- * Stored enum values, spelled for SQL.  Statements are string literals
- * (the statement cache keys on their address), so the values are spliced
- * in as literals, checked against their enums here at compile time: a
- * renumbered enum does not build.
- */
-#define SQL_IXD_NONE "0"
-#define SQL_IXD_AVAILABLE "1"
-#define SQL_IXD_EXPIRED "2"
-#define SQL_IXD_RESTORING "3"
-#define SQL_IXD_PURGED "4"
-#define SQL_KIND_CAMPAIGN "0"
-#define SQL_KIND_CANVAS "1"
-#define SQL_STATUS_ACTIVE "1"
-#define SQL_STATUS_IDLE "2"
-#define SQL_FILTER_SPECIFIC_COUNT "14" /* kinds below it name one object */
-#define SQL_JOB_QUEUED "0"
-#define SQL_JOB_RUNNING "1"
-#define SQL_ITEM_PENDING "0"
-#define SQL_ITEM_RESTORED "1"
-#define SQL_ITEM_CANCELLED "6"
-#define SQL_CHANNEL_MAIL "0"
-_Static_assert(IXD_NONE == 0 && IXD_AVAILABLE == 1 && IXD_EXPIRED == 2 && IXD_RESTORING == 3 &&
-		       IXD_PURGED == 4 && KIND_CAMPAIGN == 0 && KIND_CANVAS == 1 && STATUS_ACTIVE == 1 &&
-		       STATUS_IDLE == 2 && F__SPECIFIC_COUNT == 14 && JOB_QUEUED == 0 &&
-		       JOB_RUNNING == 1 && ITEM_PENDING == 0 && ITEM_RESTORED == 1 && ITEM_CANCELLED == 6 &&
-		       CHANNEL_MAIL == 0,
-	       "an SQL_* literal above no longer matches its enum");
+/* The SQLite connection behind a workspace this engine opened. */
+static inline struct sqlite_storage *lite(struct storage *s) { return (struct sqlite_storage *)s; }
+
+/* The operations of storage/engine_ops.h as this engine names them. */
+int sqlite_storage_open(const char *path, int flags, struct storage **out, char *err, size_t errsize);
+void sqlite_storage_close(struct storage *s);
+void sqlite_storage_rollback(struct storage *s);
+#define STORAGE_OP(type, name, params, args) type sqlite_storage_##name params;
+#include "storage/engine_ops.h"
+#undef STORAGE_OP
 
 /* Applies the migrations the file lacks (schema.c); on open. */
 int sql_migrate(struct storage *s);

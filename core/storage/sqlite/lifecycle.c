@@ -10,7 +10,7 @@
 #include "base/text.h"
 #include "storage/lifecycle.h"
 
-int storage_policy_rows(struct storage *s, struct policy_row **rows, int *n)
+int sqlite_storage_policy_rows(struct storage *s, struct policy_row **rows, int *n)
 {
 	/* The protecting owner: the first active owner (active/idle object or
 	 * segment in use) of a specific-object filter naming the object. */
@@ -48,16 +48,7 @@ int storage_policy_rows(struct storage *s, struct policy_row **rows, int *n)
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading retention facts");
 }
 
-void policy_rows_free(struct policy_row *rows, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(rows[i].kept_by);
-		free(rows[i].stored_kept_by);
-	}
-	free(rows);
-}
-
-int storage_object_set_expiry(struct storage *s, int64_t id, int64_t expires_at, const char *kept_by)
+int sqlite_storage_object_set_expiry(struct storage *s, int64_t id, int64_t expires_at, const char *kept_by)
 {
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE objects SET expires_at=?, kept_by=? WHERE id=?");
 	if (!st)
@@ -68,26 +59,26 @@ int storage_object_set_expiry(struct storage *s, int64_t id, int64_t expires_at,
 	return sql_exec(s, st, "saving an expiry date");
 }
 
-int storage_objects_relaunched(struct storage *s, int64_t **ids, int *n)
+int sqlite_storage_objects_relaunched(struct storage *s, int64_t **ids, int *n)
 {
 	return sql_collect_ids(s, sql_stmt(s, "SELECT id FROM objects WHERE ixd_state=" SQL_IXD_EXPIRED
 					   " AND status IN (" SQL_STATUS_ACTIVE ", " SQL_STATUS_IDLE ") ORDER BY id"),
 			       ids, n, "finding relaunched objects");
 }
 
-int storage_objects_unsettled(struct storage *s, int64_t **ids, int *n)
+int sqlite_storage_objects_unsettled(struct storage *s, int64_t **ids, int *n)
 {
 	return sql_collect_ids(s, sql_stmt(s, "SELECT id FROM objects WHERE ixd_state=" SQL_IXD_EXPIRED " AND hot_events>0"
 				      " ORDER BY id"), ids, n, "finding unsettled objects");
 }
 
-int storage_object_expire(struct storage *s, int64_t id, int64_t when)
+int sqlite_storage_object_expire(struct storage *s, int64_t id, int64_t when)
 {
 	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", expired_at=?, kept_by=NULL,"
 		       " restore_job=NULL WHERE id=?", "expiring an object", when, id);
 }
 
-int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
+int sqlite_storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot, int64_t cold)
 {
 	if (hot == 0 && cold == 0)
 		return 0;
@@ -97,20 +88,20 @@ int storage_object_add_counts(struct storage *s, int64_t object_id, int64_t hot,
 		       " ELSE ixd_state END WHERE id=?3", "updating event counts", hot, cold, object_id);
 }
 
-int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
+int sqlite_storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
 {
 	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_AVAILABLE ", last_restored_at=?,"
 		       " expires_at=nullif(?, 0), expired_at=NULL, restore_job=NULL WHERE id=?",
 		       "completing a restore", now, expires_at, object_id);
 }
 
-int storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id)
+int sqlite_storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id)
 {
 	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_RESTORING ", restore_job=? WHERE id=?",
 		       "holding an object for restore", job_id, object_id);
 }
 
-int storage_job_release_objects(struct storage *s, int64_t job_id)
+int sqlite_storage_job_release_objects(struct storage *s, int64_t job_id)
 {
 	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", restore_job=NULL"
 		       " WHERE id IN (SELECT object_id FROM job_items WHERE job_id=?1"
@@ -118,7 +109,7 @@ int storage_job_release_objects(struct storage *s, int64_t job_id)
 		       "expiring cancelled items", job_id);
 }
 
-int storage_object_restore_failed(struct storage *s, int64_t object_id)
+int sqlite_storage_object_restore_failed(struct storage *s, int64_t object_id)
 {
 	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_EXPIRED ", restore_job=NULL WHERE id=?",
 		       "giving up a restore", object_id);

@@ -24,7 +24,7 @@ static int count_by(struct storage *s, sqlite3_stmt *st, int64_t *counts, int si
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, what);
 }
 
-int storage_metrics(struct storage *s, struct metrics *out)
+int sqlite_storage_metrics(struct storage *s, struct metrics *out)
 {
 	memset(out, 0, sizeof *out);
 	if (storage_begin_read(s) < 0)

@@ -12,23 +12,7 @@
 #include "base/text.h"
 #include "storage/objects.h"
 
-static const char *const sort_names[SORT__COUNT] = {
-	"name", "kind", "status", "last_sent", "state", "expires", "hot", "cold", "tags"};
-
-const char *object_sort_name(int sort)
-{
-	return sort >= 0 && sort < SORT__COUNT ? sort_names[sort] : "?";
-}
-
-int object_sort_parse(const char *name)
-{
-	for (int i = 0; i < SORT__COUNT; i++)
-		if (strcmp(name, sort_names[i]) == 0)
-			return i;
-	return -1;
-}
-
-int storage_object_upsert(struct storage *s, const struct object_input *in, int64_t *id)
+int sqlite_storage_object_upsert(struct storage *s, const struct object_input *in, int64_t *id)
 {
 	/* A later import fills in what was unknown; it never erases a known
 	 * date, and the retention clock's dates (the stop, the last restore,
@@ -104,24 +88,6 @@ void sql_read_object_row(sqlite3_stmt *st, struct object_row *r)
 	r->learned = sqlite3_column_int(st, 21);
 }
 
-void object_row_free(struct object_row *r)
-{
-	free(r->api_id);
-	free(r->name);
-	free(r->channels);
-	free(r->tags);
-	free(r->kept_by);
-	memset(r, 0, sizeof *r);
-}
-
-void object_list_free(struct object_list *l)
-{
-	for (int i = 0; i < l->count; i++)
-		object_row_free(&l->rows[i]);
-	free(l->rows);
-	memset(l, 0, sizeof *l);
-}
-
 static int fetch_one_object(struct storage *s, sqlite3_stmt *st, struct object_row *out)
 {
 	int rc = sqlite3_step(st);
@@ -133,7 +99,7 @@ static int fetch_one_object(struct storage *s, sqlite3_stmt *st, struct object_r
 	return rc == SQLITE_ROW;
 }
 
-int storage_object_get(struct storage *s, int64_t id, struct object_row *out)
+int sqlite_storage_object_get(struct storage *s, int64_t id, struct object_row *out)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " OBJECT_COLUMNS " WHERE o.id=?");
 	if (!st)
@@ -142,7 +108,7 @@ int storage_object_get(struct storage *s, int64_t id, struct object_row *out)
 	return fetch_one_object(s, st, out);
 }
 
-int storage_object_find(struct storage *s, const char *key, struct object_row *out)
+int sqlite_storage_object_find(struct storage *s, const char *key, struct object_row *out)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " OBJECT_COLUMNS " WHERE o.api_id=?");
 	if (!st)
@@ -160,13 +126,13 @@ int storage_object_find(struct storage *s, const char *key, struct object_row *o
 	return fetch_one_object(s, st, out);
 }
 
-int storage_object_id(struct storage *s, const char *api_id, int64_t *id)
+int sqlite_storage_object_id(struct storage *s, const char *api_id, int64_t *id)
 {
 	return sql_id_by_key(s, "SELECT id FROM objects WHERE api_id=?", api_id, id, NULL,
 			     "looking up an object");
 }
 
-int storage_tag_id(struct storage *s, const char *name, bool create, int64_t *id)
+int sqlite_storage_tag_id(struct storage *s, const char *name, bool create, int64_t *id)
 {
 	if (create) {
 		sqlite3_stmt *ins = sql_stmt(s, "INSERT OR IGNORE INTO tags(name) VALUES(?)");
@@ -180,7 +146,7 @@ int storage_tag_id(struct storage *s, const char *name, bool create, int64_t *id
 			     "looking up a tag");
 }
 
-int storage_object_set_tags(struct storage *s, int64_t id, const char *const *tags, int n)
+int sqlite_storage_object_set_tags(struct storage *s, int64_t id, const char *const *tags, int n)
 {
 	sqlite3_stmt *del = sql_stmt(s, "DELETE FROM object_tags WHERE object_id=?");
 	if (!del)
@@ -203,7 +169,7 @@ int storage_object_set_tags(struct storage *s, int64_t id, const char *const *ta
 	return 0;
 }
 
-int storage_objects_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
+int sqlite_storage_objects_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id FROM objects o JOIN object_tags ot ON ot.object_id=o.id"
 				   " JOIN tags t ON t.id=ot.tag_id WHERE t.name=? ORDER BY o.name_fold");
@@ -212,12 +178,12 @@ int storage_objects_with_tag(struct storage *s, const char *tag, int64_t **ids, 
 	return sql_collect_ids(s, st, ids, n, "finding tagged objects");
 }
 
-int storage_tag_names(struct storage *s, char ***names, int *n)
+int sqlite_storage_tag_names(struct storage *s, char ***names, int *n)
 {
 	return sql_collect_texts(s, sql_stmt(s, "SELECT name FROM tags ORDER BY name"), names, n, "listing tags");
 }
 
-int storage_objects_named(struct storage *s, const char *name, char ***api_ids, int *n)
+int sqlite_storage_objects_named(struct storage *s, const char *name, char ***api_ids, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT api_id FROM objects WHERE name=? ORDER BY api_id");
 	if (st)
@@ -225,7 +191,7 @@ int storage_objects_named(struct storage *s, const char *name, char ***api_ids, 
 	return sql_collect_texts(s, st, api_ids, n, "looking up a name");
 }
 
-int storage_summary(struct storage *s, int64_t now, int soon_days, struct workspace_summary *out)
+int sqlite_storage_summary(struct storage *s, int64_t now, int soon_days, struct workspace_summary *out)
 {
 	memset(out, 0, sizeof *out);
 	sqlite3_stmt *st = sql_stmt(s, "SELECT kind, ixd_state, count(*), sum(hot_events), sum(cold_events),"
@@ -261,7 +227,7 @@ int storage_summary(struct storage *s, int64_t now, int soon_days, struct worksp
 	return ok ? 0 : -1;
 }
 
-int storage_object_state(struct storage *s, int64_t object_id, int *state)
+int sqlite_storage_object_state(struct storage *s, int64_t object_id, int *state)
 {
 	int64_t v, unused;
 	int rc = sql_query_pair(s, sql_stmt(s, "SELECT ixd_state, 0 FROM objects WHERE id=?"), object_id, &v, &unused,
@@ -270,7 +236,7 @@ int storage_object_state(struct storage *s, int64_t object_id, int *state)
 	return rc;
 }
 
-int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
+int sqlite_storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
 {
 	int64_t v;
 	int rc = sql_query_pair(s, sql_stmt(s, "SELECT status, coalesce(stopped_at, 0) FROM objects WHERE id=?"),
@@ -279,13 +245,13 @@ int storage_object_status(struct storage *s, int64_t object_id, int *status, int
 	return rc;
 }
 
-int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
+int sqlite_storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
 {
 	return sql_query_pair(s, sql_stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?"), object_id,
 			   hot, cold, "reading event counts");
 }
 
-int storage_object_kept(struct storage *s, int64_t object_id, bool *kept)
+int sqlite_storage_object_kept(struct storage *s, int64_t object_id, bool *kept)
 {
 	int64_t yes, unused;
 	int rc = sql_query_pair(s, sql_stmt(s, "SELECT kept_by IS NOT NULL, 0 FROM objects WHERE id=?"), object_id,
@@ -294,7 +260,7 @@ int storage_object_kept(struct storage *s, int64_t object_id, bool *kept)
 	return rc;
 }
 
-int storage_object_restore_job(struct storage *s, int64_t object_id, int64_t *job_id)
+int sqlite_storage_object_restore_job(struct storage *s, int64_t object_id, int64_t *job_id)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT coalesce(restore_job, 0) FROM objects WHERE id=?");
 	if (!st)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int storage_outbox_add(struct storage *s, int64_t job_id, int channel, const char *state,
+int sqlite_storage_outbox_add(struct storage *s, int64_t job_id, int channel, const char *state,
 		       const char *recipients, const char *subject, const char *body, const char *error,
 		       int64_t now)
 {
@@ -27,7 +27,7 @@ int storage_outbox_add(struct storage *s, int64_t job_id, int channel, const cha
 	return sql_exec(s, st, "queueing a notification");
 }
 
-int storage_outbox_claim(struct storage *s, int channel, int64_t now, int claim_s,
+int sqlite_storage_outbox_claim(struct storage *s, int channel, int64_t now, int claim_s,
 			 struct outbox_row *out)
 {
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE outbox SET state='sending', next_attempt_at=?1 + ?2"
@@ -65,7 +65,7 @@ int storage_outbox_claim(struct storage *s, int channel, int64_t now, int claim_
 	return rc == SQLITE_ROW;
 }
 
-int storage_outbox_update(struct storage *s, int64_t id, const char *state, int attempts,
+int sqlite_storage_outbox_update(struct storage *s, int64_t id, const char *state, int attempts,
 			  int64_t next_attempt_at, const char *error, int64_t sent_at)
 {
 	sqlite3_stmt *st = sql_stmt(s, "UPDATE outbox SET state=?, attempts=?, next_attempt_at=?,"
@@ -81,12 +81,3 @@ int storage_outbox_update(struct storage *s, int64_t id, const char *state, int 
 	return sql_exec(s, st, "recording a delivery attempt");
 }
 
-void outbox_row_free(struct outbox_row *r)
-{
-	free(r->state);
-	free(r->recipients);
-	free(r->subject);
-	free(r->body);
-	free(r->last_error);
-	memset(r, 0, sizeof *r);
-}

@@ -131,7 +131,7 @@ static void build_where(const struct object_query *q, struct buf *sql, struct bi
 static sqlite3_stmt *prepare_query(struct storage *s, const char *sql, const struct binds *b)
 {
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(lite(s)->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		sql_fail(s, "preparing a query");
 		return NULL;
 	}
@@ -173,7 +173,7 @@ static sqlite3_stmt *prepare_object_query(struct storage *s, const struct object
 	return st;
 }
 
-int storage_list_objects(struct storage *s, const struct object_query *q, struct object_list *out)
+int sqlite_storage_list_objects(struct storage *s, const struct object_query *q, struct object_list *out)
 {
 	memset(out, 0, sizeof *out);
 	struct folds folds = {0};
@@ -190,7 +190,7 @@ int storage_list_objects(struct storage *s, const struct object_query *q, struct
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int storage_count_objects(struct storage *s, const struct object_query *q, int64_t *count)
+int sqlite_storage_count_objects(struct storage *s, const struct object_query *q, int64_t *count)
 {
 	struct folds folds = {0};
 	sqlite3_stmt *st = prepare_object_query(s, q, "count(*) FROM objects o", false, &folds);
@@ -203,7 +203,7 @@ int storage_count_objects(struct storage *s, const struct object_query *q, int64
 	return rc == SQLITE_ROW ? 0 : -1;
 }
 
-int storage_list_ids(struct storage *s, const struct object_query *q, int64_t **ids, int *n)
+int sqlite_storage_list_ids(struct storage *s, const struct object_query *q, int64_t **ids, int *n)
 {
 	struct folds folds = {0};
 	sqlite3_stmt *st = prepare_object_query(s, q, "o.id FROM objects o", true, &folds);
@@ -240,7 +240,7 @@ static int fill_selection(struct storage *s, const int64_t *ids, int n)
 	return 0;
 }
 
-int storage_selection_summary(struct storage *s, const int64_t *ids, int n,
+int sqlite_storage_selection_summary(struct storage *s, const int64_t *ids, int n,
 			      struct selection_summary *out)
 {
 	memset(out, 0, sizeof *out);

@@ -21,7 +21,7 @@ static int object_available(struct storage *s, int64_t object_id, bool *availabl
 	return rc;
 }
 
-int storage_event_users(struct storage *s, const struct event_match *m, int64_t after, int64_t before,
+int sqlite_storage_event_users(struct storage *s, const struct event_match *m, int64_t after, int64_t before,
 			bool latest, struct user_time **out, int *n)
 {
 	*out = NULL;
@@ -62,7 +62,7 @@ int storage_event_users(struct storage *s, const struct event_match *m, int64_t 
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "evaluating a filter");
 }
 
-int storage_users_with_alias(struct storage *s, const char *alias, int64_t **ids, int *n)
+int sqlite_storage_users_with_alias(struct storage *s, const char *alias, int64_t **ids, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id FROM user_aliases WHERE alias=? ORDER BY user_id");
 	if (st)
@@ -70,7 +70,7 @@ int storage_users_with_alias(struct storage *s, const char *alias, int64_t **ids
 	return sql_collect_ids(s, st, ids, n, "reading alias clicks");
 }
 
-int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
+int sqlite_storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id FROM objects o JOIN object_tags ot ON ot.object_id=o.id"
 				   " JOIN tags t ON t.id=ot.tag_id WHERE t.name=? AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY o.id");
@@ -97,7 +97,7 @@ static int read_briefs(struct storage *s, sqlite3_stmt *st, struct object_brief 
 	" JOIN objects o ON o.id=u.object_id WHERE u.user_id BETWEEN ?1 AND ?2"           \
 	" AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY u.user_id, o.kind, o.name_fold, o.id"
 
-int storage_users_available_objects(struct storage *s, int64_t first_user, int64_t last_user,
+int sqlite_storage_users_available_objects(struct storage *s, int64_t first_user, int64_t last_user,
 				    struct object_brief **out, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, BRIEF_QUERY);
@@ -110,7 +110,7 @@ int storage_users_available_objects(struct storage *s, int64_t first_user, int64
 	return read_briefs(s, st, out, n);
 }
 
-int storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id),
+int sqlite_storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id),
 		      void *ctx)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT o.id, u.data FROM tags t JOIN object_tags ot ON ot.tag_id=t.id"
@@ -142,28 +142,19 @@ int storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "finding a tag's users");
 }
 
-int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
+int sqlite_storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
 {
 	return storage_users_available_objects(s, user_id, user_id, out, n);
 }
 
-int storage_user_id_max(struct storage *s, int64_t *id)
+int sqlite_storage_user_id_max(struct storage *s, int64_t *id)
 {
 	int64_t unused;
 	return sql_query_pair(s, sql_stmt(s, "SELECT coalesce(max(id), 0), ?1 FROM users"), 0, id, &unused,
 			      "counting users");
 }
 
-void object_briefs_free(struct object_brief *b, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(b[i].api_id);
-		free(b[i].name);
-	}
-	free(b);
-}
-
-int storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
+int sqlite_storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
 			       struct event **ev, int *n)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
@@ -183,7 +174,7 @@ int storage_user_object_events(struct storage *s, int64_t object_id, int64_t use
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading a user's events");
 }
 
-int storage_object_events_each(struct storage *s, int64_t object_id, int64_t first_user, int64_t last_user,
+int sqlite_storage_object_events_each(struct storage *s, int64_t object_id, int64_t first_user, int64_t last_user,
 			       int (*fn)(void *ctx, const struct event *e), void *ctx)
 {
 	/* cached: called for every object of every batch of an export; the
@@ -207,7 +198,7 @@ int storage_object_events_each(struct storage *s, int64_t object_id, int64_t fir
 	return stop < 0 || (!stop && rc != SQLITE_DONE) ? -1 : 0;
 }
 
-int storage_part_names(struct storage *s, bool step, int64_t id, char *api_id, size_t api_size,
+int sqlite_storage_part_names(struct storage *s, bool step, int64_t id, char *api_id, size_t api_size,
 		       char *name, size_t name_size)
 {
 	sqlite3_stmt *st = step ? sql_stmt(s, "SELECT api_id, name FROM steps WHERE id=?")
@@ -222,7 +213,7 @@ int storage_part_names(struct storage *s, bool step, int64_t id, char *api_id, s
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "naming a step or variant");
 }
 
-int storage_segment_filters(struct storage *s, const char *key, struct stored_filter **f, int *n)
+int sqlite_storage_segment_filters(struct storage *s, const char *key, struct stored_filter **f, int *n)
 {
 	*f = NULL;
 	*n = 0;
@@ -256,9 +247,3 @@ int storage_segment_filters(struct storage *s, const char *key, struct stored_fi
 	return rc == SQLITE_DONE ? 1 : sql_fail(s, "reading a segment's filters");
 }
 
-void stored_filters_free(struct stored_filter *f, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(f[i].tag);
-	free(f);
-}

@@ -188,7 +188,7 @@ static const struct migration migrations[] = {
 static int refold_names(struct storage *s)
 {
 	sqlite3_stmt *read = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT id, name FROM objects", -1, &read, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(lite(s)->db, "SELECT id, name FROM objects", -1, &read, NULL) != SQLITE_OK)
 		return sql_fail(s, "refolding names");
 	sqlite3_stmt *write = sql_stmt(s, "UPDATE objects SET name_fold=? WHERE id=?");
 	int rc = write ? SQLITE_ROW : SQLITE_ERROR;
@@ -214,7 +214,7 @@ static int each_cold_chunk(struct storage *s, int (*fn)(struct storage *s, struc
 			   const char *what)
 {
 	sqlite3_stmt *read = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT object_id, n, data FROM events_cold", -1, &read, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(lite(s)->db, "SELECT object_id, n, data FROM events_cold", -1, &read, NULL) != SQLITE_OK)
 		return sql_fail(s, "reading cold events");
 	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev);
 	int rc;
@@ -253,7 +253,7 @@ static int backfill_user_objects(struct storage *s)
 static int backfill_object_users(struct storage *s)
 {
 	sqlite3_stmt *objects = NULL;
-	if (sqlite3_prepare_v2(s->db, "SELECT id FROM objects WHERE hot_events + cold_events > 0", -1, &objects,
+	if (sqlite3_prepare_v2(lite(s)->db, "SELECT id FROM objects WHERE hot_events + cold_events > 0", -1, &objects,
 			       NULL) != SQLITE_OK)
 		return sql_fail(s, "listing objects");
 	struct user_object *users = NULL;
@@ -338,7 +338,7 @@ static int backfill_analytics(struct storage *s)
 	return each_cold_chunk(s, tally_chunk, "adding cold events to the aggregates");
 }
 
-int storage_schema_version(struct storage *s)
+int sqlite_storage_schema_version(struct storage *s)
 {
 	sqlite3_stmt *st = sql_stmt(s, "PRAGMA user_version");
 	if (!st || sqlite3_step(st) != SQLITE_ROW)
@@ -357,13 +357,13 @@ int sql_migrate(struct storage *s)
 		snprintf(s->error, sizeof s->error,
 			 "%s was written by a newer thaw (schema %d; this thaw knows up to %d): "
 			 "upgrade thaw to use it",
-			 s->path, version, MIGRATION_COUNT);
+			 s->location, version, MIGRATION_COUNT);
 		return -1;
 	}
 	if (version < MIGRATION_COUNT && s->read_only) {
 		snprintf(s->error, sizeof s->error,
 			 "%s needs its schema upgraded (%d -> %d); open it once without --read-only",
-			 s->path, version, MIGRATION_COUNT);
+			 s->location, version, MIGRATION_COUNT);
 		return STORAGE_NEEDS_MIGRATION;
 	}
 	for (int v = version; v < MIGRATION_COUNT; v++) {

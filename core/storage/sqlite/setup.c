@@ -36,7 +36,7 @@ static int upsert_part(struct storage *s, const char *sql, int64_t object_id, co
 	return 0;
 }
 
-int storage_step_upsert(struct storage *s, int64_t object_id, const char *api_id, const char *name,
+int sqlite_storage_step_upsert(struct storage *s, int64_t object_id, const char *api_id, const char *name,
 			int position, int64_t *id)
 {
 	return upsert_part(s, "INSERT INTO steps(object_id, api_id, name, position) VALUES(?,?,?,?)"
@@ -45,7 +45,7 @@ int storage_step_upsert(struct storage *s, int64_t object_id, const char *api_id
 			   object_id, api_id, name, position, "saving a Canvas step", id);
 }
 
-int storage_variant_upsert(struct storage *s, int64_t object_id, const char *api_id,
+int sqlite_storage_variant_upsert(struct storage *s, int64_t object_id, const char *api_id,
 			   const char *name, bool is_control, int64_t *id)
 {
 	return upsert_part(s, "INSERT INTO variants(object_id, api_id, name, is_control)"
@@ -55,7 +55,7 @@ int storage_variant_upsert(struct storage *s, int64_t object_id, const char *api
 			   object_id, api_id, name, is_control, "saving a variant", id);
 }
 
-int storage_alias_upsert(struct storage *s, int64_t object_id, const char *name, int64_t *id)
+int sqlite_storage_alias_upsert(struct storage *s, int64_t object_id, const char *name, int64_t *id)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO aliases(object_id, name) VALUES(?,?)"
 				   " ON CONFLICT(object_id, name) DO UPDATE SET name=name RETURNING id");
@@ -66,19 +66,19 @@ int storage_alias_upsert(struct storage *s, int64_t object_id, const char *name,
 	return sql_returning_id(s, st, id, "saving a link alias");
 }
 
-int storage_step_id(struct storage *s, const char *api_id, int64_t *id, int64_t *object_id)
+int sqlite_storage_step_id(struct storage *s, const char *api_id, int64_t *id, int64_t *object_id)
 {
 	return sql_id_by_key(s, "SELECT id, object_id FROM steps WHERE api_id=?", api_id, id, object_id,
 			     "looking up a step");
 }
 
-int storage_variant_id(struct storage *s, const char *api_id, int64_t *id, int64_t *object_id)
+int sqlite_storage_variant_id(struct storage *s, const char *api_id, int64_t *id, int64_t *object_id)
 {
 	return sql_id_by_key(s, "SELECT id, object_id FROM variants WHERE api_id=?", api_id, id, object_id,
 			     "looking up a variant");
 }
 
-int storage_alias_id(struct storage *s, int64_t object_id, const char *name, int64_t *id)
+int sqlite_storage_alias_id(struct storage *s, int64_t object_id, const char *name, int64_t *id)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT id FROM aliases WHERE object_id=? AND name=?");
 	if (st) {
@@ -88,7 +88,7 @@ int storage_alias_id(struct storage *s, int64_t object_id, const char *name, int
 	return sql_query_id(s, st, id, NULL, "looking up a link alias");
 }
 
-int storage_segment_upsert(struct storage *s, const char *api_id, const char *name, bool in_use,
+int sqlite_storage_segment_upsert(struct storage *s, const char *api_id, const char *name, bool in_use,
 			   int64_t *id)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO segments(api_id, name, in_use) VALUES(?,?,?)"
@@ -101,13 +101,13 @@ int storage_segment_upsert(struct storage *s, const char *api_id, const char *na
 	return sql_returning_id(s, st, id, "saving a segment");
 }
 
-int storage_segment_id(struct storage *s, const char *api_id, int64_t *id)
+int sqlite_storage_segment_id(struct storage *s, const char *api_id, int64_t *id)
 {
 	return sql_id_by_key(s, "SELECT id FROM segments WHERE api_id=?", api_id, id, NULL,
 			     "looking up a segment");
 }
 
-int storage_filters_replace(struct storage *s, int64_t owner_object_id, int64_t owner_segment_id,
+int sqlite_storage_filters_replace(struct storage *s, int64_t owner_object_id, int64_t owner_segment_id,
 			    const struct filter_input *f, int n)
 {
 	sqlite3_stmt *del = sql_stmt(s, "DELETE FROM filters WHERE owner_object_id IS ?1 AND owner_segment_id IS ?2");
@@ -137,7 +137,7 @@ int storage_filters_replace(struct storage *s, int64_t owner_object_id, int64_t 
 	return 0;
 }
 
-int storage_filter_exists(struct storage *s, int64_t owner_object_id, int64_t owner_segment_id,
+int sqlite_storage_filter_exists(struct storage *s, int64_t owner_object_id, int64_t owner_segment_id,
 			  const struct filter_input *f, bool *exists)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT 1 FROM filters WHERE owner_object_id IS ? AND"
@@ -188,7 +188,7 @@ static int detail_list(struct storage *s, const char *sql, int64_t id, struct na
 	return collect_items(s, st, items, n);
 }
 
-int storage_object_detail(struct storage *s, int64_t id, struct object_detail *d)
+int sqlite_storage_object_detail(struct storage *s, int64_t id, struct object_detail *d)
 {
 	memset(d, 0, sizeof *d);
 	if (detail_list(s, "SELECT api_id, name, 0, NULL FROM steps WHERE object_id=? ORDER BY position, id",
@@ -218,22 +218,3 @@ int storage_object_detail(struct storage *s, int64_t id, struct object_detail *d
 			   id, &d->filters, &d->filter_count);
 }
 
-static void free_items(struct named_item *items, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(items[i].api_id);
-		free(items[i].name);
-		free(items[i].extra);
-	}
-	free(items);
-}
-
-void object_detail_free(struct object_detail *d)
-{
-	free_items(d->steps, d->step_count);
-	free_items(d->variants, d->variant_count);
-	free_items(d->aliases, d->alias_count);
-	free_items(d->refs, d->ref_count);
-	free_items(d->filters, d->filter_count);
-	memset(d, 0, sizeof *d);
-}

@@ -33,8 +33,8 @@ static int create_private(const char *path, char *err, size_t errsize)
 
 static int configure(struct storage *s)
 {
-	sqlite3_busy_timeout(s->db, 15000);
-	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(lite(s)->db, 15000);
+	sqlite3_extended_result_codes(lite(s)->db, 1);
 	const char *pragmas = s->read_only
 		? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
 		: "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
@@ -81,7 +81,7 @@ static void reader_uri(const char *path, char *out, size_t size)
 	snprintf(out + n, size - n, "?mode=ro&readonly_shm=1");
 }
 
-int storage_open(const char *path, int flags, struct storage **out, char *err, size_t errsize)
+int sqlite_storage_open(const char *path, int flags, struct storage **out, char *err, size_t errsize)
 {
 	*out = NULL;
 	bool read_only = flags & STORAGE_READ_ONLY;
@@ -92,10 +92,12 @@ int storage_open(const char *path, int flags, struct storage **out, char *err, s
 	}
 	if (!read_only && create_private(path, err, errsize) < 0)
 		return -1;
-	struct storage *s = calloc(1, sizeof *s);
-	if (!s)
+	struct sqlite_storage *conn = calloc(1, sizeof *conn);
+	if (!conn)
 		abort();
-	s->path = strdup(path);
+	struct storage *s = &conn->base;
+	s->engine = &sqlite_engine;
+	s->location = strdup(path);
 	s->read_only = read_only;
 	int oflags = (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
 		     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
@@ -106,8 +108,8 @@ int storage_open(const char *path, int flags, struct storage **out, char *err, s
 		reader_uri(path, name, sizeof name);
 	else
 		snprintf(name, sizeof name, "%s", path);
-	if (sqlite3_open_v2(name, &s->db, oflags, NULL) != SQLITE_OK) {
-		snprintf(err, errsize, "cannot open %s: %s%s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory",
+	if (sqlite3_open_v2(name, &lite(s)->db, oflags, NULL) != SQLITE_OK) {
+		snprintf(err, errsize, "cannot open %s: %s%s", path, lite(s)->db ? sqlite3_errmsg(lite(s)->db) : "out of memory",
 			 read_only && someone_elses && access(path, R_OK) == 0
 				 ? " (its -shm file is missing: it appears when someone who may write the workspace"
 				   " next opens it)"
@@ -121,7 +123,7 @@ int storage_open(const char *path, int flags, struct storage **out, char *err, s
 	if (rc == 0 && !read_only) {
 		/* keep -wal and -shm after closing, so no reader has to create them */
 		int persist = 1;
-		sqlite3_file_control(s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+		sqlite3_file_control(lite(s)->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	}
 	if (rc == 0)
 		share_companions(path);
@@ -134,47 +136,51 @@ int storage_open(const char *path, int flags, struct storage **out, char *err, s
 	return 0;
 }
 
-void storage_close(struct storage *s)
+void sqlite_storage_close(struct storage *s)
 {
 	if (!s)
 		return;
-	for (int i = 0; i < s->cached; i++)
-		sqlite3_finalize(s->cache[i].stmt);
-	if (s->db)
-		sqlite3_close(s->db);
-	free(s->path);
-	free(s);
+	sqlite3_finalize(lite(s)->load);
+	for (int i = 0; i < lite(s)->cached; i++)
+		sqlite3_finalize(lite(s)->cache[i].stmt);
+	if (lite(s)->db)
+		sqlite3_close(lite(s)->db);
+	free(s->location);
+	free(lite(s));
 }
 
-const char *storage_error(const struct storage *s) { return s->error; }
-
-const char *storage_engine_version(void)
+static const char *sqlite_storage_version(void)
 {
 	static char version[32];
 	snprintf(version, sizeof version, "SQLite %s", sqlite3_libversion());
 	return version;
 }
-const char *storage_path(const struct storage *s) { return s->path; }
 
-int storage_files(const struct storage *s, char paths[][4200], int max)
+bool sqlite_storage_error_transient(const struct storage *s)
+{
+	(void)s; /* a busy database is waited for (busy_timeout), not retried */
+	return false;
+}
+
+int sqlite_storage_files(const struct storage *s, char paths[][4200], int max)
 {
 	/* the database, its companions, and the directory that holds them
 	 * (whoever may write it may replace them) */
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
 	int n = 0;
 	for (int i = 0; i < 3 && n < max; i++)
-		snprintf(paths[n++], sizeof paths[0], "%s%s", s->path, suffixes[i]);
+		snprintf(paths[n++], sizeof paths[0], "%s%s", s->location, suffixes[i]);
 	if (n < max) {
-		const char *slash = strrchr(s->path, '/');
+		const char *slash = strrchr(s->location, '/');
 		if (slash)
-			snprintf(paths[n++], sizeof paths[0], "%.*s", slash == s->path ? 1 : (int)(slash - s->path), s->path);
+			snprintf(paths[n++], sizeof paths[0], "%.*s", slash == s->location ? 1 : (int)(slash - s->location), s->location);
 		else
 			snprintf(paths[n++], sizeof paths[0], ".");
 	}
 	return n;
 }
 
-int storage_meta_get(struct storage *s, const char *key, char *out, size_t size)
+int sqlite_storage_meta_get(struct storage *s, const char *key, char *out, size_t size)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT value FROM meta WHERE key=?");
 	if (!st)
@@ -189,7 +195,7 @@ int storage_meta_get(struct storage *s, const char *key, char *out, size_t size)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading metadata");
 }
 
-int storage_meta_set(struct storage *s, const char *key, const char *value)
+int sqlite_storage_meta_set(struct storage *s, const char *key, const char *value)
 {
 	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO meta(key, value) VALUES(?, ?) "
 				   "ON CONFLICT(key) DO UPDATE SET value=excluded.value");
@@ -199,3 +205,14 @@ int storage_meta_set(struct storage *s, const char *key, const char *value)
 	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
 	return sql_exec(s, st, "writing metadata");
 }
+
+const struct storage_engine sqlite_engine = {
+	.name = "SQLite",
+	.open = sqlite_storage_open,
+	.close = sqlite_storage_close,
+	.rollback = sqlite_storage_rollback,
+	.version = sqlite_storage_version,
+#define STORAGE_OP(type, name, params, args) .name = sqlite_storage_##name,
+#include "storage/engine_ops.h"
+#undef STORAGE_OP
+};

@@ -22,7 +22,7 @@ static void bind_summary(sqlite3_stmt *st, int first, const struct user_summary 
 	sqlite3_bind_int(st, first + 11, u->invalid_phone);
 }
 
-int storage_user_upsert(struct storage *s, const char *external_id, const char *email,
+int sqlite_storage_user_upsert(struct storage *s, const char *external_id, const char *email,
 			const char *phone, const struct user_summary *sum, int64_t *id)
 {
 	sqlite3_stmt *st = sql_stmt(s,
@@ -52,7 +52,7 @@ int storage_user_upsert(struct storage *s, const char *external_id, const char *
 	return sql_returning_id(s, st, id, "saving a user");
 }
 
-int storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
+int sqlite_storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
 {
 	if (sql_id_by_key(s, "SELECT id FROM users WHERE external_id=?", external_id, id, NULL,
 			"looking up a user") < 0)
@@ -65,7 +65,7 @@ int storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
 	return sql_returning_id(s, st, id, "creating a user");
 }
 
-int storage_user_merge_summary(struct storage *s, int64_t id, const struct user_summary *u)
+int sqlite_storage_user_merge_summary(struct storage *s, int64_t id, const struct user_summary *u)
 {
 	sqlite3_stmt *st = sql_stmt(s,
 		"UPDATE users SET"
@@ -93,7 +93,7 @@ static const char *const field_columns[UF__COUNT] = {
 	"last_received_push", "last_received_sms", "last_received_webhook", "last_received_whatsapp",
 	"last_engaged", "last_in_app_impression", "last_control_enrolled"};
 
-int storage_users_by_field(struct storage *s, int field, int64_t after, int64_t before,
+int sqlite_storage_users_by_field(struct storage *s, int field, int64_t after, int64_t before,
 			   int64_t **ids, int *n)
 {
 	char sql[256];
@@ -105,7 +105,7 @@ int storage_users_by_field(struct storage *s, int field, int64_t after, int64_t 
 		snprintf(sql, sizeof sql, "SELECT id FROM users WHERE %s > 0 AND %s >= ?1 AND %s < ?2 ORDER BY id",
 			 field_columns[field], field_columns[field], field_columns[field]);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(lite(s)->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return sql_fail(s, "preparing a user filter");
 	if (field > UF_INVALID_PHONE) {
 		sqlite3_bind_int64(st, 1, after);
@@ -116,7 +116,7 @@ int storage_users_by_field(struct storage *s, int field, int64_t after, int64_t 
 	return rc;
 }
 
-int storage_all_user_ids(struct storage *s, int64_t **ids, int *n)
+int sqlite_storage_all_user_ids(struct storage *s, int64_t **ids, int *n)
 {
 	return sql_collect_ids(s, sql_stmt(s, "SELECT id FROM users ORDER BY id"), ids, n, "listing users");
 }
@@ -155,7 +155,7 @@ static int read_user(struct storage *s, sqlite3_stmt *st, struct user_row *u)
 	return rc == SQLITE_ROW;
 }
 
-int storage_user_find(struct storage *s, const char *external_id, struct user_row *out)
+int sqlite_storage_user_find(struct storage *s, const char *external_id, struct user_row *out)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " USER_COLUMNS " WHERE external_id=?");
 	if (st)
@@ -163,7 +163,7 @@ int storage_user_find(struct storage *s, const char *external_id, struct user_ro
 	return read_user(s, st, out);
 }
 
-int storage_user_get(struct storage *s, int64_t id, struct user_row *out)
+int sqlite_storage_user_get(struct storage *s, int64_t id, struct user_row *out)
 {
 	sqlite3_stmt *st = sql_stmt(s, "SELECT " USER_COLUMNS " WHERE id=?");
 	if (st)
@@ -171,10 +171,3 @@ int storage_user_get(struct storage *s, int64_t id, struct user_row *out)
 	return read_user(s, st, out);
 }
 
-void user_row_free(struct user_row *u)
-{
-	free(u->external_id);
-	free(u->email);
-	free(u->phone);
-	memset(u, 0, sizeof *u);
-}

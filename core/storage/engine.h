@@ -1,0 +1,55 @@
+/*
+ * engine — what a storage engine is to the rest of storage: a table of the
+ * operations of storage_*.h, and the handle every connection starts with.
+ *
+ * Only storage/storage.c (which picks the engine and calls through the
+ * table) and the engines themselves include this file; everybody else
+ * holds a struct storage they cannot look into.  An engine's own handle
+ * begins with a struct storage, so the engine gets its connection back
+ * from the pointer it is handed (see sqlite/kit.h).
+ */
+#ifndef THAW_STORAGE_ENGINE_H
+#define THAW_STORAGE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "storage/analytics.h"
+#include "storage/audit.h"
+#include "storage/check.h"
+#include "storage/copy.h"
+#include "storage/events.h"
+#include "storage/jobs.h"
+#include "storage/lifecycle.h"
+#include "storage/metrics.h"
+#include "storage/objects.h"
+#include "storage/outbox.h"
+#include "storage/readers.h"
+#include "storage/setup.h"
+#include "storage/storage.h"
+#include "storage/users.h"
+
+struct storage {
+	const struct storage_engine *engine;
+	char *location; /* the file path, or the server's URI as given */
+	bool read_only;
+	char error[512];
+};
+
+struct storage_engine {
+	const char *name; /* "SQLite" */
+	int (*open)(const char *location, int flags, struct storage **out, char *err, size_t errsize);
+	void (*close)(struct storage *s);
+	void (*rollback)(struct storage *s);
+	/* "SQLite 3.40.1": the library this engine is built with */
+	const char *(*version)(void);
+#define STORAGE_OP(type, name, params, args) type(*name) params;
+#include "storage/engine_ops.h"
+#undef STORAGE_OP
+};
+
+extern const struct storage_engine sqlite_engine;
+extern const struct storage_engine postgres_engine;
+
+#endif

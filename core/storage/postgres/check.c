@@ -1,0 +1,171 @@
+/*
+ * check.c — `thaw check` on PostgreSQL: the invariants every move keeps,
+ * counted from the rows themselves (see storage/check.h), and how the
+ * connection reaches the server.
+ */
+#include "kit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/userpack.h"
+
+static void note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b)
+{
+	(*counter)++;
+	if (!r->first_problem[0])
+		snprintf(r->first_problem, sizeof r->first_problem, fmt, a, b);
+}
+
+/* The server, and whether what travels to it is encrypted. */
+static void describe_connection(struct storage *s, struct check_report *r)
+{
+	PGconn *c = pg(s)->conn;
+	const char *host = PQhost(c);
+	bool socket = !host || host[0] == '/' || host[0] == '@';
+	int version = PQserverVersion(c);
+	if (PQsslInUse(c))
+		snprintf(r->connection, sizeof r->connection, "PostgreSQL %d.%d at %s, encrypted (%s)", version / 10000,
+			 version % 10000, host ? host : "?", PQsslAttribute(c, "protocol"));
+	else
+		snprintf(r->connection, sizeof r->connection, "PostgreSQL %d.%d at %s, not encrypted%s", version / 10000,
+			 version % 10000, host ? host : "?", socket ? " (a Unix socket: it never leaves this host)" : "");
+}
+
+/* The object's packed users (none without a row): their count, or -1
+ * when they do not decode, in *n. */
+static int packed_users(struct storage *s, int64_t object_id, struct user_object **u, int *cap, int *n)
+{
+	PGresult *r = pg_query(s, "reading an object's users", "SELECT data FROM object_users WHERE object_id=$1", "l",
+			       object_id);
+	if (!r)
+		return -1;
+	*n = 0;
+	if (PQntuples(r)) {
+		size_t size;
+		unsigned char *data = pg_bytes(r, 0, 0, &size);
+		*n = userpack_decode(data, size, object_id, u, cap);
+		PQfreemem(data);
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* object_users holds exactly the object's users, with the kinds of event
+ * its hot and cold events say (the cold ones are passed in). */
+static int check_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
+		       struct check_report *r)
+{
+	struct user_object *want = NULL, *have = NULL;
+	int cw = 0, nh = 0, ch = 0;
+	int nw = pg_event_users(s, object_id, cold, n_cold, &want, &cw);
+	int rc = nw < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
+	if (rc == 0) {
+		bool same = nw == nh;
+		for (int i = 0; same && i < nw; i++)
+			same = want[i].user_id == have[i].user_id && want[i].kinds == have[i].kinds;
+		if (nh < 0)
+			note(r, &r->users_mismatches, "object %lld: its packed users do not decode (%lld)",
+			     (long long)object_id, (long long)nh);
+		else if (!same)
+			note(r, &r->users_mismatches, "object %lld: its packed users (%lld) are not its events' users"
+			     " and kinds", (long long)object_id, (long long)nh);
+	}
+	free(want);
+	free(have);
+	return rc;
+}
+
+/* Decodes one object's cold chunks; counts events also present hot, and
+ * checks the object's users against the events. */
+static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, struct check_report *r,
+		      int64_t *cold_rows)
+{
+	PGresult *res = pg_query(s, "reading cold chunks", "SELECT chunk, n, data FROM events_cold WHERE object_id=$1",
+				 "l", object_id);
+	if (!res)
+		return -1;
+	struct event *all = NULL;
+	int n_all = 0, cap_all = 0;
+	*cold_rows = 0;
+	for (int i = 0; i < PQntuples(res); i++) {
+		all = array_reserve(all, n_all, &cap_all, sizeof *all, COLDPACK_CHUNK);
+		size_t size;
+		unsigned char *data = pg_bytes(res, i, 2, &size);
+		int n = coldpack_decode(data, size, object_id, all + n_all);
+		PQfreemem(data);
+		if (n < 0 || n != pg_int(res, i, 1)) {
+			note(r, &r->damaged_chunks, "object %lld: cold chunk %lld does not decode", (long long)object_id,
+			     (long long)pg_int(res, i, 0));
+			continue;
+		}
+		*cold_rows += n;
+		n_all += n;
+	}
+	PQclear(res);
+	int rc = check_users(s, object_id, all, n_all, r);
+	/* an object caught mid-move has rows in both tiers: none may be in both */
+	for (int i = 0; rc == 0 && hot_rows > 0 && i < n_all; i++) {
+		const struct event *e = &all[i];
+		int64_t both;
+		rc = pg_scalar(s, "checking an event", &both,
+			       "SELECT count(*) FROM events_hot WHERE object_id=$1 AND user_id=$2 AND ts=$3 AND kind=$4"
+			       " AND step_id=$5 AND variant_id=$6 AND alias_id=$7 AND label=$8",
+			       "llldllld", e->object_id, e->user_id, e->ts, e->kind, e->step_id, e->variant_id, e->alias_id,
+			       e->label);
+		if (rc == 0 && both)
+			note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)", (long long)object_id,
+			     (long long)i);
+	}
+	free(all);
+	return rc;
+}
+
+static int check_rows(struct storage *s, struct check_report *r)
+{
+	PGresult *res = pg_query(s, "reading objects",
+				 "SELECT o.id, o.ixd_state, o.hot_events, o.cold_events,"
+				 " (SELECT count(*) FROM events_hot h WHERE h.object_id=o.id),"
+				 " (SELECT coalesce(sum(events), 0) FROM object_stats x WHERE x.object_id=o.id)"
+				 " FROM objects o ORDER BY o.id", "");
+	if (!res)
+		return -1;
+	int rc = 0;
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++) {
+		int64_t id = pg_int(res, i, 0), hot_cached = pg_int(res, i, 2), cold_cached = pg_int(res, i, 3);
+		int64_t hot_rows = pg_int(res, i, 4), tallied = pg_int(res, i, 5), cold_rows;
+		int state = (int)pg_int(res, i, 1);
+		if ((rc = check_cold(s, id, hot_rows, r, &cold_rows)) < 0)
+			break;
+		r->objects_checked++;
+		if (hot_rows != hot_cached || cold_rows != cold_cached)
+			note(r, &r->count_mismatches, "object %lld: cached counts differ from the rows (hot %lld)",
+			     (long long)id, (long long)hot_rows);
+		bool bad = (state == IXD_AVAILABLE && cold_rows > 0) ||
+			   ((state == IXD_NONE || state == IXD_PURGED) && hot_rows + cold_rows > 0);
+		if (bad)
+			note(r, &r->state_mismatches, "object %lld: state %lld does not match its rows", (long long)id,
+			     (long long)state);
+		if (tallied != hot_rows + cold_rows)
+			note(r, &r->analytics_mismatches, "object %lld: its analytics count %lld events", (long long)id,
+			     (long long)tallied);
+	}
+	PQclear(res);
+	return rc;
+}
+
+int pg_storage_check(struct storage *s, struct check_report *r)
+{
+	memset(r, 0, sizeof *r);
+	describe_connection(s, r);
+	/* the server keeps its own files consistent; thaw checks its rows */
+	r->integrity_ok = true;
+	snprintf(r->integrity, sizeof r->integrity, "ok (the server's own; pg_amcheck verifies its files)");
+	/* one snapshot, so a sweep or restore meanwhile cannot look inconsistent */
+	if (storage_begin_read(s) < 0)
+		return -1;
+	int rc = check_rows(s, r);
+	storage_rollback(s);
+	return rc;
+}

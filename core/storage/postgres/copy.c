@@ -1,0 +1,193 @@
+/*
+ * copy.c — a PostgreSQL workspace's rows as they are stored, read and
+ * written for copying between engines (see storage/copy.h): read through
+ * a cursor a few thousand rows at a time (memory stays bounded whatever
+ * the table's size), written with COPY, the server's bulk path.
+ */
+#include "kit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/text.h"
+
+#define ROWS_PER_FETCH 5000
+
+/* The column types a workspace has, by their oids in pg_type. */
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_INT2 21
+#define OID_INT4 23
+
+/* Hands each fetched row to fn; bytea values are decoded into `bytes`
+ * (one slot a column) for the call. */
+static int each_fetched(PGresult *r, struct stored_value *row, unsigned char **bytes, int n,
+			int (*fn)(void *ctx, const struct stored_value *row, int n), void *ctx)
+{
+	int stop = 0;
+	for (int i = 0; i < PQntuples(r) && !stop; i++) {
+		for (int k = 0; k < n; k++) {
+			struct stored_value *v = &row[k];
+			Oid type = PQftype(r, k);
+			size_t len;
+			if (PQgetisnull(r, i, k)) {
+				*v = (struct stored_value){.type = STORED_NULL};
+			} else if (type == OID_BYTEA) {
+				bytes[k] = pg_bytes(r, i, k, &len);
+				*v = (struct stored_value){.type = STORED_BYTES, .data = (const char *)bytes[k], .len = len};
+			} else if (type == OID_INT8 || type == OID_INT2 || type == OID_INT4) {
+				*v = (struct stored_value){.type = STORED_INT, .i = pg_int(r, i, k)};
+			} else {
+				*v = (struct stored_value){.type = STORED_TEXT, .data = PQgetvalue(r, i, k),
+							   .len = (size_t)PQgetlength(r, i, k)};
+			}
+		}
+		stop = fn(ctx, row, n);
+		for (int k = 0; k < n; k++) {
+			PQfreemem(bytes[k]);
+			bytes[k] = NULL;
+		}
+	}
+	return stop;
+}
+
+int pg_storage_rows_each(struct storage *s, const char *table, const char *columns, const char *where,
+			 int (*fn)(void *ctx, const struct stored_value *row, int n), void *ctx)
+{
+	struct buf sql = {0};
+	buf_printf(&sql, "DECLARE thaw_rows NO SCROLL CURSOR FOR SELECT %s FROM %s%s%s", columns, table,
+		   where ? " WHERE " : "", where ? where : "");
+	int rc = pg_script(s, "reading a table", sql.data);
+	buf_free(&sql);
+	if (rc < 0)
+		return -1;
+	struct stored_value *row = NULL;
+	unsigned char **bytes = NULL;
+	int stop = 0;
+	for (;;) {
+		PGresult *r = pg_query_text(s, "reading a table", "FETCH 5000 FROM thaw_rows", 0, NULL);
+		if (!r) {
+			stop = -1;
+			break;
+		}
+		int n = PQnfields(r), rows = PQntuples(r);
+		if (!row && (!(row = calloc((size_t)n + 1, sizeof *row)) || !(bytes = calloc((size_t)n + 1, sizeof *bytes))))
+			abort();
+		stop = each_fetched(r, row, bytes, n, fn, ctx);
+		PQclear(r);
+		if (stop || rows < ROWS_PER_FETCH)
+			break;
+	}
+	free(row);
+	free(bytes);
+	if (pg_script(s, "reading a table", "CLOSE thaw_rows") < 0 && stop == 0)
+		stop = -1;
+	return stop < 0 ? -1 : 0;
+}
+
+int pg_storage_rows_count(struct storage *s, const char *table, const char *where, int64_t *count)
+{
+	struct buf sql = {0};
+	buf_printf(&sql, "SELECT count(*) FROM %s%s%s", table, where ? " WHERE " : "", where ? where : "");
+	PGresult *r = pg_query_text(s, "counting rows", sql.data, 0, NULL);
+	buf_free(&sql);
+	*count = r ? pg_int(r, 0, 0) : 0;
+	PQclear(r);
+	return r ? 0 : -1;
+}
+
+int pg_storage_rows_load_begin(struct storage *s, const char *table, const char *columns)
+{
+	struct pg_load *loading = &pg(s)->load;
+	snprintf(loading->table, sizeof loading->table, "%s", table);
+	loading->has_id = strncmp(columns, "id,", 3) == 0;
+	buf_reset(&loading->data);
+	struct buf sql = {0};
+	buf_printf(&sql, "COPY %s(%s) FROM STDIN", table, columns);
+	PGresult *r = PQexec(pg(s)->conn, sql.data);
+	buf_free(&sql);
+	bool ok = PQresultStatus(r) == PGRES_COPY_IN;
+	if (!ok)
+		pg_fail(s, "copying into %s: %s", table, PQresultErrorMessage(r));
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+/* COPY's text format: tab between columns, \N for NULL, backslash escapes. */
+static void copy_text(struct buf *b, const char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char ch = data[i];
+		if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+			buf_addc(b, '\\');
+			ch = ch == '\t' ? 't' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : '\\';
+		}
+		buf_addc(b, ch);
+	}
+}
+
+static int flush(struct storage *s)
+{
+	struct pg_load *loading = &pg(s)->load;
+	if (loading->data.len && PQputCopyData(pg(s)->conn, loading->data.data, (int)loading->data.len) != 1)
+		return pg_fail(s, "copying into %s: %s", loading->table, PQerrorMessage(pg(s)->conn));
+	buf_reset(&loading->data);
+	return 0;
+}
+
+int pg_storage_rows_load(struct storage *s, const struct stored_value *row, int n)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct buf *b = &pg(s)->load.data;
+	for (int i = 0; i < n; i++) {
+		const struct stored_value *v = &row[i];
+		if (i)
+			buf_addc(b, '\t');
+		if (v->type == STORED_NULL) {
+			buf_adds(b, "\\N");
+		} else if (v->type == STORED_INT) {
+			buf_printf(b, "%lld", (long long)v->i);
+		} else if (v->type == STORED_TEXT) {
+			copy_text(b, v->data, v->len);
+		} else { /* bytea in hex, its backslash escaped for COPY */
+			buf_adds(b, "\\\\x");
+			for (size_t k = 0; k < v->len; k++) {
+				buf_addc(b, hex[(unsigned char)v->data[k] >> 4]);
+				buf_addc(b, hex[(unsigned char)v->data[k] & 15]);
+			}
+		}
+	}
+	buf_addc(b, '\n');
+	return b->len >= 1 << 20 ? flush(s) : 0;
+}
+
+int pg_storage_rows_load_end(struct storage *s)
+{
+	struct pg_load *loading = &pg(s)->load;
+	PGconn *conn = pg(s)->conn;
+	int rc = flush(s);
+	if (PQputCopyEnd(conn, rc < 0 ? "thaw stopped the copy" : NULL) != 1 && rc == 0)
+		rc = pg_fail(s, "copying into %s: %s", loading->table, PQerrorMessage(conn));
+	PGresult *r;
+	while ((r = PQgetResult(conn))) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+			rc = pg_fail(s, "copying into %s: %s", loading->table, PQresultErrorMessage(r));
+		PQclear(r);
+	}
+	buf_free(&loading->data);
+	if (rc < 0) {
+		pg_one_line(s->error);
+		return -1;
+	}
+	if (!loading->has_id)
+		return 0;
+	/* new rows after the copy take ids after the copied ones */
+	struct buf sql = {0};
+	buf_printf(&sql, "SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s", loading->table,
+		   loading->table);
+	PGresult *set = pg_query_text(s, "moving an id sequence", sql.data, 0, NULL);
+	buf_free(&sql);
+	PQclear(set);
+	return set ? 0 : -1;
+}

@@ -1,0 +1,132 @@
+/*
+ * users.c — users and the summary fields that never expire (SPEC §3), on
+ * PostgreSQL.
+ */
+#include "kit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The summary's later-wins times and sticky flags, set from the twelve
+ * parameters named (an upsert's $4.., an update's $1..). */
+#define LATER(col, p) " " col "=nullif(greatest(coalesce(" p "::bigint, 0), coalesce(u." col ", 0)), 0),"
+#define SUMMARY_SET(p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12)                            \
+	LATER("last_received_any", p1) LATER("last_received_email", p2) LATER("last_received_push", p3) \
+	LATER("last_received_sms", p4) LATER("last_received_webhook", p5)                            \
+	LATER("last_received_whatsapp", p6) LATER("last_engaged", p7)                                \
+	LATER("last_in_app_impression", p8) LATER("last_control_enrolled", p9)                       \
+	" hard_bounced=greatest(" p10 "::int, u.hard_bounced), marked_spam=greatest(" p11 "::int, u.marked_spam)," \
+	" invalid_phone=greatest(" p12 "::int, u.invalid_phone)"
+
+int pg_storage_user_upsert(struct storage *s, const char *external_id, const char *email, const char *phone,
+			   const struct user_summary *u, int64_t *id)
+{
+	return pg_scalar(s, "saving a user", id,
+		"INSERT INTO users AS u(external_id, email, phone, last_received_any, last_received_email,"
+		" last_received_push, last_received_sms, last_received_webhook, last_received_whatsapp,"
+		" last_engaged, last_in_app_impression, last_control_enrolled, hard_bounced,"
+		" marked_spam, invalid_phone) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)"
+		" ON CONFLICT(external_id) DO UPDATE SET email=coalesce(excluded.email, u.email),"
+		" phone=coalesce(excluded.phone, u.phone),"
+		SUMMARY_SET("$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12", "$13", "$14", "$15")
+		", learned=0 RETURNING id",
+		"tttoooooooooddd", external_id, email, phone, u->last_received_any, u->last_received_email,
+		u->last_received_push, u->last_received_sms, u->last_received_webhook, u->last_received_whatsapp,
+		u->last_engaged, u->last_in_app_impression, u->last_control_enrolled, (int)u->hard_bounced,
+		(int)u->marked_spam, (int)u->invalid_phone);
+}
+
+int pg_storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
+{
+	if (pg_scalar(s, "looking up a user", id, "SELECT id FROM users WHERE external_id=$1", "t", external_id) < 0)
+		return -1;
+	if (*id)
+		return 0;
+	return pg_scalar(s, "creating a user", id,
+			 "INSERT INTO users(external_id, learned) VALUES($1, 1) RETURNING id", "t", external_id);
+}
+
+int pg_storage_user_merge_summary(struct storage *s, int64_t id, const struct user_summary *u)
+{
+	return pg_run(s, "updating a user's summary",
+		       "UPDATE users u SET"
+		       SUMMARY_SET("$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12")
+		       " WHERE id=$13",
+		       "oooooooooddd" "l", u->last_received_any, u->last_received_email, u->last_received_push,
+		       u->last_received_sms, u->last_received_webhook, u->last_received_whatsapp, u->last_engaged,
+		       u->last_in_app_impression, u->last_control_enrolled, (int)u->hard_bounced,
+		       (int)u->marked_spam, (int)u->invalid_phone, id);
+}
+
+/* Column names are from this fixed table, never from input. */
+static const char *const field_columns[UF__COUNT] = {
+	"hard_bounced", "marked_spam", "invalid_phone", "last_received_any", "last_received_email",
+	"last_received_push", "last_received_sms", "last_received_webhook", "last_received_whatsapp",
+	"last_engaged", "last_in_app_impression", "last_control_enrolled"};
+
+int pg_storage_users_by_field(struct storage *s, int field, int64_t after, int64_t before, int64_t **ids, int *n)
+{
+	if (field < 0 || field >= UF__COUNT)
+		return -1;
+	char sql[256], from[24], to[24];
+	const char *col = field_columns[field];
+	if (field <= UF_INVALID_PHONE)
+		snprintf(sql, sizeof sql, "SELECT id FROM users WHERE %s<>0 ORDER BY id", col);
+	else
+		snprintf(sql, sizeof sql, "SELECT id FROM users WHERE %s > 0 AND %s >= $1 AND %s < $2 ORDER BY id",
+			 col, col, col);
+	snprintf(from, sizeof from, "%lld", (long long)after);
+	snprintf(to, sizeof to, "%lld", (long long)before);
+	const char *const values[] = {from, to};
+	return pg_collect_ids(s, pg_query_text(s, "evaluating a user filter", sql,
+					       field <= UF_INVALID_PHONE ? 0 : 2, values), ids, n);
+}
+
+int pg_storage_all_user_ids(struct storage *s, int64_t **ids, int *n)
+{
+	return pg_collect_ids(s, pg_query(s, "listing users", "SELECT id FROM users ORDER BY id", ""), ids, n);
+}
+
+#define USER_COLUMNS \
+	"id, external_id, email, phone, last_received_any, last_received_email," \
+	" last_received_push, last_received_sms, last_received_webhook, last_received_whatsapp," \
+	" last_engaged, last_in_app_impression, last_control_enrolled, hard_bounced, marked_spam," \
+	" invalid_phone FROM users"
+
+static int read_user(PGresult *r, struct user_row *u)
+{
+	if (!r)
+		return -1;
+	int found = PQntuples(r) > 0;
+	if (found) {
+		memset(u, 0, sizeof *u);
+		u->id = pg_int(r, 0, 0);
+		u->external_id = pg_text(r, 0, 1);
+		u->email = pg_text(r, 0, 2);
+		u->phone = pg_text(r, 0, 3);
+		int64_t *times[] = {&u->summary.last_received_any, &u->summary.last_received_email,
+				    &u->summary.last_received_push, &u->summary.last_received_sms,
+				    &u->summary.last_received_webhook, &u->summary.last_received_whatsapp,
+				    &u->summary.last_engaged, &u->summary.last_in_app_impression,
+				    &u->summary.last_control_enrolled};
+		for (int i = 0; i < 9; i++)
+			*times[i] = pg_int(r, 0, 4 + i);
+		u->summary.hard_bounced = pg_int(r, 0, 13);
+		u->summary.marked_spam = pg_int(r, 0, 14);
+		u->summary.invalid_phone = pg_int(r, 0, 15);
+	}
+	PQclear(r);
+	return found;
+}
+
+int pg_storage_user_find(struct storage *s, const char *external_id, struct user_row *out)
+{
+	return read_user(pg_query(s, "reading a user", "SELECT " USER_COLUMNS " WHERE external_id=$1", "t",
+				  external_id), out);
+}
+
+int pg_storage_user_get(struct storage *s, int64_t id, struct user_row *out)
+{
+	return read_user(pg_query(s, "reading a user", "SELECT " USER_COLUMNS " WHERE id=$1", "l", id), out);
+}

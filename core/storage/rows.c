@@ -1,0 +1,153 @@
+/*
+ * rows.c — what every engine shares about the rows the storage API hands
+ * out: freeing them, and the names of the list's sort orders.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "storage/engine.h"
+
+static const char *const sort_names[SORT__COUNT] = {
+	"name", "kind", "status", "last_sent", "state", "expires", "hot", "cold", "tags"};
+
+const char *object_sort_name(int sort)
+{
+	return sort >= 0 && sort < SORT__COUNT ? sort_names[sort] : "?";
+}
+
+int object_sort_parse(const char *name)
+{
+	for (int i = 0; i < SORT__COUNT; i++)
+		if (strcmp(name, sort_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void object_analytics_free(struct object_analytics *a)
+{
+	for (int i = 0; i < a->count; i++) {
+		free(a->rows[i].step);
+		free(a->rows[i].variant);
+	}
+	free(a->rows);
+	memset(a, 0, sizeof *a);
+}
+
+void audit_rows_free(struct audit_row *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(rows[i].operator_name);
+		free(rows[i].ssh_client);
+		free(rows[i].action);
+		free(rows[i].details);
+		free(rows[i].object_api_id);
+	}
+	free(rows);
+}
+
+void job_row_free(struct job_row *j)
+{
+	free(j->requested_by);
+	free(j->requested_from);
+	free(j->request);
+	free(j->mail_state);
+	free(j->mail_error);
+	memset(j, 0, sizeof *j);
+}
+
+void job_rows_free(struct job_row *rows, int n)
+{
+	for (int i = 0; i < n; i++)
+		job_row_free(&rows[i]);
+	free(rows);
+}
+
+void job_items_free(struct job_item_row *items, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(items[i].api_id);
+		free(items[i].name);
+	}
+	free(items);
+}
+
+void policy_rows_free(struct policy_row *rows, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(rows[i].kept_by);
+		free(rows[i].stored_kept_by);
+	}
+	free(rows);
+}
+
+void object_row_free(struct object_row *r)
+{
+	free(r->api_id);
+	free(r->name);
+	free(r->channels);
+	free(r->tags);
+	free(r->kept_by);
+	memset(r, 0, sizeof *r);
+}
+
+void object_list_free(struct object_list *l)
+{
+	for (int i = 0; i < l->count; i++)
+		object_row_free(&l->rows[i]);
+	free(l->rows);
+	memset(l, 0, sizeof *l);
+}
+
+void outbox_row_free(struct outbox_row *r)
+{
+	free(r->state);
+	free(r->recipients);
+	free(r->subject);
+	free(r->body);
+	free(r->last_error);
+	memset(r, 0, sizeof *r);
+}
+
+void object_briefs_free(struct object_brief *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(b[i].api_id);
+		free(b[i].name);
+	}
+	free(b);
+}
+
+void stored_filters_free(struct stored_filter *f, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(f[i].tag);
+	free(f);
+}
+
+static void free_items(struct named_item *items, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(items[i].api_id);
+		free(items[i].name);
+		free(items[i].extra);
+	}
+	free(items);
+}
+
+void object_detail_free(struct object_detail *d)
+{
+	free_items(d->steps, d->step_count);
+	free_items(d->variants, d->variant_count);
+	free_items(d->aliases, d->alias_count);
+	free_items(d->refs, d->ref_count);
+	free_items(d->filters, d->filter_count);
+	memset(d, 0, sizeof *d);
+}
+
+void user_row_free(struct user_row *u)
+{
+	free(u->external_id);
+	free(u->email);
+	free(u->phone);
+	memset(u, 0, sizeof *u);
+}
