@@ -171,8 +171,11 @@ int pg_storage_rows_load_end(struct storage *s)
 		rc = pg_fail(s, "copying into %s: %s", loading->table, PQerrorMessage(conn));
 	PGresult *r;
 	while ((r = PQgetResult(conn))) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
 			rc = pg_fail(s, "copying into %s: %s", loading->table, PQresultErrorMessage(r));
+			const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			snprintf(pg(s)->sqlstate, sizeof pg(s)->sqlstate, "%s", state ? state : "");
+		}
 		PQclear(r);
 	}
 	buf_free(&loading->data);

@@ -2,8 +2,8 @@
  * events.c — adding events and moving one object's events between the hot
  * table and its packed cold chunks (see storage/events.h), on PostgreSQL.
  *
- * Rows travel many to a statement as arrays (unnest), so a batch costs one
- * round trip to the server rather than one per row.
+ * Rows travel many to a statement (COPY, or arrays through unnest), so a
+ * batch costs a round trip or two rather than one per row.
  */
 #include "kit.h"
 
@@ -13,98 +13,105 @@
 
 #include "storage/userpack.h"
 
-/* Events' eight key columns as PostgreSQL array literals, "{1,2,...}". */
-struct event_columns {
-	struct buf col[8];
-};
+/*
+ * Events reach the server by COPY, its bulk path.  A batch of new events
+ * (a new file, a restore) goes straight into events_hot under a
+ * savepoint; a batch with repeats among them (a file imported again)
+ * fails on the natural key, is undone to the savepoint, and goes through
+ * a temporary table of the session instead, numbered, then INSERT …
+ * SELECT … ON CONFLICT DO NOTHING says which were new.
+ */
+#define EVENT_COLUMNS "object_id, user_id, ts, kind, step_id, variant_id, alias_id, label"
 
-static void event_columns_fill(struct event_columns *c, const struct event *ev, size_t n)
+static int copy_events(struct storage *s, const char *table, const char *columns, const struct event *ev, size_t n,
+		       bool numbered)
 {
-	for (int k = 0; k < 8; k++) {
-		buf_reset(&c->col[k]);
-		buf_addc(&c->col[k], '{');
-	}
-	for (size_t i = 0; i < n; i++) {
+	if (pg_storage_rows_load_begin(s, table, columns) < 0)
+		return -1;
+	int rc = 0, skip = numbered ? 0 : 1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
 		const struct event *e = &ev[i];
-		const int64_t v[8] = {e->object_id, e->user_id, e->ts, e->kind, e->step_id, e->variant_id,
-				      e->alias_id, e->label};
-		for (int k = 0; k < 8; k++)
-			buf_printf(&c->col[k], "%s%lld", i ? "," : "", (long long)v[k]);
+		const int64_t v[9] = {(int64_t)i + 1, e->object_id, e->user_id, e->ts, e->kind, e->step_id,
+				      e->variant_id, e->alias_id, e->label};
+		struct stored_value row[9];
+		for (int k = skip; k < 9; k++)
+			row[k] = (struct stored_value){.type = STORED_INT, .i = v[k]};
+		rc = pg_storage_rows_load(s, row + skip, 9 - skip);
 	}
-	for (int k = 0; k < 8; k++)
-		buf_addc(&c->col[k], '}');
+	return pg_storage_rows_load_end(s) < 0 ? -1 : rc;
 }
 
-static void event_columns_free(struct event_columns *c)
+/* 1 when every event was new and is in events_hot; 0 when some were there
+ * already, and nothing was added; -1 on error. */
+static int copy_all_new(struct storage *s, const struct event *ev, size_t n)
 {
-	for (int k = 0; k < 8; k++)
-		buf_free(&c->col[k]);
+	if (pg_script(s, "storing events", "SAVEPOINT all_new") < 0)
+		return -1;
+	if (copy_events(s, "events_hot", EVENT_COLUMNS, ev, n, false) == 0)
+		return pg_script(s, "storing events", "RELEASE all_new") < 0 ? -1 : 1;
+	if (strcmp(pg(s)->sqlstate, "23505") != 0) /* not a repeat: a real error */
+		return -1;
+	return pg_script(s, "storing events", "ROLLBACK TO all_new; RELEASE all_new") < 0 ? -1 : 0;
 }
 
-#define EVENT_INPUT                                                                                    \
-	"WITH input AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::smallint[],"    \
-	" $5::bigint[], $6::bigint[], $7::bigint[], $8::int[]) WITH ORDINALITY"                            \
-	" AS t(object_id, user_id, ts, kind, step_id, variant_id, alias_id, label, i)),"                   \
-	" added AS (INSERT INTO events_hot SELECT object_id, user_id, ts, kind, step_id, variant_id,"     \
-	" alias_id, label FROM input ON CONFLICT DO NOTHING RETURNING *)"
-
-#define EVENTS_PER_STATEMENT 2000
-
-/* Inserts up to EVENTS_PER_STATEMENT events; the result has the 1-based
- * position of each one that was new (the first of repeats in the batch). */
-static PGresult *insert_batch(struct storage *s, struct event_columns *c, const struct event *ev, size_t n,
-			      const char *context)
+static int stage_events(struct storage *s, const struct event *ev, size_t n)
 {
-	event_columns_fill(c, ev, n);
-	return pg_query(s, context,
-			EVENT_INPUT " SELECT min(i) FROM input JOIN added USING (object_id, user_id, ts, kind,"
-			" step_id, variant_id, alias_id, label) GROUP BY object_id, user_id, ts, kind, step_id,"
-			" variant_id, alias_id, label",
-			"tttttttt", c->col[0].data, c->col[1].data, c->col[2].data, c->col[3].data, c->col[4].data,
-			c->col[5].data, c->col[6].data, c->col[7].data);
+	if (pg_script(s, "staging events",
+		      "CREATE TEMP TABLE IF NOT EXISTS staged_events(i int, object_id bigint, user_id bigint,"
+		      " ts bigint, kind smallint, step_id bigint, variant_id bigint, alias_id bigint, label int);"
+		      "TRUNCATE staged_events") < 0)
+		return -1;
+	return copy_events(s, "staged_events", "i, " EVENT_COLUMNS, ev, n, true);
+}
+
+/* Outside a transaction there is no savepoint: the staged way. */
+static bool in_transaction(struct storage *s)
+{
+	return PQtransactionStatus(pg(s)->conn) == PQTRANS_INTRANS;
 }
 
 int pg_storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted)
 {
-	struct event_columns c = {0};
-	int rc = 0;
 	memset(inserted, 0, (size_t)n * sizeof *inserted);
-	for (int at = 0; at < n && rc == 0; at += EVENTS_PER_STATEMENT) {
-		int count = n - at < EVENTS_PER_STATEMENT ? n - at : EVENTS_PER_STATEMENT;
-		PGresult *r = insert_batch(s, &c, ev + at, (size_t)count, "storing events");
-		if (!r) {
-			rc = -1;
-			break;
-		}
-		for (int i = 0; i < PQntuples(r); i++) {
-			int64_t pos = pg_int(r, i, 0);
-			if (pos >= 1 && pos <= count)
-				inserted[at + pos - 1] = true;
-		}
-		PQclear(r);
+	if (n == 0)
+		return 0;
+	int all_new = in_transaction(s) ? copy_all_new(s, ev, (size_t)n) : 0;
+	if (all_new != 0) {
+		memset(inserted, all_new > 0, (size_t)n * sizeof *inserted);
+		return all_new < 0 ? -1 : 0;
 	}
-	event_columns_free(&c);
-	return rc;
+	if (stage_events(s, ev, (size_t)n) < 0)
+		return -1;
+	/* the first of repeats within the batch is the one that went in */
+	PGresult *r = pg_query(s, "storing events",
+			       "WITH added AS (INSERT INTO events_hot SELECT " EVENT_COLUMNS " FROM staged_events"
+			       " ON CONFLICT DO NOTHING RETURNING *)"
+			       " SELECT min(i) FROM staged_events JOIN added USING (" EVENT_COLUMNS ")"
+			       " GROUP BY " EVENT_COLUMNS, "");
+	if (!r)
+		return -1;
+	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t pos = pg_int(r, i, 0);
+		if (pos >= 1 && pos <= n)
+			inserted[pos - 1] = true;
+	}
+	PQclear(r);
+	return 0;
 }
 
-/* A restore's batch: the count of what went in keeps the object's counts
- * true whatever happened. */
+/* A restore's batch: none of it can be hot already, but a count of what
+ * went in keeps the object's counts true whatever happened. */
 static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)
 {
-	struct event_columns c = {0};
-	*inserted = 0;
-	int rc = 0;
-	for (size_t at = 0; at < n && rc == 0; at += EVENTS_PER_STATEMENT) {
-		size_t count = n - at < EVENTS_PER_STATEMENT ? n - at : EVENTS_PER_STATEMENT;
-		event_columns_fill(&c, ev + at, count);
-		int64_t added;
-		rc = pg_scalar(s, "restoring events", &added, EVENT_INPUT " SELECT count(*) FROM added", "tttttttt",
-			       c.col[0].data, c.col[1].data, c.col[2].data, c.col[3].data, c.col[4].data,
-			       c.col[5].data, c.col[6].data, c.col[7].data);
-		*inserted += added;
-	}
-	event_columns_free(&c);
-	return rc;
+	int all_new = in_transaction(s) ? copy_all_new(s, ev, n) : 0;
+	*inserted = all_new > 0 ? (int64_t)n : 0;
+	if (all_new != 0)
+		return all_new < 0 ? -1 : 0;
+	if (stage_events(s, ev, n) < 0)
+		return -1;
+	*inserted = pg_exec(s, "restoring events",
+			    "INSERT INTO events_hot SELECT " EVENT_COLUMNS " FROM staged_events ON CONFLICT DO NOTHING", "");
+	return *inserted < 0 ? -1 : 0;
 }
 
 /* Merges one object's pairs (sorted by user, distinct) into its packed

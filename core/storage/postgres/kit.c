@@ -73,6 +73,7 @@ static int record_error(struct storage *s, const char *context, const PGresult *
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	struct pg_storage *c = pg(s);
+	snprintf(c->sqlstate, sizeof c->sqlstate, "%s", state ? state : "");
 	c->lost = connection_lost(s, state);
 	/* gone, or undone by the server to let another transaction finish */
 	c->transient = c->lost || (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0));
@@ -106,6 +107,7 @@ int pg_fail(struct storage *s, const char *fmt, ...)
 {
 	va_list ap;
 	pg(s)->transient = false;
+	pg(s)->sqlstate[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(s->error, sizeof s->error, fmt, ap);
 	va_end(ap);

@@ -36,6 +36,7 @@ struct pg_storage {
 		bool has_id;
 		struct buf data;
 	} load;
+	char sqlstate[6]; /* the last error's code, "" for none or one of ours */
 	bool lost;      /* the connection is gone: made again before the next statement */
 	bool transient; /* the last error may pass on a retry (storage_error_transient) */
 };
