@@ -3,6 +3,9 @@
  *
  *   bench_tiers WORKSPACE [--size small|medium|large] [--share PERCENT]
  *
+ * WORKSPACE is a SQLite file or a PostgreSQL database (postgresql://…): the
+ * plain-SQL baseline runs on the same engine, on its own connection.
+ *
  * Creates the demo workspace if the file does not exist, picks objects
  * holding about PERCENT (default 10) of the hot events, and measures, in
  * one process and one run so the machine's noise hits both sides alike:
@@ -14,11 +17,13 @@
  *
  * While thaw moves, a reader thread on its own connection runs what the
  * console runs (first page of the list, the summary) and records its worst
- * latency.  Then it reports cold bytes per event from dbstat.
+ * latency.  Then it reports hot and cold bytes per event (SQLite's dbstat,
+ * PostgreSQL's relation sizes).
  *
- * SQL appears here only for the plain-SQL baseline and dbstat; everything
- * thaw does goes through the core.
+ * SQL appears here only for the plain-SQL baseline and the sizes;
+ * everything thaw does goes through the core.
  */
+#include <libpq-fe.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -27,6 +32,7 @@
 #include <unistd.h>
 
 #include "base/clock.h"
+#include "base/text.h"
 #include "import/demo.h"
 #include "retention/restore.h"
 #include "retention/sweep.h"
@@ -42,21 +48,83 @@ static void die(const char *what, const char *why)
 	exit(1);
 }
 
-static void sql(sqlite3 *db, const char *text)
+/* The baseline's own connection: to the SQLite file, or to the server. */
+struct plain {
+	sqlite3 *lite;
+	PGconn *pg;
+};
+
+static void sql(struct plain *db, const char *text)
 {
+	if (db->pg) {
+		PGresult *r = PQexec(db->pg, text);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+			die(text, PQresultErrorMessage(r));
+		PQclear(r);
+		return;
+	}
 	char *err = NULL;
-	if (sqlite3_exec(db, text, NULL, NULL, &err) != SQLITE_OK)
+	if (sqlite3_exec(db->lite, text, NULL, NULL, &err) != SQLITE_OK)
 		die(text, err);
 }
 
-static int64_t sql_int(sqlite3 *db, const char *text)
+/* The first column of the first row of `text` on SQLite, or of `pg_text`
+ * on PostgreSQL (NULL: the same text). */
+static int64_t sql_int(struct plain *db, const char *text, const char *pg_text)
 {
+	if (db->pg) {
+		PGresult *r = PQexec(db->pg, pg_text ? pg_text : text);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			die(pg_text ? pg_text : text, PQresultErrorMessage(r));
+		int64_t v = PQntuples(r) && !PQgetisnull(r, 0, 0) ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+		PQclear(r);
+		return v;
+	}
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, text, -1, &st, NULL) != SQLITE_OK)
-		die(text, sqlite3_errmsg(db));
+	if (sqlite3_prepare_v2(db->lite, text, -1, &st, NULL) != SQLITE_OK)
+		die(text, sqlite3_errmsg(db->lite));
 	int64_t v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	return v;
+}
+
+/* Writes what is in memory to disk before a timing starts, so neither side
+ * pays for the other's writes. */
+static void settle_disk(struct plain *db)
+{
+	sql(db, db->pg ? "CHECKPOINT" : "PRAGMA wal_checkpoint(TRUNCATE)");
+}
+
+static void plain_open(struct plain *db, const char *location)
+{
+	*db = (struct plain){0};
+	if (storage_is_server(location)) {
+		const char *conninfo = strncmp(location, "postgresql:", 11) == 0 && location[11] != '/'
+			? location + 11 : location;
+		db->pg = PQconnectdb(conninfo);
+		if (PQstatus(db->pg) != CONNECTION_OK)
+			die(location, PQerrorMessage(db->pg));
+		sql(db, "SET client_min_messages = warning; DROP TABLE IF EXISTS plain_cold;"
+			" CREATE TABLE plain_cold (LIKE events_hot INCLUDING ALL)");
+		return;
+	}
+	if (sqlite3_open(location, &db->lite) != SQLITE_OK)
+		die(location, "cannot open");
+	sql(db, "PRAGMA cache_size=-65536; PRAGMA busy_timeout=15000;"
+		"DROP TABLE IF EXISTS plain_cold; CREATE TABLE plain_cold(object_id INTEGER NOT NULL,"
+		" user_id INTEGER NOT NULL, ts INTEGER NOT NULL, kind INTEGER NOT NULL,"
+		" step_id INTEGER NOT NULL, variant_id INTEGER NOT NULL, alias_id INTEGER NOT NULL,"
+		" label INTEGER NOT NULL, PRIMARY KEY(object_id, user_id, ts, kind, step_id,"
+		" variant_id, alias_id, label)) WITHOUT ROWID");
+}
+
+static void plain_close(struct plain *db)
+{
+	sql(db, "DROP TABLE plain_cold");
+	if (db->pg)
+		PQfinish(db->pg);
+	else
+		sqlite3_close(db->lite);
 }
 
 /* ---- the concurrent reader ---- */
@@ -113,59 +181,64 @@ struct target {
 	char **api_ids;
 	int count;
 	int64_t events;
+	struct buf id_list; /* "1,5,9": the baseline's IN list */
 };
 
-static void pick_targets(sqlite3 *db, int share, struct target *t)
+static int by_value(const void *a, const void *b)
 {
-	int64_t hot = sql_int(db, "SELECT sum(hot_events) FROM objects WHERE ixd_state=1");
-	int64_t want = hot * share / 100;
-	sqlite3_stmt *st;
-	/* every k-th available object, in id order: a spread like a real sweep */
-	if (sqlite3_prepare_v2(db, "SELECT id, api_id, hot_events FROM objects WHERE ixd_state=1"
-				   " AND hot_events > 0 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		die("pick", sqlite3_errmsg(db));
-	int cap = 1024, step = 100 / (share > 0 ? share : 1), i = 0;
-	t->ids = malloc(cap * sizeof *t->ids);
-	t->api_ids = malloc(cap * sizeof *t->api_ids);
-	while (sqlite3_step(st) == SQLITE_ROW && t->events < want) {
-		if (i++ % step)
-			continue;
-		if (t->count == cap) {
-			cap *= 2;
-			t->ids = realloc(t->ids, cap * sizeof *t->ids);
-			t->api_ids = realloc(t->api_ids, cap * sizeof *t->api_ids);
-		}
-		t->ids[t->count] = sqlite3_column_int64(st, 0);
-		t->api_ids[t->count++] = strdup((const char *)sqlite3_column_text(st, 1));
-		t->events += sqlite3_column_int64(st, 2);
-	}
-	sqlite3_finalize(st);
-	sql(db, "DROP TABLE IF EXISTS temp.sel; CREATE TEMP TABLE sel(id INTEGER PRIMARY KEY)");
-	sqlite3_stmt *ins;
-	sqlite3_prepare_v2(db, "INSERT INTO temp.sel VALUES(?)", -1, &ins, NULL);
-	for (int k = 0; k < t->count; k++) {
-		sqlite3_bind_int64(ins, 1, t->ids[k]);
-		sqlite3_step(ins);
-		sqlite3_reset(ins);
-	}
-	sqlite3_finalize(ins);
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
 }
 
-static double plain_move(sqlite3 *db, const char *from, const char *to)
+/* Every k-th available object with hot events, in id order (a spread like
+ * a real sweep), until they hold `share` percent of the hot events. */
+static void pick_targets(struct storage *s, int share, struct target *t)
 {
-	char text[512];
-	sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	struct object_query q = {.kind = -1, .status = -1, .state = IXD_AVAILABLE};
+	struct object_list l;
+	if (storage_list_objects(s, &q, &l) < 0)
+		die("pick", storage_error(s));
+	int64_t hot = 0, want;
+	for (int i = 0; i < l.count; i++)
+		hot += l.rows[i].hot_events;
+	want = hot * share / 100;
+	int step = 100 / share, seen = 0;
+	t->ids = malloc(((size_t)l.count + 1) * sizeof *t->ids);
+	t->api_ids = malloc(((size_t)l.count + 1) * sizeof *t->api_ids);
+	/* the list comes sorted by name: walk it in id order */
+	int64_t *order = malloc(((size_t)l.count + 1) * sizeof *order);
+	for (int i = 0; i < l.count; i++)
+		order[i] = (int64_t)l.rows[i].id << 20 | i;
+	qsort(order, (size_t)l.count, sizeof *order, by_value);
+	for (int k = 0; k < l.count && t->events < want; k++) {
+		const struct object_row *o = &l.rows[order[k] & ((1 << 20) - 1)];
+		if (o->hot_events == 0 || seen++ % step)
+			continue;
+		t->ids[t->count] = o->id;
+		t->api_ids[t->count++] = strdup(o->api_id);
+		t->events += o->hot_events;
+		buf_printf(&t->id_list, "%s%lld", t->count > 1 ? "," : "", (long long)o->id);
+	}
+	free(order);
+	object_list_free(&l);
+}
+
+static double plain_move(struct plain *db, const struct target *t, const char *from, const char *to)
+{
+	struct buf text = {0};
+	settle_disk(db);
 	int64_t start = clock_mono_ms();
-	snprintf(text, sizeof text, "BEGIN IMMEDIATE; INSERT INTO %s SELECT * FROM %s WHERE object_id IN"
-		 " (SELECT id FROM temp.sel); DELETE FROM %s WHERE object_id IN (SELECT id FROM temp.sel);"
-		 " COMMIT", to, from, from);
-	sql(db, text);
+	buf_printf(&text, "%s; INSERT INTO %s SELECT * FROM %s WHERE object_id IN (%s);"
+		   " DELETE FROM %s WHERE object_id IN (%s); COMMIT", db->pg ? "BEGIN" : "BEGIN IMMEDIATE", to, from,
+		   t->id_list.data, from, t->id_list.data);
+	sql(db, text.data);
+	buf_free(&text);
 	return (double)(clock_mono_ms() - start) / 1000.0;
 }
 
-static double thaw_sweep(struct storage *s, sqlite3 *db, const struct target *t, int64_t now)
+static double thaw_sweep(struct storage *s, struct plain *db, const struct target *t, int64_t now)
 {
-	sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	settle_disk(db);
 	int64_t start = clock_mono_ms();
 	if (storage_begin(s) < 0)
 		die("sweep", storage_error(s));
@@ -184,9 +257,9 @@ static double thaw_sweep(struct storage *s, sqlite3 *db, const struct target *t,
 	return (double)(clock_mono_ms() - start) / 1000.0;
 }
 
-static double thaw_restore(struct storage *s, sqlite3 *db, const struct target *t, int64_t now)
+static double thaw_restore(struct storage *s, struct plain *db, const struct target *t, int64_t now)
 {
-	sql(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+	settle_disk(db);
 	int64_t start = clock_mono_ms();
 	struct restore_request r = {.objects = (const char *const *)t->api_ids,
 				    .object_count = t->count, .actor = {"bench", NULL}, .now = now};
@@ -218,12 +291,19 @@ static void progress(void *ctx, int64_t done, int64_t planned)
 
 static void ensure_workspace(const char *path, int size)
 {
-	if (access(path, F_OK) == 0)
-		return;
 	struct storage *s;
 	char err[256];
+	if (!storage_file_missing(path) && !storage_is_server(path))
+		return;
 	if (storage_open(path, 0, &s, err, sizeof err) < 0)
 		die(path, err);
+	struct workspace_summary sum;
+	if (storage_summary(s, 0, 0, &sum) < 0)
+		die(path, storage_error(s));
+	if (sum.objects > 0) { /* a server's database that holds the demo already */
+		storage_close(s);
+		return;
+	}
 	struct demo_options o = {.size = size, .seed = 1, .now = clock_now(NULL), .months = 3,
 				 .progress = progress};
 	struct demo_report r;
@@ -255,44 +335,40 @@ int main(int argc, char **argv)
 	const char *path = argv[1];
 	ensure_workspace(path, size);
 
-	sqlite3 *db;
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		die(path, "cannot open");
-	sql(db, "PRAGMA cache_size=-65536; PRAGMA busy_timeout=15000;"
-		"CREATE TABLE IF NOT EXISTS plain_cold AS SELECT * FROM events_hot WHERE 0;"
-		"DROP TABLE plain_cold; CREATE TABLE plain_cold(object_id INTEGER NOT NULL,"
-		" user_id INTEGER NOT NULL, ts INTEGER NOT NULL, kind INTEGER NOT NULL,"
-		" step_id INTEGER NOT NULL, variant_id INTEGER NOT NULL, alias_id INTEGER NOT NULL,"
-		" label INTEGER NOT NULL, PRIMARY KEY(object_id, user_id, ts, kind, step_id,"
-		" variant_id, alias_id, label)) WITHOUT ROWID");
-	struct target t = {0};
-	pick_targets(db, share, &t);
-	int64_t total = sql_int(db, "SELECT sum(hot_events) + sum(cold_events) FROM objects");
-	printf("workspace: %lld events in all; moving %d objects holding %lld hot events (%d%%)\n",
-	       (long long)total, t.count, (long long)t.events, share);
-
 	struct storage *s;
 	char err[256];
 	if (storage_open(path, 0, &s, err, sizeof err) < 0)
 		die(path, err);
+	struct plain db;
+	plain_open(&db, path);
+	struct target t = {0};
+	pick_targets(s, share, &t);
+	int64_t total = sql_int(&db, "SELECT sum(hot_events) + sum(cold_events) FROM objects", NULL);
+	printf("workspace (%s): %lld events in all; moving %d objects holding %lld hot events (%d%%)\n",
+	       storage_engine_name(s), (long long)total, t.count, (long long)t.events, share);
 	int64_t now = clock_now(NULL);
 
-	double plain_sweep = plain_move(db, "events_hot", "plain_cold");
-	int64_t plain_bytes = sql_int(db, "SELECT sum(pgsize) FROM dbstat WHERE name='plain_cold'");
-	double plain_restore = plain_move(db, "plain_cold", "events_hot");
+	int64_t hot_events = sql_int(&db, "SELECT sum(hot_events) FROM objects", NULL);
+	int64_t hot_bytes = sql_int(&db, "SELECT sum(pgsize) FROM dbstat WHERE name='events_hot'",
+				    "SELECT pg_total_relation_size('events_hot')");
+	double plain_sweep = plain_move(&db, &t, "events_hot", "plain_cold");
+	int64_t plain_bytes = sql_int(&db, "SELECT sum(pgsize) FROM dbstat WHERE name='plain_cold'",
+				      "SELECT pg_total_relation_size('plain_cold')");
+	double plain_restore = plain_move(&db, &t, "plain_cold", "events_hot");
 
 	struct reader rd;
 	reader_start(&rd, path);
-	double sweep = thaw_sweep(s, db, &t, now);
+	double sweep = thaw_sweep(s, &db, &t, now);
 	reader_stop(&rd);
 	int64_t sweep_worst = rd.worst_ms, sweep_queries = rd.queries;
-	int64_t cold_bytes = sql_int(db, "SELECT sum(pgsize) FROM dbstat WHERE name IN"
-					 " ('events_cold', 'sqlite_autoindex_events_cold_1')");
-	int64_t cold_events = sql_int(db, "SELECT sum(n) FROM events_cold");
-	int64_t cold_payload = sql_int(db, "SELECT sum(length(data)) FROM events_cold");
+	int64_t cold_bytes = sql_int(&db, "SELECT sum(pgsize) FROM dbstat WHERE name IN"
+				     " ('events_cold', 'sqlite_autoindex_events_cold_1')",
+				     "SELECT pg_total_relation_size('events_cold')");
+	int64_t cold_events = sql_int(&db, "SELECT sum(n) FROM events_cold", NULL);
+	int64_t cold_payload = sql_int(&db, "SELECT sum(length(data)) FROM events_cold", NULL);
 
 	reader_start(&rd, path);
-	double restore = thaw_restore(s, db, &t, now);
+	double restore = thaw_restore(s, &db, &t, now);
 	reader_stop(&rd);
 
 	double n = (double)t.events;
@@ -304,12 +380,14 @@ int main(int argc, char **argv)
 	printf("\nconcurrent reader (list page + summary): worst %lld ms over %lld queries during the sweep,"
 	       " %lld ms over %lld during the restore\n", (long long)sweep_worst, (long long)sweep_queries,
 	       (long long)rd.worst_ms, (long long)rd.queries);
+	printf("hot tier: %.2f bytes/event (with its key) for %lld hot events\n",
+	       (double)hot_bytes / (double)hot_events, (long long)hot_events);
 	printf("cold tier: %.2f bytes/event (payload %.2f) for all %lld cold events;"
 	       " plain rows: %.2f bytes/event\n", (double)cold_bytes / (double)cold_events,
 	       (double)cold_payload / (double)cold_events, (long long)cold_events,
 	       (double)plain_bytes / n);
-	sql(db, "DROP TABLE plain_cold");
+	plain_close(&db);
+	buf_free(&t.id_list);
 	storage_close(s);
-	sqlite3_close(db);
 	return 0;
 }

@@ -92,9 +92,16 @@ exit_code 2 "a configuration another user owns (as OpenSSH refuses)" t --config 
 contains "$(cat "$WORK/err")" "shared.yaml belongs to nobody: thaw reads settings only from your own files or root's" "names the owner"
 
 # a database written by a newer thaw is refused
-cp "$WS" newer.db
-sqlite3 newer.db 'PRAGMA user_version=42'
-exit_code 1 "newer schema" "$THAW" --db newer.db list
+if [ "${THAW_ENGINE:-sqlite}" = postgres ]; then
+	version=$(ws_sql "SELECT value FROM meta WHERE key='schema'")
+	ws_sql "UPDATE meta SET value='42' WHERE key='schema'"
+	exit_code 1 "newer schema" t list
+	ws_sql "UPDATE meta SET value='$version' WHERE key='schema'"
+else
+	cp "$WS" newer.db
+	sqlite3 newer.db 'PRAGMA user_version=42'
+	exit_code 1 "newer schema" "$THAW" --db newer.db list
+fi
 contains "$(cat "$WORK/err")" "written by a newer thaw" "newer schema message"
 
 # hostile names: escape sequences and control characters never reach the terminal
@@ -114,7 +121,7 @@ eq "$(t show evil --json | jq -r .name | od -c | grep -c '033')" 1 "JSON keeps t
 # CSV keeps the real name for a file, and is made safe for a person on a terminal
 t list --search sale --csv >list.csv
 grep -q $'\e' list.csv || fail "CSV to a file keeps the real name"
-script -qec "$THAW --db $WS list --search sale --csv" /dev/null >tty.txt
+script -qec "$THAW --db '$WS' list --search sale --csv" /dev/null >tty.txt
 grep -q $'\e' tty.txt && fail "CSV on a terminal: an escape character reached it"
 contains "$(cat tty.txt)" "^[]0;pwned" "CSV on a terminal shows controls as carets"
 # a file's bytes quoted in an error message are made safe too

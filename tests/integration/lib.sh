@@ -2,12 +2,53 @@
 # a workspace, and assertions that say what differed.
 set -u
 WORK=$(mktemp -d /tmp/thaw-it-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# what every test leaves behind goes at exit (traps of its own call it too)
+remove_work() {
+	[ "$(type -t pg_stop)" = function ] && pg_stop
+	rm -rf "$WORK"
+}
+trap remove_work EXIT
 cd "$WORK" || exit 1
 export THAW_NOW=${THAW_NOW:-2026-11-29T12:00:00Z}
 unset THAW_CONFIG
 FAILURES=0
 WS=$WORK/ws.db
+# THAW_ENGINE=postgres (meson test --setup postgres): the workspace is a
+# database on a throw-away PostgreSQL cluster of this test's own
+if [ "${THAW_ENGINE:-sqlite}" = postgres ]; then
+	. "$TESTS/pg_cluster.sh"
+	pg_start || exit 1
+	WS=$(pg_new_db ws) || exit 1
+fi
+# A fresh, empty workspace in WS (the old one is left behind).
+WS_COUNT=0
+new_workspace() {
+	if [ "${THAW_ENGINE:-sqlite}" = postgres ]; then
+		WS_COUNT=$((WS_COUNT + 1))
+		WS=$(pg_new_db "ws$WS_COUNT")
+	else
+		rm -f "$WS" "$WS-wal" "$WS-shm"
+	fi
+}
+# Surgery on the workspace whatever its engine (damage, a clock moved):
+# ws_sql SQL, with bytes written as $(ws_bytes HEX).
+ws_sql() {
+	if [ "${THAW_ENGINE:-sqlite}" = postgres ]; then
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$WS" -c "$1"
+	else
+		sqlite3 "$WS" "$1"
+	fi
+}
+ws_bytes() {
+	if [ "${THAW_ENGINE:-sqlite}" = postgres ]; then echo "'\\x$1'::bytea"; else echo "x'$1'"; fi
+}
+# A test of what only one engine has (file modes, SQLite's files) says so.
+only_on_sqlite() {
+	if [ "${THAW_ENGINE:-sqlite}" != sqlite ]; then
+		echo "$1: SQLite only, skipped on ${THAW_ENGINE}"
+		exit 77
+	fi
+}
 
 t() { "$THAW" --db "$WS" "$@"; }
 

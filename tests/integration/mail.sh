@@ -7,7 +7,7 @@ PY=/usr/bin/python3
 ME=$(id -un)
 start_server() { start_test_server smtp_server.py "$@"; }
 stop_server() { stop_test_server; }
-trap 'stop_server; rm -rf "$WORK"' EXIT
+trap 'stop_server; remove_work' EXIT
 
 write_config() { # write_config EXTRA-SMTP-LINES (RECIPIENTS and TIMEOUT may be set)
 	{ smtp_yaml "$PORT" "${RECIPIENTS:-dba@example.org}" "${TIMEOUT:-10}" 1; cat; } >config.yaml <<YAML
@@ -115,7 +115,7 @@ if [ "$THAW_TEST_HOOKS" = 1 ]; then
 	eq "$?" 99 "died right after the server accepted"
 	eq "$(mails box4)" 1 "the server has the mail"
 	sleep 0 # the claim lasts connect+total timeout+30 s; take it over now:
-	sqlite3 "$WS" "UPDATE outbox SET next_attempt_at=0 WHERE state='sending'"
+	ws_sql "UPDATE outbox SET next_attempt_at=0 WHERE state='sending'"
 	t worker --once >/dev/null 2>&1
 	eq "$(mails box4)" 2 "sent again after the crash (at-least-once)"
 	id1=$($PY "$TESTS/integration/read_mail.py" box4/1.eml | sed -n 's/^Message-ID: //p')

@@ -8,7 +8,7 @@ PY=/usr/bin/python3
 ME=$(id -un)
 start_server() { start_test_server http_server.py "$@"; }
 stop_server() { stop_test_server; }
-trap 'stop_server; rm -rf "$WORK"' EXIT
+trap 'stop_server; remove_work' EXIT
 
 write_config() { # write_config NOTIFY-LINES
 	cat >config.yaml <<YAML

@@ -190,7 +190,7 @@ eq "$(field_of clockwork stopped_at)" 2026-06-01T00:00:00Z "a later stop date (s
 
 # --- a damaged cold chunk fails its item, not the job or the worker ------------
 eq "$(state_of welcome)" expired "welcome is expired (cancelled above)"
-sqlite3 "$WS" "UPDATE events_cold SET data=x'ffffffffff' WHERE object_id=(SELECT id FROM objects WHERE api_id='welcome')"
+ws_sql "UPDATE events_cold SET data=$(ws_bytes ffffffffff) WHERE object_id=(SELECT id FROM objects WHERE api_id='welcome')"
 exit_code 0 "the restore ends" t restore welcome clockwork --wait
 job=$(t jobs --json | jq -r '.[0].id')
 eq "$(t jobs "$job" --json | jq -r '.[0].items | map(.api_id + "=" + .outcome) | sort | join(" ")')" \

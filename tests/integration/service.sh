@@ -40,7 +40,7 @@ THAW_NOW=2027-04-01T00:00:00Z t worker --once --quiet 2>quiet.txt || fail "worke
 eq "$(cat quiet.txt)" "" "--quiet says nothing when all is well"
 exit_code 2 "--quiet and --verbose" t worker --once --quiet --verbose
 # --- fair jobs: a single restore asked for during a big one finishes first ------
-rm -f "$WS"*
+new_workspace
 printf 'worker:\n  sweep: false\n  batch_rows: 200\n  max_rows_per_second: 4000\n  poll_ms: 100\n' >config.yaml
 "$THAW" demo --out "$WS" >/dev/null
 THAW_NOW=2028-01-01T00:00:00Z t sweep >/dev/null # nearly everything expires

@@ -45,7 +45,7 @@ eq "$(t jobs "$job" --json | jq -r '.[0].state')" queued "the job waits, handed 
 # --- Ctrl-Z suspends to the shell and `fg` brings the screen back -------------
 terminal 100 30 "env -i HOME=$HOME PATH=$PATH TERM=tmux-256color LANG=C.UTF-8 bash --norc --noprofile -i"
 sleep 0.5
-tm send-keys -t t "THAW_NOW=$THAW_NOW $THAW --db $WS" Enter
+tm send-keys -t t "THAW_NOW=$THAW_NOW ${PGUSER:+PGUSER=$PGUSER }$THAW --db $WS" Enter
 wait_for "of 300" 5
 keys C-z
 wait_for "Stopped" 5

@@ -3,6 +3,7 @@
 # answers, a terminal that hangs up in the middle of a restore.  Each time:
 # a clear message, nothing half-applied, nothing lost.
 . "$TESTS/tui/lib.sh"
+only_on_sqlite "faults of SQLite's files and of the disk under them"
 PY=/usr/bin/python3
 FS=$WORK/fs
 mkdir -p "$FS"
@@ -10,7 +11,7 @@ if ! mount -t tmpfs -o size=3m tmpfs "$FS" 2>/dev/null; then
 	echo "cannot mount a tmpfs here: skipped"
 	exit 77
 fi
-trap 'tm kill-server 2>/dev/null; kill $(jobs -p) 2>/dev/null; umount "$FS" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'tm kill-server 2>/dev/null; kill $(jobs -p) 2>/dev/null; umount "$FS" 2>/dev/null; remove_work' EXIT
 
 # --- a full disk -------------------------------------------------------------
 WS=$FS/ws.db

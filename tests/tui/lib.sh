@@ -3,7 +3,7 @@
 . "$TESTS/integration/lib.sh"
 SOCK=thaw-tui-$$
 tm() { tmux -L "$SOCK" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'tm kill-server 2>/dev/null; remove_work' EXIT
 
 terminal() { # terminal COLS ROWS COMMAND...: a fresh tmux server showing COMMAND
 	local cols=$1 rows=$2 i

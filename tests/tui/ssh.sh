@@ -32,14 +32,14 @@ $SSHD -f ssh/sshd_config -D -e 2>ssh/sshd.log &
 SSHD_PID=$!
 $PY "$TESTS/tui/relay.py" "$RELAY_PORT" "$SSHD_PORT" ssh/counts &
 RELAY_PID=$!
-trap 'tm kill-server 2>/dev/null; tmux -L thaw-ssh-inner kill-server 2>/dev/null; kill $SSHD_PID $RELAY_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'tm kill-server 2>/dev/null; tmux -L thaw-ssh-inner kill-server 2>/dev/null; kill $SSHD_PID $RELAY_PID 2>/dev/null; remove_work' EXIT
 sleep 0.5
 
 # a workspace whose restore takes a few seconds: a throttled worker
 slow_restore_workspace 800
 
 # the remote command: attach to (or create) a tmux session running thaw
-remote="cd $WORK && tmux -L thaw-ssh-inner new-session -A -s ops 'env LANG=C.UTF-8 THAW_NOW=$THAW_NOW $THAW --db $WS'"
+remote="cd $WORK && tmux -L thaw-ssh-inner new-session -A -s ops 'env LANG=C.UTF-8 THAW_NOW=$THAW_NOW ${PGUSER:+PGUSER=$PGUSER} $THAW --db $WS'"
 connect() {
 	terminal 100 30 ssh -tt -p "$RELAY_PORT" -i "$WORK/ssh/user_key" -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "$(id -un)@127.0.0.1" "$remote"
