@@ -49,6 +49,26 @@ struct storage_engine {
 #undef STORAGE_OP
 };
 
+/* What the engines read alike (rows.c): a group of the summary's rows
+ * (count, hot, cold, kept, expiring soon) added to it; a user summary's
+ * nine times, in USER_COLUMNS order. */
+void workspace_summary_add(struct workspace_summary *out, int kind, int state, const int64_t sums[5]);
+void user_summary_times(struct user_summary *u, int64_t *times[9]);
+
+/* What every engine's check judges alike (check.c): a problem counted and
+ * the first one described; an object's packed users against its events'
+ * (nh < 0: they did not decode); an object's cached counts, state and
+ * analytics against its rows. */
+void check_note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b);
+struct user_object;
+void check_users_against(struct check_report *r, int64_t object_id, const struct user_object *want, int nw,
+			 const struct user_object *have, int nh);
+struct checked_object {
+	int64_t id, hot_cached, cold_cached, hot_rows, cold_rows, tallied;
+	int state;
+};
+void check_object_rows(struct check_report *r, const struct checked_object *o);
+
 extern const struct storage_engine sqlite_engine;
 extern const struct storage_engine postgres_engine;
 

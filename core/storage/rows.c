@@ -23,6 +23,29 @@ int object_sort_parse(const char *name)
 	return -1;
 }
 
+void workspace_summary_add(struct workspace_summary *out, int kind, int state, const int64_t sums[5])
+{
+	out->objects += sums[0];
+	if (kind == KIND_CAMPAIGN)
+		out->campaigns += sums[0];
+	else
+		out->canvases += sums[0];
+	if (state >= 0 && state < IXD__COUNT)
+		out->by_state[state] += sums[0];
+	out->hot_events += sums[1];
+	out->cold_events += sums[2];
+	out->kept += sums[3];
+	out->expiring_soon += sums[4];
+}
+
+void user_summary_times(struct user_summary *u, int64_t *times[9])
+{
+	int64_t *fields[9] = {&u->last_received_any, &u->last_received_email, &u->last_received_push,
+			      &u->last_received_sms, &u->last_received_webhook, &u->last_received_whatsapp,
+			      &u->last_engaged, &u->last_in_app_impression, &u->last_control_enrolled};
+	memcpy(times, fields, sizeof fields);
+}
+
 void object_analytics_free(struct object_analytics *a)
 {
 	for (int i = 0; i < a->count; i++) {

@@ -1,6 +1,8 @@
 #include "storage/userpack.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "storage/varint.h"
 
@@ -82,4 +84,50 @@ int userpack_merge(const struct user_object *have, int nh, const struct user_obj
 		}
 	}
 	return n;
+}
+
+/* Merges one object's pairs (sorted by user, distinct) into its stored
+ * value, rewriting it only when it gains a user or a kind. */
+static int add_to_object(const struct user_object *add, int n, const struct userpack_store *store,
+			 struct userpack_scratch *w, char *err, size_t errsize)
+{
+	int64_t object_id = add[0].object_id;
+	bool found;
+	buf_reset(&w->value);
+	if (store->read(store->ctx, object_id, &w->value, &found) < 0)
+		return -1;
+	int nh = found ? userpack_decode(w->value.data, w->value.len, object_id, &w->have, &w->have_cap) : 0;
+	if (nh < 0) {
+		snprintf(err, errsize, "object %lld: its packed users are damaged (thaw check)", (long long)object_id);
+		return STORAGE_DAMAGED;
+	}
+	bool changed;
+	int nm = userpack_merge(w->have, nh, add, n, &w->merged, &w->merged_cap, &changed);
+	if (!changed)
+		return 0;
+	buf_reset(&w->value);
+	userpack_encode(w->merged, (size_t)nm, &w->value);
+	return store->write(store->ctx, object_id, nm, &w->value);
+}
+
+int userpack_add_pairs(const struct user_object *pairs, int n, const struct userpack_store *store, char *err,
+		       size_t errsize)
+{
+	struct user_object *by_object = malloc(((size_t)n + 1) * sizeof *by_object);
+	if (!by_object)
+		abort();
+	memcpy(by_object, pairs, (size_t)n * sizeof *pairs);
+	int kept = user_objects_compact(by_object, n, USERS_BY_OBJECT);
+	struct userpack_scratch w = {0};
+	int rc = 0;
+	for (int i = 0, j; i < kept && rc == 0; i = j) {
+		for (j = i; j < kept && by_object[j].object_id == by_object[i].object_id; j++)
+			;
+		rc = add_to_object(by_object + i, j - i, store, &w, err, errsize);
+	}
+	free(by_object);
+	free(w.have);
+	free(w.merged);
+	buf_free(&w.value);
+	return rc;
 }

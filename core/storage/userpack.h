@@ -41,4 +41,27 @@ int user_objects_compact(struct user_object *u, int n, enum user_order order);
 int userpack_merge(const struct user_object *have, int nh, const struct user_object *add, int na,
 		   struct user_object **out, int *cap, bool *changed);
 
+/*
+ * Where an engine keeps each object's packed users: read gives the stored
+ * value into *value (found false when the object has none), write stores
+ * a new one; both return 0 or -1 (the engine's error set).
+ */
+struct userpack_store {
+	int (*read)(void *ctx, int64_t object_id, struct buf *value, bool *found);
+	int (*write)(void *ctx, int64_t object_id, int users, const struct buf *value);
+	void *ctx;
+};
+/* What userpack_add_pairs reuses from one object to the next. */
+struct userpack_scratch {
+	struct user_object *have, *merged;
+	int have_cap, merged_cap;
+	struct buf value;
+};
+/* Merges (user, object, kinds) pairs, in any order, into their objects'
+ * packed users in `store`, object by object, rewriting a value only when
+ * it gains a user or a kind.  0; -1 on the store's error; STORAGE_DAMAGED
+ * (the reason in err) when a stored value does not decode. */
+int userpack_add_pairs(const struct user_object *pairs, int n, const struct userpack_store *store, char *err,
+		       size_t errsize);
+
 #endif

@@ -104,8 +104,10 @@ static void plain_open(struct plain *db, const char *location)
 		db->pg = PQconnectdb(conninfo);
 		if (PQstatus(db->pg) != CONNECTION_OK)
 			die(location, PQerrorMessage(db->pg));
+		/* rows deleted by earlier runs would count as bytes and pages */
 		sql(db, "SET client_min_messages = warning; DROP TABLE IF EXISTS plain_cold;"
 			" CREATE TABLE plain_cold (LIKE events_hot INCLUDING ALL)");
+		sql(db, "VACUUM ANALYZE");
 		return;
 	}
 	if (sqlite3_open(location, &db->lite) != SQLITE_OK)

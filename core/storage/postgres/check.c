@@ -11,13 +11,6 @@
 
 #include "storage/userpack.h"
 
-static void note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b)
-{
-	(*counter)++;
-	if (!r->first_problem[0])
-		snprintf(r->first_problem, sizeof r->first_problem, fmt, a, b);
-}
-
 /* The server, and whether what travels to it is encrypted. */
 static void describe_connection(struct storage *s, struct check_report *r)
 {
@@ -61,17 +54,8 @@ static int check_users(struct storage *s, int64_t object_id, const struct event 
 	int cw = 0, nh = 0, ch = 0;
 	int nw = pg_event_users(s, object_id, cold, n_cold, &want, &cw);
 	int rc = nw < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
-	if (rc == 0) {
-		bool same = nw == nh;
-		for (int i = 0; same && i < nw; i++)
-			same = want[i].user_id == have[i].user_id && want[i].kinds == have[i].kinds;
-		if (nh < 0)
-			note(r, &r->users_mismatches, "object %lld: its packed users do not decode (%lld)",
-			     (long long)object_id, (long long)nh);
-		else if (!same)
-			note(r, &r->users_mismatches, "object %lld: its packed users (%lld) are not its events' users"
-			     " and kinds", (long long)object_id, (long long)nh);
-	}
+	if (rc == 0)
+		check_users_against(r, object_id, want, nw, have, nh);
 	free(want);
 	free(have);
 	return rc;
@@ -96,7 +80,7 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 		int n = coldpack_decode(data, size, object_id, all + n_all);
 		PQfreemem(data);
 		if (n < 0 || n != pg_int(res, i, 1)) {
-			note(r, &r->damaged_chunks, "object %lld: cold chunk %lld does not decode", (long long)object_id,
+			check_note(r, &r->damaged_chunks, "object %lld: cold chunk %lld does not decode", (long long)object_id,
 			     (long long)pg_int(res, i, 0));
 			continue;
 		}
@@ -115,7 +99,7 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 			       "llldllld", e->object_id, e->user_id, e->ts, e->kind, e->step_id, e->variant_id, e->alias_id,
 			       e->label);
 		if (rc == 0 && both)
-			note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)", (long long)object_id,
+			check_note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)", (long long)object_id,
 			     (long long)i);
 	}
 	free(all);
@@ -138,18 +122,8 @@ static int check_rows(struct storage *s, struct check_report *r)
 		int state = (int)pg_int(res, i, 1);
 		if ((rc = check_cold(s, id, hot_rows, r, &cold_rows)) < 0)
 			break;
-		r->objects_checked++;
-		if (hot_rows != hot_cached || cold_rows != cold_cached)
-			note(r, &r->count_mismatches, "object %lld: cached counts differ from the rows (hot %lld)",
-			     (long long)id, (long long)hot_rows);
-		bool bad = (state == IXD_AVAILABLE && cold_rows > 0) ||
-			   ((state == IXD_NONE || state == IXD_PURGED) && hot_rows + cold_rows > 0);
-		if (bad)
-			note(r, &r->state_mismatches, "object %lld: state %lld does not match its rows", (long long)id,
-			     (long long)state);
-		if (tallied != hot_rows + cold_rows)
-			note(r, &r->analytics_mismatches, "object %lld: its analytics count %lld events", (long long)id,
-			     (long long)tallied);
+		check_object_rows(r, &(struct checked_object){id, hot_cached, cold_cached, hot_rows, cold_rows, tallied,
+							      state});
 	}
 	PQclear(res);
 	return rc;

@@ -114,59 +114,37 @@ static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, 
 	return *inserted < 0 ? -1 : 0;
 }
 
-/* Merges one object's pairs (sorted by user, distinct) into its packed
- * users, rewriting them only when they gain a user or a kind. */
-static int merge_object_users(struct storage *s, const struct user_object *add, int n, struct user_object **have,
-			      int *have_cap, struct user_object **merged, int *merged_cap)
+/* object_users as userpack_add_pairs reads and writes it */
+static int read_object_users(void *ctx, int64_t object_id, struct buf *value, bool *found)
 {
-	int64_t object_id = add[0].object_id;
+	struct storage *s = ctx;
 	PGresult *r = pg_query(s, "reading an object's users", "SELECT data FROM object_users WHERE object_id=$1",
 			       "l", object_id);
 	if (!r)
 		return -1;
-	int nh = 0;
-	if (PQntuples(r)) {
+	*found = PQntuples(r) > 0;
+	if (*found) {
 		size_t size;
 		unsigned char *data = pg_bytes(r, 0, 0, &size);
-		nh = userpack_decode(data, size, object_id, have, have_cap);
+		buf_add(value, data, size);
 		PQfreemem(data);
 	}
 	PQclear(r);
-	if (nh < 0) {
-		pg_fail(s, "object %lld: its packed users are damaged (thaw check)", (long long)object_id);
-		return STORAGE_DAMAGED;
-	}
-	bool changed;
-	int nm = userpack_merge(*have, nh, add, n, merged, merged_cap, &changed);
-	if (!changed)
-		return 0;
-	struct buf packed = {0};
-	userpack_encode(*merged, (size_t)nm, &packed);
-	int rc = pg_run(s, "writing an object's users",
-			"INSERT INTO object_users VALUES($1, $2, $3) ON CONFLICT(object_id)"
-			" DO UPDATE SET users=excluded.users, data=excluded.data",
-			"ldb", object_id, nm, packed.data, packed.len);
-	buf_free(&packed);
-	return rc;
+	return 0;
+}
+
+static int write_object_users(void *ctx, int64_t object_id, int users, const struct buf *value)
+{
+	return pg_run((struct storage *)ctx, "writing an object's users",
+		      "INSERT INTO object_users VALUES($1, $2, $3) ON CONFLICT(object_id)"
+		      " DO UPDATE SET users=excluded.users, data=excluded.data",
+		      "ldb", object_id, users, value->data, value->len);
 }
 
 int pg_object_users_add(struct storage *s, const struct user_object *pairs, int n)
 {
-	struct user_object *by_object = malloc(((size_t)n + 1) * sizeof *by_object), *have = NULL, *merged = NULL;
-	if (!by_object)
-		abort();
-	memcpy(by_object, pairs, (size_t)n * sizeof *pairs);
-	int kept = user_objects_compact(by_object, n, USERS_BY_OBJECT);
-	int rc = 0, have_cap = 0, merged_cap = 0;
-	for (int i = 0, j; i < kept && rc == 0; i = j) {
-		for (j = i; j < kept && by_object[j].object_id == by_object[i].object_id; j++)
-			;
-		rc = merge_object_users(s, by_object + i, j - i, &have, &have_cap, &merged, &merged_cap);
-	}
-	free(by_object);
-	free(have);
-	free(merged);
-	return rc;
+	const struct userpack_store store = {read_object_users, write_object_users, s};
+	return userpack_add_pairs(pairs, n, &store, s->error, sizeof s->error);
 }
 
 #define PAIRS_PER_STATEMENT 5000

@@ -49,17 +49,6 @@ int pg_storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t 
 	return pending ? 0 : storage_job_finish(s, job_id, JOB_DONE, now, real_ms);
 }
 
-#define JOB_COLUMNS \
-	"j.id, j.state, j.requested_by, j.requested_from, j.request, j.created_at," \
-	" j.finished_at, j.started_ms, j.updated_ms, j.finished_ms, j.events_total," \
-	" j.events_done," \
-	" (SELECT state FROM outbox WHERE job_id=j.id AND channel=" SQL_CHANNEL_MAIL \
-	"   ORDER BY id DESC LIMIT 1)," \
-	" (SELECT last_error FROM outbox WHERE job_id=j.id AND channel=" SQL_CHANNEL_MAIL \
-	"   ORDER BY id DESC LIMIT 1)," \
-	" j.lease_until_ms" \
-	" FROM jobs j"
-
 static void read_job(const PGresult *r, int i, struct job_row *j)
 {
 	*j = (struct job_row){

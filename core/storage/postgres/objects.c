@@ -151,19 +151,10 @@ int pg_storage_summary(struct storage *s, int64_t now, int soon_days, struct wor
 	if (!r)
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
-		int kind = (int)pg_int(r, i, 0), state = (int)pg_int(r, i, 1);
-		int64_t count = pg_int(r, i, 2);
-		out->objects += count;
-		if (kind == KIND_CAMPAIGN)
-			out->campaigns += count;
-		else
-			out->canvases += count;
-		if (state >= 0 && state < IXD__COUNT)
-			out->by_state[state] += count;
-		out->hot_events += pg_int(r, i, 3);
-		out->cold_events += pg_int(r, i, 4);
-		out->kept += pg_int(r, i, 5);
-		out->expiring_soon += pg_int(r, i, 6);
+		int64_t sums[5];
+		for (int k = 0; k < 5; k++)
+			sums[k] = pg_int(r, i, 2 + k);
+		workspace_summary_add(out, (int)pg_int(r, i, 0), (int)pg_int(r, i, 1), sums);
 	}
 	PQclear(r);
 	if (pg_scalar(s, "summarising the workspace", &out->users, "SELECT coalesce(max(id), 0) FROM users", "") < 0)

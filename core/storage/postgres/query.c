@@ -16,16 +16,7 @@
 #include "base/clock.h"
 #include "base/text.h"
 
-static const char *const sort_sql[SORT__COUNT] = {
-	"o.name_fold", "o.kind", "o.status", "o.last_sent_at", "o.ixd_state",
-	"o.expires_at IS NULL, o.expires_at", "o.hot_events", "o.cold_events", "tags"};
-
-/* The groups of the "expires" sort, in the order objects.h states. */
-#define EXPIRY_ORDER                                                                          \
-	"CASE WHEN o.ixd_state=" SQL_IXD_AVAILABLE " AND o.kept_by IS NULL AND o.expires_at IS NOT NULL THEN 0" \
-	" WHEN o.ixd_state=" SQL_IXD_AVAILABLE " AND o.kept_by IS NULL THEN 1"                   \
-	" WHEN o.ixd_state=" SQL_IXD_AVAILABLE " THEN 2 WHEN o.ixd_state=" SQL_IXD_RESTORING " THEN 3" \
-	" WHEN o.ixd_state=" SQL_IXD_EXPIRED " THEN 4 WHEN o.ixd_state=" SQL_IXD_PURGED " THEN 5 ELSE 6 END"
+static const char *const sort_columns[SORT__COUNT] = SQL_SORT_COLUMNS;
 
 /* The statement being built and its parameters, as text, numbered in order. */
 struct query {
@@ -161,7 +152,7 @@ static PGresult *run_object_query(struct storage *s, const struct object_query *
 			buf_adds(&b.sql, ", ");
 			order_by(&b.sql, "o.expired_at", desc);
 		} else {
-			const char *key = sort_sql[sort];
+			const char *key = sort_columns[sort];
 			const char *comma = strchr(key, ',');
 			if (comma) { /* "a IS NULL, a" */
 				char first[64];

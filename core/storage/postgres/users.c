@@ -59,11 +59,7 @@ int pg_storage_user_merge_summary(struct storage *s, int64_t id, const struct us
 		       (int)u->marked_spam, (int)u->invalid_phone, id);
 }
 
-/* Column names are from this fixed table, never from input. */
-static const char *const field_columns[UF__COUNT] = {
-	"hard_bounced", "marked_spam", "invalid_phone", "last_received_any", "last_received_email",
-	"last_received_push", "last_received_sms", "last_received_webhook", "last_received_whatsapp",
-	"last_engaged", "last_in_app_impression", "last_control_enrolled"};
+static const char *const field_columns[UF__COUNT] = SQL_USER_FIELD_COLUMNS;
 
 int pg_storage_users_by_field(struct storage *s, int field, int64_t after, int64_t before, int64_t **ids, int *n)
 {
@@ -88,12 +84,6 @@ int pg_storage_all_user_ids(struct storage *s, int64_t **ids, int *n)
 	return pg_collect_ids(s, pg_query(s, "listing users", "SELECT id FROM users ORDER BY id", ""), ids, n);
 }
 
-#define USER_COLUMNS \
-	"id, external_id, email, phone, last_received_any, last_received_email," \
-	" last_received_push, last_received_sms, last_received_webhook, last_received_whatsapp," \
-	" last_engaged, last_in_app_impression, last_control_enrolled, hard_bounced, marked_spam," \
-	" invalid_phone FROM users"
-
 static int read_user(PGresult *r, struct user_row *u)
 {
 	if (!r)
@@ -105,11 +95,8 @@ static int read_user(PGresult *r, struct user_row *u)
 		u->external_id = pg_text(r, 0, 1);
 		u->email = pg_text(r, 0, 2);
 		u->phone = pg_text(r, 0, 3);
-		int64_t *times[] = {&u->summary.last_received_any, &u->summary.last_received_email,
-				    &u->summary.last_received_push, &u->summary.last_received_sms,
-				    &u->summary.last_received_webhook, &u->summary.last_received_whatsapp,
-				    &u->summary.last_engaged, &u->summary.last_in_app_impression,
-				    &u->summary.last_control_enrolled};
+		int64_t *times[9];
+		user_summary_times(&u->summary, times);
 		for (int i = 0; i < 9; i++)
 			*times[i] = pg_int(r, 0, 4 + i);
 		u->summary.hard_bounced = pg_int(r, 0, 13);

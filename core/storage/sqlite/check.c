@@ -12,13 +12,6 @@
 #include "storage/check.h"
 #include "storage/userpack.h"
 
-static void note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b)
-{
-	(*counter)++;
-	if (!r->first_problem[0])
-		snprintf(r->first_problem, sizeof r->first_problem, fmt, a, b);
-}
-
 static int check_integrity(struct storage *s, struct check_report *r)
 {
 	sqlite3_stmt *st = sql_stmt(s, "PRAGMA integrity_check");
@@ -56,17 +49,8 @@ static int check_users(struct storage *s, int64_t object_id, const struct event 
 	int cw = 0, nh = 0, ch = 0;
 	int nw = sql_event_users(s, object_id, cold, n_cold, &want, &cw);
 	int rc = nw < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
-	if (rc == 0) {
-		bool same = nw == nh;
-		for (int i = 0; same && i < nw; i++)
-			same = want[i].user_id == have[i].user_id && want[i].kinds == have[i].kinds;
-		if (nh < 0)
-			note(r, &r->users_mismatches, "object %lld: its packed users do not decode (%lld)",
-			     (long long)object_id, (long long)nh);
-		else if (!same)
-			note(r, &r->users_mismatches, "object %lld: its packed users (%lld) are not its events' users"
-			     " and kinds", (long long)object_id, (long long)nh);
-	}
+	if (rc == 0)
+		check_users_against(r, object_id, want, nw, have, nh);
 	free(want);
 	free(have);
 	return rc;
@@ -89,7 +73,7 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 		int n = coldpack_decode(sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2),
 					object_id, ev);
 		if (n < 0 || n != sqlite3_column_int(st, 1)) {
-			note(r, &r->damaged_chunks, "object %lld: cold chunk %lld does not decode",
+			check_note(r, &r->damaged_chunks, "object %lld: cold chunk %lld does not decode",
 			     (long long)object_id, (long long)sqlite3_column_int64(st, 0));
 			continue;
 		}
@@ -116,7 +100,7 @@ static int check_cold(struct storage *s, int64_t object_id, int64_t hot_rows, st
 		sqlite3_reset(probe);
 		sql_bind_event(probe, 1, e);
 		if (sqlite3_step(probe) == SQLITE_ROW)
-			note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)",
+			check_note(r, &r->duplicates, "object %lld: an event is both hot and cold (%lld)",
 			     (long long)object_id, (long long)i);
 	}
 	if (probe)
@@ -171,18 +155,8 @@ static int check_rows(struct storage *s, struct check_report *r)
 			free(rows);
 			return -1;
 		}
-		r->objects_checked++;
-		if (o->hot_rows != o->hot_cached || cold_rows != o->cold_cached)
-			note(r, &r->count_mismatches, "object %lld: cached counts differ from the rows (hot %lld)",
-			     (long long)o->id, (long long)o->hot_rows);
-		bool bad = (o->state == IXD_AVAILABLE && cold_rows > 0) ||
-			   ((o->state == IXD_NONE || o->state == IXD_PURGED) && o->hot_rows + cold_rows > 0);
-		if (bad)
-			note(r, &r->state_mismatches, "object %lld: state %lld does not match its rows",
-			     (long long)o->id, (long long)o->state);
-		if (o->tallied != o->hot_rows + cold_rows)
-			note(r, &r->analytics_mismatches, "object %lld: its analytics count %lld events",
-			     (long long)o->id, (long long)o->tallied);
+		check_object_rows(r, &(struct checked_object){o->id, o->hot_cached, o->cold_cached, o->hot_rows,
+							      cold_rows, o->tallied, o->state});
 	}
 	free(rows);
 	return 0;

@@ -155,43 +155,32 @@ static int note_new_pairs(struct storage *s, const struct user_object *pairs, in
 	return 0;
 }
 
-/* Merges one object's pairs (sorted by user, distinct) into its packed
- * users, rewriting them only when they gain a user or a kind. */
-static int merge_object_users(struct storage *s, const struct user_object *add, int n, struct user_object **have,
-			      int *have_cap, struct user_object **merged, int *merged_cap)
+/* object_users as userpack_add_pairs reads and writes it */
+static int read_object_users(void *ctx, int64_t object_id, struct buf *value, bool *found)
 {
-	int64_t object_id = add[0].object_id;
+	struct storage *s = ctx;
 	sqlite3_stmt *read = sql_stmt(s, "SELECT data FROM object_users WHERE object_id=?");
 	if (!read)
 		return -1;
 	sqlite3_bind_int64(read, 1, object_id);
-	int nh = 0, rc = sqlite3_step(read);
-	if (rc == SQLITE_ROW)
-		nh = userpack_decode(sqlite3_column_blob(read, 0), (size_t)sqlite3_column_bytes(read, 0), object_id,
-				     have, have_cap);
+	int rc = sqlite3_step(read);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		buf_add(value, sqlite3_column_blob(read, 0), (size_t)sqlite3_column_bytes(read, 0));
 	sqlite3_reset(read);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sql_fail(s, "reading an object's users");
-	if (nh < 0) {
-		snprintf(s->error, sizeof s->error, "object %lld: its packed users are damaged (thaw check)",
-			 (long long)object_id);
-		return STORAGE_DAMAGED;
-	}
-	bool changed;
-	int nm = userpack_merge(*have, nh, add, n, merged, merged_cap, &changed);
-	if (!changed)
-		return 0;
-	struct buf packed = {0};
-	userpack_encode(*merged, (size_t)nm, &packed);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading an object's users");
+}
+
+static int write_object_users(void *ctx, int64_t object_id, int users, const struct buf *value)
+{
+	struct storage *s = ctx;
 	sqlite3_stmt *write = sql_stmt(s, "INSERT OR REPLACE INTO object_users VALUES(?, ?, ?)");
-	if (write) {
-		sqlite3_bind_int64(write, 1, object_id);
-		sqlite3_bind_int64(write, 2, nm);
-		sqlite3_bind_blob(write, 3, packed.data, (int)packed.len, SQLITE_STATIC);
-	}
-	rc = write ? sql_exec(s, write, "writing an object's users") : -1;
-	buf_free(&packed);
-	return rc;
+	if (!write)
+		return -1;
+	sqlite3_bind_int64(write, 1, object_id);
+	sqlite3_bind_int64(write, 2, users);
+	sqlite3_bind_blob(write, 3, value->data, (int)value->len, SQLITE_STATIC);
+	return sql_exec(s, write, "writing an object's users");
 }
 
 int sql_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
@@ -221,21 +210,8 @@ int sql_event_users(struct storage *s, int64_t object_id, const struct event *co
 
 int sql_object_users_add(struct storage *s, const struct user_object *pairs, int n)
 {
-	struct user_object *by_object = malloc(((size_t)n + 1) * sizeof *by_object), *have = NULL, *merged = NULL;
-	if (!by_object)
-		abort();
-	memcpy(by_object, pairs, (size_t)n * sizeof *pairs);
-	int kept = user_objects_compact(by_object, n, USERS_BY_OBJECT);
-	int rc = 0, have_cap = 0, merged_cap = 0;
-	for (int i = 0, j; i < kept && rc == 0; i = j) {
-		for (j = i; j < kept && by_object[j].object_id == by_object[i].object_id; j++)
-			;
-		rc = merge_object_users(s, by_object + i, j - i, &have, &have_cap, &merged, &merged_cap);
-	}
-	free(by_object);
-	free(have);
-	free(merged);
-	return rc;
+	const struct userpack_store store = {read_object_users, write_object_users, s};
+	return userpack_add_pairs(pairs, n, &store, s->error, sizeof s->error);
 }
 
 int sqlite_storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)

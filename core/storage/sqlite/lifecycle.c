@@ -15,16 +15,7 @@ int sqlite_storage_policy_rows(struct storage *s, struct policy_row **rows, int 
 	/* The protecting owner: the first active owner (active/idle object or
 	 * segment in use) of a specific-object filter naming the object. */
 	sqlite3_stmt *st = sql_stmt(s,
-		"SELECT o.id, o.status, o.ixd_state, o.stopped_at, o.last_restored_at, o.expires_at,"
-		" o.hot_events, o.cold_events, o.kept_by,"
-		" (SELECT CASE WHEN ow.id IS NOT NULL THEN"
-		"     CASE ow.kind WHEN " SQL_KIND_CAMPAIGN " THEN 'campaign ' ELSE 'Canvas ' END || ow.name"
-		"   ELSE 'segment ' || sg.name END"
-		"  FROM filters f LEFT JOIN objects ow ON ow.id=f.owner_object_id"
-		"  LEFT JOIN segments sg ON sg.id=f.owner_segment_id"
-		"  WHERE f.target_object_id=o.id AND f.kind < " SQL_FILTER_SPECIFIC_COUNT ""
-		"    AND (ow.status IN (" SQL_STATUS_ACTIVE ", " SQL_STATUS_IDLE ") OR sg.in_use=1) ORDER BY f.id LIMIT 1)"
-		" FROM objects o ORDER BY o.id");
+		POLICY_QUERY);
 	*rows = NULL;
 	*n = 0;
 	if (!st)

@@ -203,19 +203,10 @@ int sqlite_storage_summary(struct storage *s, int64_t now, int soon_days, struct
 	sqlite3_bind_int64(st, 1, now + (int64_t)soon_days * 86400);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int kind = sqlite3_column_int(st, 0), state = sqlite3_column_int(st, 1);
-		int64_t count = sqlite3_column_int64(st, 2);
-		out->objects += count;
-		if (kind == KIND_CAMPAIGN)
-			out->campaigns += count;
-		else
-			out->canvases += count;
-		if (state >= 0 && state < IXD__COUNT)
-			out->by_state[state] += count;
-		out->hot_events += sqlite3_column_int64(st, 3);
-		out->cold_events += sqlite3_column_int64(st, 4);
-		out->kept += sqlite3_column_int64(st, 5);
-		out->expiring_soon += sqlite3_column_int64(st, 6);
+		int64_t sums[5];
+		for (int i = 0; i < 5; i++)
+			sums[i] = sqlite3_column_int64(st, 2 + i);
+		workspace_summary_add(out, sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), sums);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

@@ -15,16 +15,7 @@
 #include "base/text.h"
 #include "storage/objects.h"
 
-static const char *const sort_sql[SORT__COUNT] = {
-	"o.name_fold", "o.kind", "o.status", "o.last_sent_at", "o.ixd_state",
-	"o.expires_at IS NULL, o.expires_at", "o.hot_events", "o.cold_events", "tags"};
-
-/* The groups of the "expires" sort, in the order objects.h states. */
-#define EXPIRY_ORDER                                                                          \
-	"CASE WHEN o.ixd_state=" SQL_IXD_AVAILABLE " AND o.kept_by IS NULL AND o.expires_at IS NOT NULL THEN 0" \
-	" WHEN o.ixd_state=" SQL_IXD_AVAILABLE " AND o.kept_by IS NULL THEN 1"                   \
-	" WHEN o.ixd_state=" SQL_IXD_AVAILABLE " THEN 2 WHEN o.ixd_state=" SQL_IXD_RESTORING " THEN 3" \
-	" WHEN o.ixd_state=" SQL_IXD_EXPIRED " THEN 4 WHEN o.ixd_state=" SQL_IXD_PURGED " THEN 5 ELSE 6 END"
+static const char *const sort_columns[SORT__COUNT] = SQL_SORT_COLUMNS;
 
 /* Appends the WHERE clause for a query and returns the bind list in order. */
 struct binds {
@@ -164,7 +155,7 @@ static sqlite3_stmt *prepare_object_query(struct storage *s, const struct object
 		if (sort == SORT_EXPIRES)
 			buf_printf(&sql, " ORDER BY " EXPIRY_ORDER "%s, o.expires_at%s, o.expired_at%s", dir, dir, dir);
 		else
-			buf_printf(&sql, " ORDER BY %s%s", sort_sql[sort], dir);
+			buf_printf(&sql, " ORDER BY %s%s", sort_columns[sort], dir);
 		buf_printf(&sql, ", o.name_fold%s, o.id LIMIT %lld OFFSET %lld", dir,
 			   q->limit > 0 ? (long long)q->limit : -1LL, (long long)q->offset);
 	}

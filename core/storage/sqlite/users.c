@@ -87,11 +87,7 @@ int sqlite_storage_user_merge_summary(struct storage *s, int64_t id, const struc
 	return sql_exec(s, st, "updating a user's summary");
 }
 
-/* Column names are from this fixed table, never from input. */
-static const char *const field_columns[UF__COUNT] = {
-	"hard_bounced", "marked_spam", "invalid_phone", "last_received_any", "last_received_email",
-	"last_received_push", "last_received_sms", "last_received_webhook", "last_received_whatsapp",
-	"last_engaged", "last_in_app_impression", "last_control_enrolled"};
+static const char *const field_columns[UF__COUNT] = SQL_USER_FIELD_COLUMNS;
 
 int sqlite_storage_users_by_field(struct storage *s, int field, int64_t after, int64_t before,
 			   int64_t **ids, int *n)
@@ -121,12 +117,6 @@ int sqlite_storage_all_user_ids(struct storage *s, int64_t **ids, int *n)
 	return sql_collect_ids(s, sql_stmt(s, "SELECT id FROM users ORDER BY id"), ids, n, "listing users");
 }
 
-#define USER_COLUMNS \
-	"id, external_id, email, phone, last_received_any, last_received_email," \
-	" last_received_push, last_received_sms, last_received_webhook, last_received_whatsapp," \
-	" last_engaged, last_in_app_impression, last_control_enrolled, hard_bounced, marked_spam," \
-	" invalid_phone FROM users"
-
 static int read_user(struct storage *s, sqlite3_stmt *st, struct user_row *u)
 {
 	if (!st)
@@ -138,11 +128,8 @@ static int read_user(struct storage *s, sqlite3_stmt *st, struct user_row *u)
 		u->external_id = sql_column_text(st, 1);
 		u->email = sql_column_text(st, 2);
 		u->phone = sql_column_text(st, 3);
-		int64_t *times[] = {&u->summary.last_received_any, &u->summary.last_received_email,
-				    &u->summary.last_received_push, &u->summary.last_received_sms,
-				    &u->summary.last_received_webhook, &u->summary.last_received_whatsapp,
-				    &u->summary.last_engaged, &u->summary.last_in_app_impression,
-				    &u->summary.last_control_enrolled};
+		int64_t *times[9];
+		user_summary_times(&u->summary, times);
 		for (int i = 0; i < 9; i++)
 			*times[i] = sqlite3_column_int64(st, 4 + i);
 		u->summary.hard_bounced = sqlite3_column_int(st, 13);
