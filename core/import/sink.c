@@ -26,6 +26,9 @@ void sink_free(struct event_sink *k)
 		free(k->objects[i].cold);
 	free(k->objects);
 	free(k->users);
+	for (int i = 0; i < k->pending_count; i++)
+		free(k->pending[i].external_id);
+	free(k->pending);
 	free(k->pairs);
 	free(k->hot);
 	strmap_free(&k->object_index);
@@ -110,17 +113,61 @@ struct seen_object *sink_object(struct event_sink *k, const char *api_id, const 
 struct seen_user *sink_user(struct event_sink *k, const char *external_id)
 {
 	size_t len = strlen(external_id);
-	int64_t index, id;
+	int64_t index;
 	if (strmap_get(&k->user_index, external_id, len, &index))
 		return &k->users[index];
 	if (!check_id(k, "the user id", external_id))
 		return NULL;
-	if (storage_user_ensure(k->s, external_id, &id) < 0)
-		return storage_failed(k);
+	/* its id comes with the others' in one batch (resolve_users) */
+	k->pending = array_grow(k->pending, k->pending_count, &k->pending_cap, sizeof *k->pending);
+	k->pending[k->pending_count++] = (struct pending_user){strdup(external_id), k->user_count};
 	k->users = array_grow(k->users, k->user_count, &k->user_cap, sizeof *k->users);
-	k->users[k->user_count] = (struct seen_user){.id = id};
+	k->users[k->user_count] = (struct seen_user){.id = -(int64_t)k->user_count - 1};
 	strmap_put(&k->user_index, external_id, len, k->user_count);
 	return &k->users[k->user_count++];
+}
+
+/* A provisional user id (negative) as the storage's. */
+static void resolve_id(const struct event_sink *k, int64_t *user_id)
+{
+	if (*user_id < 0)
+		*user_id = k->users[-*user_id - 1].id;
+}
+
+/*
+ * The users met since the last batch get their ids from the storage all at
+ * once (a server answers many in one round trip), and the events and
+ * pairs waiting with provisional ids take them.
+ */
+static int resolve_users(struct event_sink *k)
+{
+	if (k->pending_count == 0)
+		return 0;
+	int64_t *ids = malloc((size_t)k->pending_count * sizeof *ids);
+	const char **names = malloc((size_t)k->pending_count * sizeof *names);
+	if (!ids || !names)
+		abort();
+	for (int i = 0; i < k->pending_count; i++)
+		names[i] = k->pending[i].external_id;
+	int rc = storage_users_ensure(k->s, names, k->pending_count, ids);
+	for (int i = 0; i < k->pending_count; i++) {
+		if (rc == 0)
+			k->users[k->pending[i].user].id = ids[i];
+		free(k->pending[i].external_id);
+	}
+	free(ids);
+	free(names);
+	k->pending_count = 0;
+	if (rc < 0)
+		return storage_failed(k), -1;
+	for (int i = 0; i < k->hot_count; i++)
+		resolve_id(k, &k->hot[i].user_id);
+	for (int i = 0; i < k->object_count; i++)
+		for (int j = 0; j < k->objects[i].cold_n; j++)
+			resolve_id(k, &k->objects[i].cold[j].user_id);
+	for (int i = 0; i < k->pair_count; i++)
+		resolve_id(k, &k->pairs[i].user_id);
+	return 0;
 }
 
 int64_t sink_part(struct event_sink *k, struct seen_object *o, bool step, const char *api_id,
@@ -225,26 +272,32 @@ void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, i
 #define PAIR_BATCH (1 << 21)
 
 /* Sorts the pairs and merges repeats, so memory follows distinct pairs. */
-static void compact_pairs(struct event_sink *k)
+static int compact_pairs(struct event_sink *k)
 {
+	if (resolve_users(k) < 0)
+		return -1;
 	k->pair_count = k->pairs_sorted = user_objects_compact(k->pairs, k->pair_count, USERS_BY_USER);
+	return 0;
 }
 
-static void record_pair(struct event_sink *k, const struct event *e)
+static int record_pair(struct event_sink *k, const struct event *e)
 {
 	struct user_object *last = k->pair_count ? &k->pairs[k->pair_count - 1] : NULL;
 	if (last && last->user_id == e->user_id && last->object_id == e->object_id) {
 		last->kinds |= 1u << e->kind; /* a user's events of an object often come together */
-		return;
+		return 0;
 	}
-	if (k->pair_count - k->pairs_sorted >= PAIR_BATCH)
-		compact_pairs(k);
+	if (k->pair_count - k->pairs_sorted >= PAIR_BATCH && compact_pairs(k) < 0)
+		return -1;
 	k->pairs = array_grow(k->pairs, k->pair_count, &k->pair_cap, sizeof *k->pairs);
 	k->pairs[k->pair_count++] = (struct user_object){e->user_id, e->object_id, 1u << e->kind};
+	return 0;
 }
 
 static int flush_hot(struct event_sink *k)
 {
+	if (resolve_users(k) < 0)
+		return -1;
 	if (k->hot_count > 1)
 		qsort(k->hot, k->hot_count, sizeof *k->hot, event_compare);
 	bool *inserted = malloc((size_t)k->hot_count + 1);
@@ -291,7 +344,8 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	e->user_id = u->id;
 	k->r->events_read++;
 	note_summary(u, e->kind, e->ts);
-	record_pair(k, e);
+	if (record_pair(k, e) < 0)
+		return -1;
 	if (o->state == IXD_EXPIRED || o->state == IXD_RESTORING) {
 		o->cold = array_grow(o->cold, o->cold_n, &o->cold_cap, sizeof *o->cold);
 		o->cold[o->cold_n++] = *e;
@@ -302,12 +356,32 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	return k->hot_count >= HOT_BATCH ? flush_hot(k) : 0;
 }
 
+/* The summaries of the users this file touched, all at once. */
+static int merge_summaries(struct event_sink *k)
+{
+	int64_t *ids = malloc(((size_t)k->user_count + 1) * sizeof *ids);
+	struct user_summary *sums = malloc(((size_t)k->user_count + 1) * sizeof *sums);
+	if (!ids || !sums)
+		abort();
+	int n = 0;
+	for (int i = 0; i < k->user_count; i++)
+		if (k->users[i].touched) {
+			ids[n] = k->users[i].id;
+			sums[n++] = k->users[i].summary;
+		}
+	int rc = storage_users_merge_summaries(k->s, ids, sums, n);
+	free(ids);
+	free(sums);
+	return rc;
+}
+
 int sink_flush(struct event_sink *k)
 {
 	if (flush_hot(k) < 0)
 		return -1;
 	/* in key order, the index grows at its end instead of page by page */
-	compact_pairs(k);
+	if (compact_pairs(k) < 0)
+		return -1;
 	if (storage_user_objects_add(k->s, k->pairs, k->pair_count) < 0)
 		return storage_failed(k), -1;
 	for (int i = 0; i < k->object_count; i++) {
@@ -323,10 +397,8 @@ int sink_flush(struct event_sink *k)
 	}
 	if (tally_write(&k->tally, k->s) < 0)
 		return storage_failed(k), -1;
-	for (int i = 0; i < k->user_count; i++)
-		if (k->users[i].touched &&
-		    storage_user_merge_summary(k->s, k->users[i].id, &k->users[i].summary) < 0)
-			return storage_failed(k), -1;
+	if (merge_summaries(k) < 0)
+		return storage_failed(k), -1;
 	k->r->objects = k->object_count;
 	k->r->users = k->user_count;
 	return 0;

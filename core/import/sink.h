@@ -30,7 +30,7 @@ struct seen_object {
 };
 
 struct seen_user {
-	int64_t id;
+	int64_t id; /* negative until the storage gives it: -(its index + 1) */
 	struct user_summary summary;
 	bool touched;
 };
@@ -50,6 +50,13 @@ struct event_sink {
 	int object_count, object_cap;
 	struct seen_user *users;
 	int user_count, user_cap;
+	/* users met since the last batch went to the storage (sink.c,
+	 * resolve_users) */
+	struct pending_user {
+		char *external_id;
+		int user; /* its index in users */
+	} *pending;
+	int pending_count, pending_cap;
 	struct user_object *pairs; /* (user, object, kinds) to record; sorted, merged */
 	int pair_count, pair_cap, pairs_sorted;
 	struct event *hot;    /* hot events waiting to be written in key order */

@@ -116,12 +116,10 @@ STORAGE_OP(int, object_detail,
 STORAGE_OP(int, user_upsert,
 	(struct storage *s, const char *external_id, const char *email, const char *phone, const struct user_summary *sum, int64_t *id),
 	(s, external_id, email, phone, sum, id))
-STORAGE_OP(int, user_ensure,
-	(struct storage *s, const char *external_id, int64_t *id),
-	(s, external_id, id))
-STORAGE_OP(int, user_merge_summary,
-	(struct storage *s, int64_t id, const struct user_summary *sum),
-	(s, id, sum))
+STORAGE_OP(int, users_ensure, (struct storage *s, const char *const *external_ids, int n, int64_t *ids),
+	(s, external_ids, n, ids))
+STORAGE_OP(int, users_merge_summaries, (struct storage *s, const int64_t *ids, const struct user_summary *sums, int n),
+	(s, ids, sums, n))
 STORAGE_OP(int, user_find,
 	(struct storage *s, const char *external_id, struct user_row *out),
 	(s, external_id, out))

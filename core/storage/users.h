@@ -20,10 +20,12 @@ struct user_summary {
 
 int storage_user_upsert(struct storage *s, const char *external_id, const char *email,
 			const char *phone, const struct user_summary *sum, int64_t *id);
-/* Finds or creates a user by external id (created users are "learned"). */
-int storage_user_ensure(struct storage *s, const char *external_id, int64_t *id);
-/* Raises each summary time to at least the given one (0 = leave). */
-int storage_user_merge_summary(struct storage *s, int64_t id, const struct user_summary *sum);
+/* Finds or creates users by external id (created users are "learned"),
+ * many at once: ids[i] is external_ids[i]'s. */
+int storage_users_ensure(struct storage *s, const char *const *external_ids, int n, int64_t *ids);
+/* Raises each user's summary times to at least the given ones (0 = leave),
+ * and sets the flags given; many users at once. */
+int storage_users_merge_summaries(struct storage *s, const int64_t *ids, const struct user_summary *sums, int n);
 
 struct user_row {
 	int64_t id;

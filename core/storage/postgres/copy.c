@@ -194,3 +194,35 @@ int pg_storage_rows_load_end(struct storage *s)
 	PQclear(set);
 	return set ? 0 : -1;
 }
+
+int pg_copy_ints(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+		 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx)
+{
+	if (pg_storage_rows_load_begin(s, table, columns) < 0)
+		return -1;
+	int64_t values[16];
+	struct stored_value stored[16];
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		row(ctx, i, values);
+		for (int k = 0; k < ncols; k++)
+			stored[k] = (struct stored_value){.type = STORED_INT, .i = values[k]};
+		rc = pg_storage_rows_load(s, stored, ncols);
+	}
+	return pg_storage_rows_load_end(s) < 0 ? -1 : rc;
+}
+
+int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+			 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx)
+{
+	/* outside a transaction there is no savepoint to go back to */
+	if (PQtransactionStatus(pg(s)->conn) != PQTRANS_INTRANS)
+		return 0;
+	if (pg_script(s, "copying rows", "SAVEPOINT all_new") < 0)
+		return -1;
+	if (pg_copy_ints(s, table, columns, ncols, n, row, ctx) == 0)
+		return pg_script(s, "copying rows", "RELEASE all_new") < 0 ? -1 : 1;
+	if (strcmp(pg(s)->sqlstate, "23505") != 0) /* not a key already there: a real error */
+		return -1;
+	return pg_script(s, "copying rows", "ROLLBACK TO all_new; RELEASE all_new") < 0 ? -1 : 0;
+}

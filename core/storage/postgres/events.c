@@ -23,35 +23,19 @@
  */
 #define EVENT_COLUMNS "object_id, user_id, ts, kind, step_id, variant_id, alias_id, label"
 
-static int copy_events(struct storage *s, const char *table, const char *columns, const struct event *ev, size_t n,
-		       bool numbered)
+static void event_row(const void *ctx, size_t i, int64_t *v)
 {
-	if (pg_storage_rows_load_begin(s, table, columns) < 0)
-		return -1;
-	int rc = 0, skip = numbered ? 0 : 1;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const struct event *e = &ev[i];
-		const int64_t v[9] = {(int64_t)i + 1, e->object_id, e->user_id, e->ts, e->kind, e->step_id,
-				      e->variant_id, e->alias_id, e->label};
-		struct stored_value row[9];
-		for (int k = skip; k < 9; k++)
-			row[k] = (struct stored_value){.type = STORED_INT, .i = v[k]};
-		rc = pg_storage_rows_load(s, row + skip, 9 - skip);
-	}
-	return pg_storage_rows_load_end(s) < 0 ? -1 : rc;
+	const struct event *e = (const struct event *)ctx + i;
+	const int64_t row[8] = {e->object_id, e->user_id, e->ts, e->kind, e->step_id, e->variant_id, e->alias_id,
+				e->label};
+	memcpy(v, row, sizeof row);
 }
 
-/* 1 when every event was new and is in events_hot; 0 when some were there
- * already, and nothing was added; -1 on error. */
-static int copy_all_new(struct storage *s, const struct event *ev, size_t n)
+/* The same with its 1-based position first, for the staging table. */
+static void numbered_event_row(const void *ctx, size_t i, int64_t *v)
 {
-	if (pg_script(s, "storing events", "SAVEPOINT all_new") < 0)
-		return -1;
-	if (copy_events(s, "events_hot", EVENT_COLUMNS, ev, n, false) == 0)
-		return pg_script(s, "storing events", "RELEASE all_new") < 0 ? -1 : 1;
-	if (strcmp(pg(s)->sqlstate, "23505") != 0) /* not a repeat: a real error */
-		return -1;
-	return pg_script(s, "storing events", "ROLLBACK TO all_new; RELEASE all_new") < 0 ? -1 : 0;
+	v[0] = (int64_t)i + 1;
+	event_row(ctx, i, v + 1);
 }
 
 static int stage_events(struct storage *s, const struct event *ev, size_t n)
@@ -61,13 +45,12 @@ static int stage_events(struct storage *s, const struct event *ev, size_t n)
 		      " ts bigint, kind smallint, step_id bigint, variant_id bigint, alias_id bigint, label int);"
 		      "TRUNCATE staged_events") < 0)
 		return -1;
-	return copy_events(s, "staged_events", "i, " EVENT_COLUMNS, ev, n, true);
+	return pg_copy_ints(s, "staged_events", "i, " EVENT_COLUMNS, 9, n, numbered_event_row, ev);
 }
 
-/* Outside a transaction there is no savepoint: the staged way. */
-static bool in_transaction(struct storage *s)
+static int copy_all_new(struct storage *s, const struct event *ev, size_t n)
 {
-	return PQtransactionStatus(pg(s)->conn) == PQTRANS_INTRANS;
+	return pg_copy_ints_all_new(s, "events_hot", EVENT_COLUMNS, 8, n, event_row, ev);
 }
 
 int pg_storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted)
@@ -75,7 +58,7 @@ int pg_storage_events_insert_hot(struct storage *s, const struct event *ev, int 
 	memset(inserted, 0, (size_t)n * sizeof *inserted);
 	if (n == 0)
 		return 0;
-	int all_new = in_transaction(s) ? copy_all_new(s, ev, (size_t)n) : 0;
+	int all_new = copy_all_new(s, ev, (size_t)n);
 	if (all_new != 0) {
 		memset(inserted, all_new > 0, (size_t)n * sizeof *inserted);
 		return all_new < 0 ? -1 : 0;
@@ -103,7 +86,7 @@ int pg_storage_events_insert_hot(struct storage *s, const struct event *ev, int 
  * went in keeps the object's counts true whatever happened. */
 static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)
 {
-	int all_new = in_transaction(s) ? copy_all_new(s, ev, n) : 0;
+	int all_new = copy_all_new(s, ev, n);
 	*inserted = all_new > 0 ? (int64_t)n : 0;
 	if (all_new != 0)
 		return all_new < 0 ? -1 : 0;
@@ -149,7 +132,50 @@ int pg_object_users_add(struct storage *s, const struct user_object *pairs, int 
 
 #define PAIRS_PER_STATEMENT 5000
 
-int pg_storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)
+static void pair_row(const void *ctx, size_t i, int64_t *v)
+{
+	const struct user_object *p = (const struct user_object *)ctx + i;
+	v[0] = p->user_id;
+	v[1] = p->object_id;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Every pair was new: each object's user count rises by its pairs, all
+ * objects in one statement. */
+static int count_new_pairs(struct storage *s, const struct user_object *pairs, int n)
+{
+	int64_t *objects = malloc(((size_t)n + 1) * sizeof *objects);
+	if (!objects)
+		abort();
+	for (int i = 0; i < n; i++)
+		objects[i] = pairs[i].object_id;
+	qsort(objects, (size_t)n, sizeof *objects, by_id);
+	struct buf ids = {0}, counts = {0};
+	buf_addc(&ids, '{');
+	buf_addc(&counts, '{');
+	for (int i = 0, run; i < n; i += run) {
+		for (run = 1; i + run < n && objects[i + run] == objects[i]; run++)
+			;
+		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)objects[i]);
+		buf_printf(&counts, "%s%d", i ? "," : "", run);
+	}
+	buf_addc(&ids, '}');
+	buf_addc(&counts, '}');
+	int rc = pg_run(s, "counting users", "UPDATE objects o SET users=o.users + v.n"
+		       " FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n) WHERE o.id=v.id", "tt", ids.data, counts.data);
+	buf_free(&ids);
+	buf_free(&counts);
+	free(objects);
+	return rc;
+}
+
+/* Some pairs were known: the new ones say which objects gain a user. */
+static int add_some_new_pairs(struct storage *s, const struct user_object *pairs, int n)
 {
 	struct buf users = {0}, objects = {0};
 	int rc = 0;
@@ -163,7 +189,6 @@ int pg_storage_user_objects_add(struct storage *s, const struct user_object *pai
 		}
 		buf_addc(&users, '}');
 		buf_addc(&objects, '}');
-		/* the pairs that are new raise their objects' user counts */
 		rc = pg_run(s, "indexing users' objects",
 			    "WITH added AS (INSERT INTO user_objects(user_id, object_id)"
 			    " SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING object_id)"
@@ -173,9 +198,17 @@ int pg_storage_user_objects_add(struct storage *s, const struct user_object *pai
 	}
 	buf_free(&users);
 	buf_free(&objects);
-	if (rc == 0 && n > 0)
-		rc = pg_object_users_add(s, pairs, n);
 	return rc;
+}
+
+int pg_storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)
+{
+	if (n == 0)
+		return 0;
+	/* a file of new users: every pair new, by COPY */
+	int all_new = pg_copy_ints_all_new(s, "user_objects", "user_id, object_id", 2, (size_t)n, pair_row, pairs);
+	int rc = all_new < 0 ? -1 : all_new ? count_new_pairs(s, pairs, n) : add_some_new_pairs(s, pairs, n);
+	return rc < 0 ? -1 : pg_object_users_add(s, pairs, n);
 }
 
 int pg_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct user_object **u,

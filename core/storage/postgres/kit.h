@@ -103,6 +103,18 @@ int pg_collect_texts(struct storage *s, PGresult *r, char ***texts, int *n);
  * ts, kind, step_id, variant_id, alias_id, label". */
 void pg_read_event(const PGresult *r, int row, int col, int64_t object_id, struct event *e);
 
+/*
+ * COPY of n rows of ncols integers (at most 16) into `table`, the server's
+ * bulk path; row(ctx, i, values) fills the i-th.  The _all_new form runs
+ * under a savepoint, for rows that are usually all new: 1 when they were
+ * and are in, 0 when a key was there already (nothing added, the caller
+ * takes the slower way), -1 on error.
+ */
+int pg_copy_ints(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+		 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx);
+int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+			 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx);
+
 /* Merges (user, object, kinds) pairs into the objects' packed users
  * (object_users, storage/userpack.h). */
 struct user_object;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* The summary's later-wins times and sticky flags, set from the twelve
- * parameters named (an upsert's $4.., an update's $1..). */
+ * values named (an upsert's $4.., an update's unnest columns). */
 #define LATER(col, p) " " col "=nullif(greatest(coalesce(" p "::bigint, 0), coalesce(u." col ", 0)), 0),"
 #define SUMMARY_SET(p1, p2, p3, p4, p5, p6, p7, p8, p9, p10, p11, p12)                            \
 	LATER("last_received_any", p1) LATER("last_received_email", p2) LATER("last_received_push", p3) \
@@ -37,26 +37,97 @@ int pg_storage_user_upsert(struct storage *s, const char *external_id, const cha
 		(int)u->marked_spam, (int)u->invalid_phone);
 }
 
-int pg_storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
+/* Users travel to the server many to a statement, as arrays (unnest):
+ * an import meets tens of thousands, and a round trip each would be most
+ * of its time. */
+#define USERS_PER_STATEMENT 5000
+
+/* A text[] literal: every element quoted, its quotes and backslashes escaped. */
+static void text_array(struct buf *b, const char *const *texts, int n)
 {
-	if (pg_scalar(s, "looking up a user", id, "SELECT id FROM users WHERE external_id=$1", "t", external_id) < 0)
-		return -1;
-	if (*id)
-		return 0;
-	return pg_scalar(s, "creating a user", id,
-			 "INSERT INTO users(external_id, learned) VALUES($1, 1) RETURNING id", "t", external_id);
+	buf_addc(b, '{');
+	for (int i = 0; i < n; i++) {
+		buf_adds(b, i ? ",\"" : "\"");
+		for (const char *c = texts[i]; *c; c++) {
+			if (*c == '"' || *c == '\\')
+				buf_addc(b, '\\');
+			buf_addc(b, *c);
+		}
+		buf_addc(b, '"');
+	}
+	buf_addc(b, '}');
 }
 
-int pg_storage_user_merge_summary(struct storage *s, int64_t id, const struct user_summary *u)
+int pg_storage_users_ensure(struct storage *s, const char *const *external_ids, int n, int64_t *ids)
 {
-	return pg_run(s, "updating a user's summary",
-		       "UPDATE users u SET"
-		       SUMMARY_SET("$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9", "$10", "$11", "$12")
-		       " WHERE id=$13",
-		       "oooooooooddd" "l", u->last_received_any, u->last_received_email, u->last_received_push,
-		       u->last_received_sms, u->last_received_webhook, u->last_received_whatsapp, u->last_engaged,
-		       u->last_in_app_impression, u->last_control_enrolled, (int)u->hard_bounced,
-		       (int)u->marked_spam, (int)u->invalid_phone, id);
+	struct buf list = {0};
+	int rc = 0;
+	for (int at = 0; at < n && rc == 0; at += USERS_PER_STATEMENT) {
+		int count = n - at < USERS_PER_STATEMENT ? n - at : USERS_PER_STATEMENT;
+		buf_reset(&list);
+		text_array(&list, external_ids + at, count);
+		/* the new ones come back from the insert, the others from the
+		 * table as it was before it (one snapshot) */
+		PGresult *r = pg_query(s, "creating users",
+				       "WITH input AS (SELECT * FROM unnest($1::text[]) WITH ORDINALITY AS t(external_id, i)),"
+				       " added AS (INSERT INTO users(external_id, learned) SELECT external_id, 1 FROM input"
+				       " ON CONFLICT(external_id) DO NOTHING RETURNING id, external_id)"
+				       " SELECT input.i, coalesce(added.id, u.id) FROM input"
+				       " LEFT JOIN added ON added.external_id=input.external_id"
+				       " LEFT JOIN users u ON u.external_id=input.external_id",
+				       "t", list.data);
+		if (!r) {
+			rc = -1;
+			break;
+		}
+		for (int i = 0; i < PQntuples(r); i++) {
+			int64_t pos = pg_int(r, i, 0);
+			if (pos >= 1 && pos <= count)
+				ids[at + pos - 1] = pg_int(r, i, 1);
+		}
+		PQclear(r);
+	}
+	buf_free(&list);
+	return rc;
+}
+
+int pg_storage_users_merge_summaries(struct storage *s, const int64_t *ids, const struct user_summary *sums, int n)
+{
+	struct buf column[13] = {{0}};
+	int rc = 0;
+	for (int at = 0; at < n && rc == 0; at += USERS_PER_STATEMENT) {
+		int count = n - at < USERS_PER_STATEMENT ? n - at : USERS_PER_STATEMENT;
+		for (int k = 0; k < 13; k++) {
+			buf_reset(&column[k]);
+			buf_addc(&column[k], '{');
+		}
+		for (int i = 0; i < count; i++) {
+			struct user_summary u = sums[at + i];
+			int64_t *times[9];
+			user_summary_times(&u, times);
+			int64_t v[13] = {ids[at + i], 0, 0, 0, 0, 0, 0, 0, 0, 0, u.hard_bounced, u.marked_spam, u.invalid_phone};
+			for (int k = 0; k < 9; k++)
+				v[1 + k] = *times[k];
+			for (int k = 0; k < 13; k++)
+				buf_printf(&column[k], "%s%lld", i ? "," : "", (long long)v[k]);
+		}
+		for (int k = 0; k < 13; k++)
+			buf_addc(&column[k], '}');
+		rc = pg_run(s, "updating users' summaries",
+			    "UPDATE users u SET"
+			    SUMMARY_SET("v.t1", "v.t2", "v.t3", "v.t4", "v.t5", "v.t6", "v.t7", "v.t8", "v.t9", "v.f1", "v.f2",
+					"v.f3")
+			    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],"
+			    " $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::int[],"
+			    " $12::int[], $13::int[]) AS v(id, t1, t2, t3, t4, t5, t6, t7, t8, t9, f1, f2, f3)"
+			    " WHERE u.id=v.id",
+			    "ttttttttttttt", column[0].data, column[1].data, column[2].data, column[3].data,
+			    column[4].data, column[5].data, column[6].data, column[7].data, column[8].data,
+			    column[9].data, column[10].data, column[11].data, column[12].data);
+	}
+	for (int k = 0; k < 13; k++)
+		buf_free(&column[k]);
+	return rc;
 }
 
 static const char *const field_columns[UF__COUNT] = SQL_USER_FIELD_COLUMNS;

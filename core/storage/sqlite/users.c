@@ -52,7 +52,7 @@ int sqlite_storage_user_upsert(struct storage *s, const char *external_id, const
 	return sql_returning_id(s, st, id, "saving a user");
 }
 
-int sqlite_storage_user_ensure(struct storage *s, const char *external_id, int64_t *id)
+static int user_ensure(struct storage *s, const char *external_id, int64_t *id)
 {
 	if (sql_id_by_key(s, "SELECT id FROM users WHERE external_id=?", external_id, id, NULL,
 			"looking up a user") < 0)
@@ -65,7 +65,7 @@ int sqlite_storage_user_ensure(struct storage *s, const char *external_id, int64
 	return sql_returning_id(s, st, id, "creating a user");
 }
 
-int sqlite_storage_user_merge_summary(struct storage *s, int64_t id, const struct user_summary *u)
+static int merge_summary(struct storage *s, int64_t id, const struct user_summary *u)
 {
 	sqlite3_stmt *st = sql_stmt(s,
 		"UPDATE users SET"
@@ -85,6 +85,23 @@ int sqlite_storage_user_merge_summary(struct storage *s, int64_t id, const struc
 	bind_summary(st, 1, u);
 	sqlite3_bind_int64(st, 13, id);
 	return sql_exec(s, st, "updating a user's summary");
+}
+
+/* In-process, a statement a user costs little: one at a time. */
+int sqlite_storage_users_ensure(struct storage *s, const char *const *external_ids, int n, int64_t *ids)
+{
+	for (int i = 0; i < n; i++)
+		if (user_ensure(s, external_ids[i], &ids[i]) < 0)
+			return -1;
+	return 0;
+}
+
+int sqlite_storage_users_merge_summaries(struct storage *s, const int64_t *ids, const struct user_summary *sums, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (merge_summary(s, ids[i], &sums[i]) < 0)
+			return -1;
+	return 0;
 }
 
 static const char *const field_columns[UF__COUNT] = SQL_USER_FIELD_COLUMNS;
