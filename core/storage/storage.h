@@ -61,6 +61,11 @@ const char *storage_error(const struct storage *s);
  * call), or the server chose this transaction to undo (a serialization
  * failure, a deadlock).  The caller rolls back and redoes the batch. */
 bool storage_error_transient(const struct storage *s);
+/* Waits up to timeout_ms for another connection to commit a change: 1
+ * when one did (a server tells its listeners at once), 0 when the time
+ * passed (SQLite cannot tell: it only waits, and the caller looks again),
+ * -1 on error. */
+int storage_wait_change(struct storage *s, int timeout_ms);
 /* The file path, or the server URI, as given to storage_open. */
 const char *storage_path(const struct storage *s);
 /* "SQLite" or "PostgreSQL" */

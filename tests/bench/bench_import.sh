@@ -24,6 +24,7 @@ with open("events.csv", "w") as f:
                 random.choice(kinds)))
 PY
 bytes=$(stat -c %s events.csv)
+cp ws.db demo.db # the demo as it was, for PostgreSQL below
 start=$(date +%s.%N)
 "$THAW" --db ws.db import events.csv
 end=$(date +%s.%N)
@@ -37,6 +38,28 @@ awk -v n="$EVENTS" -v a="$start" -v b="$end" -v c="$pstart" -v d="$pend" -v byte
 	printf "sqlite3 .import:  %.2f s  %9.0f rows/s (plain rowid table, no lookups)\n", d - c, n / (d - c)
 	printf "ratio thaw/plain: %.2f\n", (b - a) / (d - c)
 }'
+
+# PostgreSQL: the same file into the same demo on a throw-away cluster
+# (BENCH_POSTGRES=1), next to psql's \copy of it into a bare table
+if [ "${BENCH_POSTGRES:-0}" = 1 ]; then
+	. "$TESTS/pg_cluster.sh"
+	pg_start
+	trap 'pg_stop; rm -rf "$WORK"' EXIT
+	PGWS=$(pg_new_db ws)
+	"$THAW" --db demo.db migrate --to "$PGWS" >/dev/null
+	gstart=$(date +%s.%N)
+	"$THAW" --db "$PGWS" import events.csv
+	gend=$(date +%s.%N)
+	psql -X -q -d "$PGWS" -c "CREATE TABLE plain(o text, u text, t text, k text, s text, v text, a text, l text)"
+	cstart=$(date +%s.%N)
+	psql -X -q -d "$PGWS" -c "\\copy plain FROM 'events.csv' CSV HEADER"
+	cend=$(date +%s.%N)
+	awk -v n="$EVENTS" -v a="$gstart" -v b="$gend" -v c="$cstart" -v d="$cend" 'BEGIN {
+		printf "PostgreSQL:\nthaw import:      %.2f s  %9.0f events/s\n", b - a, n / (b - a)
+		printf "psql \\copy:       %.2f s  %9.0f rows/s (bare text table, no keys, no lookups)\n", d - c, n / (d - c)
+		printf "ratio thaw/plain: %.2f\n", (b - a) / (d - c)
+	}'
+fi
 
 # Avro: 1,000,000 email sends written with avro-c, imported into a fresh workspace
 if [ -n "${MAKE_AVRO:-}" ]; then

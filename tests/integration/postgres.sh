@@ -81,6 +81,20 @@ else
 	echo "roles need real users (root): skipped"
 fi
 
+# --- a change is heard at once: jobs --watch redraws on NOTIFY ------------------------
+( sleep 0.5; t restore summer-sale >/dev/null 2>&1 ) &
+heard=$(psql -X -q -d "$WS" -c "LISTEN thaw_changes" -c "SELECT pg_sleep(1.5)" 2>&1)
+contains "$heard" 'notification "thaw_changes" received' "a commit of thaw's tells the server's listeners"
+"$THAW" --db "$WS" jobs --watch >watch.out 2>&1 &
+watcher=$!
+sleep 1
+before=$(grep -c 'running,' watch.out)
+for _ in $(seq 15); do psql -X -q -d "$WS" -c "NOTIFY thaw_changes"; done
+after=$(grep -c 'running,' watch.out)
+kill "$watcher"
+wait "$watcher" 2>/dev/null
+[ $((after - before)) -ge 8 ] || fail "jobs --watch redraws when told, not only every second: $((after - before)) screens for 15 notifications"
+
 # --- two workers, as if on two hosts, share one queue ----------------------------------
 new_workspace
 printf 'worker:\n  sweep: false\n  batch_rows: 300\n  poll_ms: 100\n  lease_seconds: 2\n' >config.yaml

@@ -339,8 +339,15 @@ static int watch_jobs(struct cli *c, struct storage *s, int64_t only)
 				rc = cli_fail("no job %lld", (long long)only);
 			break;
 		}
-		for (int i = 0; i < 10 && !*c->stop; i++)
-			nanosleep(&(struct timespec){0, 100000000L}, NULL);
+		/* a second, in steps that see Ctrl-C; at once when a server says a
+		 * job moved */
+		int changed = 0;
+		for (int i = 0; i < 10 && !*c->stop && changed == 0; i++)
+			changed = storage_wait_change(s, 100);
+		if (changed < 0) {
+			rc = cli_fail("%s", storage_error(s));
+			break;
+		}
 	}
 	free(seen);
 	return rc;

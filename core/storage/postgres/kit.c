@@ -159,6 +159,7 @@ static bool reconnect(struct storage *s)
 		return true;
 	PQreset(c->conn);
 	c->cached = 0;
+	c->listening = false; /* a new session listens to nothing yet */
 	c->lost = PQstatus(c->conn) != CONNECTION_OK;
 	return PQstatus(c->conn) == CONNECTION_OK && pg_session_setup(s) == 0;
 }

@@ -37,6 +37,8 @@ struct pg_storage {
 		struct buf data;
 	} load;
 	char sqlstate[6]; /* the last error's code, "" for none or one of ours */
+	bool writing;   /* in a write transaction: its commit tells listeners */
+	bool listening; /* LISTEN thaw_changes was said on this connection */
 	bool lost;      /* the connection is gone: made again before the next statement */
 	bool transient; /* the last error may pass on a retry (storage_error_transient) */
 };

@@ -115,7 +115,7 @@ int pg_storage_schema_version(struct storage *s)
 static int migrate_from(struct storage *s, int version)
 {
 	for (int v = version; v < PG_SCHEMA_VERSION; v++) {
-		char record[96];
+		char record[128];
 		snprintf(record, sizeof record,
 			 "INSERT INTO meta VALUES('schema', '%d') ON CONFLICT(key) DO UPDATE SET value=excluded.value",
 			 v + 1);

@@ -14,6 +14,8 @@
  */
 #include "kit.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +149,7 @@ int pg_storage_begin(struct storage *s)
 {
 	if (pg_exec(s, "starting a transaction", "BEGIN", "") < 0)
 		return -1;
+	pg(s)->writing = !s->read_only;
 	if (!s->read_only && pg_exec(s, "waiting for other writers", "SELECT pg_advisory_xact_lock(" WRITER_LOCK ")", "") < 0) {
 		pg_storage_rollback(s);
 		return -1;
@@ -161,11 +164,36 @@ int pg_storage_begin_read(struct storage *s)
 
 int pg_storage_commit(struct storage *s)
 {
+	/* listeners (jobs --watch) hear of a change as it commits */
+	bool tell = pg(s)->writing;
+	pg(s)->writing = false;
+	if (tell && pg_run(s, "committing", "NOTIFY thaw_changes", "") < 0)
+		return -1;
 	return pg_run(s, "committing", "COMMIT", "");
+}
+
+int pg_storage_wait_change(struct storage *s, int timeout_ms)
+{
+	struct pg_storage *c = pg(s);
+	if (!c->listening) {
+		if (pg_run(s, "listening for changes", "LISTEN thaw_changes", "") < 0)
+			return -1;
+		c->listening = true;
+	}
+	struct pollfd fd = {.fd = PQsocket(c->conn), .events = POLLIN};
+	if (poll(&fd, 1, timeout_ms) < 0 && errno != EINTR)
+		return pg_fail(s, "waiting for changes: %s", strerror(errno));
+	if (!PQconsumeInput(c->conn))
+		return pg_fail(s, "waiting for changes: %s", PQerrorMessage(c->conn));
+	int heard = 0;
+	for (PGnotify *n; (n = PQnotifies(c->conn)); PQfreemem(n))
+		heard = 1;
+	return heard;
 }
 
 void pg_storage_rollback(struct storage *s)
 {
+	pg(s)->writing = false;
 	/* a lost connection took its transaction with it: nothing to undo */
 	PGTransactionStatusType status = PQtransactionStatus(pg(s)->conn);
 	if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Creates the file with mode 0600 so the workspace is private from the start. */
@@ -154,6 +155,13 @@ static const char *sqlite_storage_version(void)
 	static char version[32];
 	snprintf(version, sizeof version, "SQLite %s", sqlite3_libversion());
 	return version;
+}
+
+int sqlite_storage_wait_change(struct storage *s, int timeout_ms)
+{
+	(void)s;
+	nanosleep(&(struct timespec){timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L}, NULL);
+	return 0;
 }
 
 bool sqlite_storage_error_transient(const struct storage *s)
