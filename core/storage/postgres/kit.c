@@ -146,6 +146,13 @@ static const char *prepared_name(struct storage *s, const char *sql, const struc
 	return name;
 }
 
+int pg_session_setup(struct storage *s)
+{
+	if (s->read_only && pg_script(s, "opening read-only", "SET default_transaction_read_only = on") < 0)
+		return -1;
+	return pg_script(s, "configuring the connection", "SET client_min_messages = warning");
+}
+
 /*
  * A lost connection is made again before the next statement.  Statements
  * prepared on the old one are gone with it; so is any transaction, which

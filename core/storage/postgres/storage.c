@@ -116,13 +116,6 @@ int pg_storage_open(const char *location, int flags, struct storage **out, char 
 	return 0;
 }
 
-int pg_session_setup(struct storage *s)
-{
-	if (s->read_only && pg_script(s, "opening read-only", "SET default_transaction_read_only = on") < 0)
-		return -1;
-	return pg_script(s, "configuring the connection", "SET client_min_messages = warning");
-}
-
 void pg_storage_close(struct storage *s)
 {
 	PQfinish(pg(s)->conn);
