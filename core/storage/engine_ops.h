@@ -17,6 +17,7 @@
 /* storage.h */
 STORAGE_OP(bool, error_transient, (const struct storage *s), (s))
 STORAGE_OP(int, wait_change, (struct storage *s, int timeout_ms), (s, timeout_ms))
+STORAGE_OP(int, change_fd, (struct storage *s), (s))
 STORAGE_OP(int, files, (const struct storage *s, char paths[][4200], int max), (s, paths, max))
 STORAGE_OP(int, begin, (struct storage *s), (s))
 STORAGE_OP(int, begin_read, (struct storage *s), (s))

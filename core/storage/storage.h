@@ -66,6 +66,10 @@ bool storage_error_transient(const struct storage *s);
  * passed (SQLite cannot tell: it only waits, and the caller looks again),
  * -1 on error. */
 int storage_wait_change(struct storage *s, int timeout_ms);
+/* A descriptor that turns readable when a change may have been committed
+ * (then storage_wait_change(s, 0) says whether one was), for a loop that
+ * polls other things too; -1 when the engine cannot tell (SQLite). */
+int storage_change_fd(struct storage *s);
 /* The file path, or the server URI, as given to storage_open. */
 const char *storage_path(const struct storage *s);
 /* "SQLite" or "PostgreSQL" */

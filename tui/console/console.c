@@ -133,6 +133,7 @@ static void check_file(struct console *c)
 static void reload(struct console *c)
 {
 	int64_t now = clock_mono_ms();
+	c->last_reload = now;
 	check_file(c);
 	if (storage_summary(c->s, console_now(c), c->o->config->policy.expiring_soon_days, &c->summary) < 0)
 		console_flash(c, ST_ERROR, "%s", storage_error(c->s));
@@ -424,6 +425,17 @@ static void handle_key(struct console *c, int key)
 
 /* ---- the loop ---- */
 
+/* Something was committed elsewhere: look again soon, but not more than
+ * a few times a second however busy the workers are. */
+#define HEARD_GAP_MS 250
+
+static void heard_change(struct console *c)
+{
+	int64_t soon = c->last_reload + HEARD_GAP_MS;
+	if (soon < c->next_refresh)
+		c->next_refresh = soon;
+}
+
 static int wait_ms(const struct console *c)
 {
 	int64_t now = clock_mono_ms(), wait = c->next_refresh - now;
@@ -441,12 +453,16 @@ static void run_loop(struct console *c)
 			c->dirty = true;
 		if (c->dirty)
 			draw(c);
-		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-		int rc = poll(&p, 1, wait_ms(c));
+		/* keys, and (on a server) word of a commit elsewhere */
+		struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+				      {.fd = storage_change_fd(c->s), .events = POLLIN}};
+		int rc = poll(p, p[1].fd >= 0 ? 2 : 1, wait_ms(c));
 		if (rc < 0 && errno != EINTR)
 			break;
-		if (p.revents & (POLLHUP | POLLERR))
+		if (p[0].revents & (POLLHUP | POLLERR))
 			break; /* the terminal went away: the worker's jobs go on elsewhere */
+		if (p[1].fd >= 0 && (p[1].revents & POLLIN) && storage_wait_change(c->s, 0) > 0)
+			heard_change(c);
 		int key, handled = 0;
 		int64_t start = clock_mono_ms();
 		while (c->running && screen_read_key(&c->screen, &key)) {

@@ -79,7 +79,7 @@ struct console {
 	int64_t flash_until;
 
 	/* timing */
-	int64_t next_refresh;
+	int64_t next_refresh, last_reload;
 	int reload_in_ms; /* a view asked to be reloaded this soon, or 0 */
 	bool file_gone; /* the workspace file was removed or replaced */
 	FILE *trace;

@@ -165,7 +165,7 @@ int pg_storage_commit(struct storage *s)
 	return pg_run(s, "committing", "COMMIT", "");
 }
 
-int pg_storage_wait_change(struct storage *s, int timeout_ms)
+static int listen_for_changes(struct storage *s)
 {
 	struct pg_storage *c = pg(s);
 	if (!c->listening) {
@@ -173,6 +173,19 @@ int pg_storage_wait_change(struct storage *s, int timeout_ms)
 			return -1;
 		c->listening = true;
 	}
+	return 0;
+}
+
+int pg_storage_change_fd(struct storage *s)
+{
+	return listen_for_changes(s) < 0 ? -1 : PQsocket(pg(s)->conn);
+}
+
+int pg_storage_wait_change(struct storage *s, int timeout_ms)
+{
+	struct pg_storage *c = pg(s);
+	if (listen_for_changes(s) < 0)
+		return -1;
 	struct pollfd fd = {.fd = PQsocket(c->conn), .events = POLLIN};
 	if (poll(&fd, 1, timeout_ms) < 0 && errno != EINTR)
 		return pg_fail(s, "waiting for changes: %s", strerror(errno));

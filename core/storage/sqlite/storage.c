@@ -164,6 +164,12 @@ int sqlite_storage_wait_change(struct storage *s, int timeout_ms)
 	return 0;
 }
 
+int sqlite_storage_change_fd(struct storage *s)
+{
+	(void)s;
+	return -1;
+}
+
 bool sqlite_storage_error_transient(const struct storage *s)
 {
 	(void)s; /* a busy database is waited for (busy_timeout), not retried */
