@@ -312,7 +312,8 @@ enum step_result restore_job_step(struct storage *s, int64_t job_id, const struc
 				  int64_t *moved)
 {
 	*moved = 0;
-	if (storage_begin(s) < 0)
+	/* only this job's rows and objects: other jobs' steps may run at once */
+	if (storage_begin_step(s) < 0)
 		return STEP_ERROR;
 	int lease = storage_job_renew(s, job_id, o->owner, clock_real_ms(), o->lease_ms);
 	if (lease != 0) {

@@ -20,6 +20,7 @@ STORAGE_OP(int, wait_change, (struct storage *s, int timeout_ms), (s, timeout_ms
 STORAGE_OP(int, change_fd, (struct storage *s), (s))
 STORAGE_OP(int, files, (const struct storage *s, char paths[][4200], int max), (s, paths, max))
 STORAGE_OP(int, begin, (struct storage *s), (s))
+STORAGE_OP(int, begin_step, (struct storage *s), (s))
 STORAGE_OP(int, begin_read, (struct storage *s), (s))
 STORAGE_OP(int, commit, (struct storage *s), (s))
 STORAGE_OP(int, schema_version, (struct storage *s), (s))

@@ -87,6 +87,11 @@ int storage_files(const struct storage *s, char paths[][4200], int max);
 /* Takes the write lock now, so a later write cannot fail with a stale
  * snapshot. */
 int storage_begin(struct storage *s);
+/* A write transaction that changes one restore job's own rows and
+ * objects only (a step of it): steps of different jobs may run at the
+ * same time where the engine can (PostgreSQL), while every other writer
+ * still waits for them and they for it.  On SQLite, storage_begin. */
+int storage_begin_step(struct storage *s);
 /* A read transaction: one consistent snapshot across several queries. */
 int storage_begin_read(struct storage *s);
 int storage_commit(struct storage *s);

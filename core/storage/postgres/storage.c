@@ -150,6 +150,19 @@ int pg_storage_begin(struct storage *s)
 	return 0;
 }
 
+int pg_storage_begin_step(struct storage *s)
+{
+	/* the writers' lock, shared: steps of different jobs move at once */
+	if (pg_exec(s, "starting a transaction", "BEGIN", "") < 0)
+		return -1;
+	pg(s)->writing = true;
+	if (pg_exec(s, "waiting for other writers", "SELECT pg_advisory_xact_lock_shared(" WRITER_LOCK ")", "") < 0) {
+		pg_storage_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
 int pg_storage_begin_read(struct storage *s)
 {
 	return pg_run(s, "starting a read", "BEGIN ISOLATION LEVEL REPEATABLE READ", "");

@@ -234,6 +234,11 @@ int sqlite_storage_begin(struct storage *s)
 	return sql_exec(s, sql_stmt(s, "BEGIN IMMEDIATE"), "starting a transaction");
 }
 
+int sqlite_storage_begin_step(struct storage *s)
+{
+	return sqlite_storage_begin(s); /* one writer at a time, whatever it does */
+}
+
 int sqlite_storage_begin_read(struct storage *s)
 {
 	return sql_exec(s, sql_stmt(s, "BEGIN DEFERRED"), "starting a read");
