@@ -97,14 +97,15 @@ int pg_storage_rows_count(struct storage *s, const char *table, const char *wher
 	return r ? 0 : -1;
 }
 
-int pg_storage_rows_load_begin(struct storage *s, const char *table, const char *columns)
+/* COPY … FROM STDIN, in text or in PostgreSQL's binary format. */
+static int copy_begin(struct storage *s, const char *table, const char *columns, bool binary)
 {
 	struct pg_load *loading = &pg(s)->load;
 	snprintf(loading->table, sizeof loading->table, "%s", table);
 	loading->has_id = strncmp(columns, "id,", 3) == 0;
 	buf_reset(&loading->data);
 	struct buf sql = {0};
-	buf_printf(&sql, "COPY %s(%s) FROM STDIN", table, columns);
+	buf_printf(&sql, "COPY %s(%s) FROM STDIN%s", table, columns, binary ? " WITH (FORMAT binary)" : "");
 	PGresult *r = PQexec(pg(s)->conn, sql.data);
 	buf_free(&sql);
 	bool ok = PQresultStatus(r) == PGRES_COPY_IN;
@@ -112,6 +113,11 @@ int pg_storage_rows_load_begin(struct storage *s, const char *table, const char 
 		pg_fail(s, "copying into %s: %s", table, PQresultErrorMessage(r));
 	PQclear(r);
 	return ok ? 0 : -1;
+}
+
+int pg_storage_rows_load_begin(struct storage *s, const char *table, const char *columns)
+{
+	return copy_begin(s, table, columns, false);
 }
 
 /* COPY's text format: tab between columns, \N for NULL, backslash escapes. */
@@ -195,24 +201,43 @@ int pg_storage_rows_load_end(struct storage *s)
 	return set ? 0 : -1;
 }
 
-int pg_copy_ints(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+/* Appends v as a big-endian integer of `bytes` bytes. */
+static void put_be(struct buf *b, int64_t v, int bytes)
+{
+	unsigned char out[8];
+	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+		out[i] = (unsigned char)(v & 0xff);
+	buf_add(b, out, (size_t)bytes);
+}
+
+int pg_copy_ints(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
 		 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx)
 {
-	if (pg_storage_rows_load_begin(s, table, columns) < 0)
+	/* binary: the server reads each integer as it is, instead of parsing text */
+	if (copy_begin(s, table, columns, true) < 0)
 		return -1;
+	struct buf *b = &pg(s)->load.data;
+	int ncols = (int)strlen(widths), rc = 0;
+	buf_add(b, "PGCOPY\n\377\r\n\0", 11);
+	put_be(b, 0, 4); /* flags */
+	put_be(b, 0, 4); /* header extension */
 	int64_t values[16];
-	struct stored_value stored[16];
-	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		row(ctx, i, values);
-		for (int k = 0; k < ncols; k++)
-			stored[k] = (struct stored_value){.type = STORED_INT, .i = values[k]};
-		rc = pg_storage_rows_load(s, stored, ncols);
+		put_be(b, ncols, 2);
+		for (int k = 0; k < ncols; k++) {
+			int bytes = widths[k] - '0';
+			put_be(b, bytes, 4);
+			put_be(b, values[k], bytes);
+		}
+		if (b->len >= 1 << 20)
+			rc = flush(s);
 	}
+	put_be(b, -1, 2); /* the end */
 	return pg_storage_rows_load_end(s) < 0 ? -1 : rc;
 }
 
-int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
 			 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx)
 {
 	/* outside a transaction there is no savepoint to go back to */
@@ -220,7 +245,7 @@ int pg_copy_ints_all_new(struct storage *s, const char *table, const char *colum
 		return 0;
 	if (pg_script(s, "copying rows", "SAVEPOINT all_new") < 0)
 		return -1;
-	if (pg_copy_ints(s, table, columns, ncols, n, row, ctx) == 0)
+	if (pg_copy_ints(s, table, columns, widths, n, row, ctx) == 0)
 		return pg_script(s, "copying rows", "RELEASE all_new") < 0 ? -1 : 1;
 	if (strcmp(pg(s)->sqlstate, "23505") != 0) /* not a key already there: a real error */
 		return -1;

@@ -22,6 +22,7 @@
  * SELECT … ON CONFLICT DO NOTHING says which were new.
  */
 #define EVENT_COLUMNS "object_id, user_id, ts, kind, step_id, variant_id, alias_id, label"
+#define EVENT_WIDTHS "88828884" /* their sizes: kind is a smallint, label an int */
 
 static void event_row(const void *ctx, size_t i, int64_t *v)
 {
@@ -45,12 +46,12 @@ static int stage_events(struct storage *s, const struct event *ev, size_t n)
 		      " ts bigint, kind smallint, step_id bigint, variant_id bigint, alias_id bigint, label int);"
 		      "TRUNCATE staged_events") < 0)
 		return -1;
-	return pg_copy_ints(s, "staged_events", "i, " EVENT_COLUMNS, 9, n, numbered_event_row, ev);
+	return pg_copy_ints(s, "staged_events", "i, " EVENT_COLUMNS, "4" EVENT_WIDTHS, n, numbered_event_row, ev);
 }
 
 static int copy_all_new(struct storage *s, const struct event *ev, size_t n)
 {
-	return pg_copy_ints_all_new(s, "events_hot", EVENT_COLUMNS, 8, n, event_row, ev);
+	return pg_copy_ints_all_new(s, "events_hot", EVENT_COLUMNS, EVENT_WIDTHS, n, event_row, ev);
 }
 
 int pg_storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted)
@@ -206,7 +207,7 @@ int pg_storage_user_objects_add(struct storage *s, const struct user_object *pai
 	if (n == 0)
 		return 0;
 	/* a file of new users: every pair new, by COPY */
-	int all_new = pg_copy_ints_all_new(s, "user_objects", "user_id, object_id", 2, (size_t)n, pair_row, pairs);
+	int all_new = pg_copy_ints_all_new(s, "user_objects", "user_id, object_id", "88", (size_t)n, pair_row, pairs);
 	int rc = all_new < 0 ? -1 : all_new ? count_new_pairs(s, pairs, n) : add_some_new_pairs(s, pairs, n);
 	return rc < 0 ? -1 : pg_object_users_add(s, pairs, n);
 }

@@ -106,15 +106,17 @@ int pg_collect_texts(struct storage *s, PGresult *r, char ***texts, int *n);
 void pg_read_event(const PGresult *r, int row, int col, int64_t object_id, struct event *e);
 
 /*
- * COPY of n rows of ncols integers (at most 16) into `table`, the server's
- * bulk path; row(ctx, i, values) fills the i-th.  The _all_new form runs
+ * COPY of n rows of integers into `table`, the server's bulk path, in its
+ * binary format: `widths` has a digit a column, its size in bytes (2
+ * smallint, 4 int, 8 bigint; at most 16 columns); row(ctx, i, values)
+ * fills the i-th row.  The _all_new form runs
  * under a savepoint, for rows that are usually all new: 1 when they were
  * and are in, 0 when a key was there already (nothing added, the caller
  * takes the slower way), -1 on error.
  */
-int pg_copy_ints(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+int pg_copy_ints(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
 		 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx);
-int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, int ncols, size_t n,
+int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
 			 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx);
 
 /* Merges (user, object, kinds) pairs into the objects' packed users
