@@ -126,10 +126,17 @@ static void build_where(const struct object_query *q, struct query *b)
 	}
 }
 
-/* A sort key with NULLs where SQLite puts them. */
+/* A sort key with NULLs where SQLite puts them.  Only the keys that can
+ * be NULL say so: a NULLS FIRST on a key that never is would keep the
+ * server from reading it in an index's order. */
 static void order_by(struct buf *sql, const char *key, bool descending)
 {
-	buf_printf(sql, "%s%s", key, descending ? " DESC NULLS LAST" : " NULLS FIRST");
+	static const char *const nullable[] = {"o.last_sent_at", "o.expires_at", "o.expired_at", "tags"};
+	bool may_be_null = false;
+	for (size_t i = 0; i < sizeof nullable / sizeof nullable[0]; i++)
+		may_be_null |= strcmp(key, nullable[i]) == 0;
+	buf_printf(sql, "%s%s%s", key, descending ? " DESC" : "",
+		   !may_be_null ? "" : descending ? " NULLS LAST" : " NULLS FIRST");
 }
 
 /* Runs "SELECT <what> FROM ... WHERE <query>", with the query's order and
