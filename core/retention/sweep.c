@@ -147,13 +147,16 @@ int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_rep
 	    (!o->dry_run && mark_expired(s, o, r) < 0) ||
 	    (!o->dry_run && restore_relaunched(s, o->now, &relaunch) < 0) || storage_commit(s) < 0) {
 		storage_rollback(s);
+		sweep_report_free(r);
 		return -1;
 	}
 	r->relaunch_job = relaunch.job_id;
 	r->relaunched = relaunch.outcomes[ITEM_PENDING];
-	if (o->dry_run)
-		return 0;
-	return sweep_settle_expired(s, o, r);
+	if (!o->dry_run && sweep_settle_expired(s, o, r) < 0) {
+		sweep_report_free(r);
+		return -1;
+	}
+	return 0;
 }
 
 void sweep_report_free(struct sweep_report *r)

@@ -58,6 +58,8 @@ struct sweep_report {
 	int relaunched;
 };
 
+/* 0 with the report (free it with sweep_report_free), or -1 with nothing
+ * to free and the reason in storage_error(s). */
 int sweep_run(struct storage *s, const struct sweep_options *o, struct sweep_report *r);
 void sweep_report_free(struct sweep_report *r);
 

@@ -22,6 +22,9 @@ contains "$(cat "$WORK/err")" "cannot connect to postgresql:///ws?host=$WORK/now
 t import "$DATA/workspace.yaml" "$DATA/events.csv" >/dev/null || fail "import"
 eq "$(PGHOST=$PG_SOCKET PGUSER=postgres PGDATABASE=ws "$THAW" --db postgresql: list --ids | wc -l)" 8 \
 	"a bare postgresql: leaves the rest to libpq's PGHOST, PGDATABASE, PGUSER"
+eq "$(THAW_DB=$WS "$THAW" list --ids | wc -l)" 8 "THAW_DB names the workspace"
+printf 'database: %s\n' "$WS" >db.yaml
+eq "$("$THAW" --config db.yaml list --ids | wc -l)" 8 "and so does the configuration's database"
 check=$(t check)
 contains "$check" "connection: PostgreSQL 15" "check names the server"
 contains "$check" "not encrypted (a Unix socket: it never leaves this host)" "and says whether it is encrypted"
@@ -138,15 +141,17 @@ sleep 1
 pg_server_start || fail "the server starts again"
 sleep 2
 psql -X -q -d "$WS" -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name='thaw'" >/dev/null
-for _ in $(seq 300); do
+for _ in $(seq 600); do # about 35,000 events at 3,000 a second, on a machine that may be busy
 	[ "$(t jobs "$job" --json | jq -r '.[0].state')" = done ] && break
 	sleep 0.2
 done
+kill -0 "$worker" 2>/dev/null || fail "the worker went on after the server's crash and a cut connection: $(cat crash.log)"
 kill "$worker"
 wait "$worker"
 eq "$(t jobs "$job" --json | jq -r '.[0].state')" done "the restore finishes after the server's crash and a cut connection"
-contains "$(cat crash.log)" "trying again" "the worker said it lost the connection and went on"
-eq "$(grep -c 'trying again' crash.log | awk '{print ($1 >= 2)}')" 1 "once for the crash, once for the cut"
+# a statement alone is redone at once; one in a transaction fails it, and
+# the worker says so and redoes the round: either way, nothing else to see
+not_contains "$(cat crash.log)" "thaw: worker:" "the worker did not give up"
 THAW_NOW=2030-01-01T00:00:00Z "$THAW" --db "$WS" sweep >sweep.out 2>&1 &
 sweep=$!
 sleep 0.3
