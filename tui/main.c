@@ -104,7 +104,8 @@ static const struct command commands[] = {
 static const char global_options[] =
 	"  --config FILE   configuration file (else $THAW_CONFIG, ./config.yaml,\n"
 	"                  $XDG_CONFIG_HOME/thaw/config.yaml; none = defaults)\n"
-	"  --db FILE       workspace database (else config `database`, default thaw.db)\n"
+	"  --db LOCATION   the workspace: a SQLite file, or postgresql://… (a PostgreSQL\n"
+	"                  database); else $THAW_DB, else config `database`, default thaw.db\n"
 	"  --now TIME      fix the clock, ISO-8601 (also $THAW_NOW), for tests and demos\n"
 	"  --read-only     never change anything\n"
 	"  --theme NAME    console theme from themes/ (default, light, high-contrast, monochrome)\n"
@@ -114,7 +115,7 @@ static const char global_options[] =
 static void print_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: thaw [--config FILE] [--db FILE] [--now TIME] [--read-only] [--theme NAME] [COMMAND [ARGS]]\n\n"
+		"usage: thaw [--config FILE] [--db LOCATION] [--now TIME] [--read-only] [--theme NAME] [COMMAND [ARGS]]\n\n"
 		"thaw keeps messaging interaction data hot or cold and restores it on request.\n"
 		"With no command it opens the console.\n\nCommands:\n");
 	for (int i = 0; i < COMMAND_COUNT; i++)
@@ -282,7 +283,9 @@ int main(int argc, char **argv)
 		config_free(&c.config);
 		return rc;
 	}
-	c.db_path = g.db ? g.db : c.config.database;
+	/* --db, else THAW_DB, else the configuration's database */
+	const char *env_db = getenv("THAW_DB");
+	c.db_path = g.db ? g.db : env_db && *env_db ? env_db : c.config.database;
 	if (g.theme && (rc = check_theme(g.theme)) != EXIT_OK) {
 		config_free(&c.config);
 		return rc;

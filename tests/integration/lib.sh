@@ -10,7 +10,7 @@ remove_work() {
 trap remove_work EXIT
 cd "$WORK" || exit 1
 export THAW_NOW=${THAW_NOW:-2026-11-29T12:00:00Z}
-unset THAW_CONFIG
+unset THAW_CONFIG THAW_DB
 FAILURES=0
 WS=$WORK/ws.db
 # THAW_ENGINE=postgres (meson test --setup postgres): the workspace is a

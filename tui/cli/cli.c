@@ -14,7 +14,7 @@ void cli_print_help(const struct command *cmd)
 	printf("usage: thaw [GLOBAL OPTIONS] %s %s\n\n%s\n", cmd->name, cmd->args, cmd->summary);
 	if (cmd->help && *cmd->help)
 		printf("\n%s", cmd->help);
-	printf("\nGlobal options: --config FILE, --db FILE, --now TIME, --read-only (see thaw --help)\n");
+	printf("\nGlobal options: --config FILE, --db LOCATION, --now TIME, --read-only (see thaw --help)\n");
 }
 
 int cli_usage(const struct command *cmd, const char *fmt, ...)
