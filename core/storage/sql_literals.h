@@ -88,4 +88,34 @@ _Static_assert(IXD_NONE == 0 && IXD_AVAILABLE == 1 && IXD_EXPIRED == 2 && IXD_RE
 	"last_received_push", "last_received_sms", "last_received_webhook", "last_received_whatsapp", \
 	"last_engaged", "last_in_app_impression", "last_control_enrolled"}
 
+/* A step's or a variant's upsert (setup.h): ($1 object, $2 api id, $3 name,
+ * $4 position or control flag), returning (id, the object it belongs to). */
+#define STEP_UPSERT \
+	"INSERT INTO steps(object_id, api_id, name, position) VALUES($1,$2,$3,$4)" \
+	" ON CONFLICT(api_id) DO UPDATE SET name=excluded.name, position=excluded.position RETURNING id, object_id"
+#define VARIANT_UPSERT \
+	"INSERT INTO variants(object_id, api_id, name, is_control) VALUES($1,$2,$3,$4)" \
+	" ON CONFLICT(api_id) DO UPDATE SET name=excluded.name, is_control=excluded.is_control RETURNING id, object_id"
+
+/* An object's detail (setup.h), one list a query taking the object's id as
+ * $1, each row (api id, name, flag, extra), written so both dialects read
+ * it alike.  The references: every specific-object filter naming the
+ * object, and whether its owner is active (only those protect). */
+#define DETAIL_STEPS "SELECT api_id, name, 0, NULL FROM steps WHERE object_id=$1 ORDER BY position, id"
+#define DETAIL_VARIANTS "SELECT api_id, name, is_control, NULL FROM variants WHERE object_id=$1 ORDER BY id"
+#define DETAIL_ALIASES "SELECT '', name, 0, NULL FROM aliases WHERE object_id=$1 ORDER BY name"
+#define DETAIL_REFS \
+	"SELECT coalesce(o.api_id, g.api_id), CASE WHEN o.id IS NOT NULL THEN o.name ELSE g.name END," \
+	" CASE WHEN o.id IS NOT NULL THEN CAST(o.status IN (" SQL_STATUS_ACTIVE ", " SQL_STATUS_IDLE ") AS INTEGER)" \
+	"   ELSE g.in_use END AS active," \
+	" CAST(f.kind AS TEXT) || ':' || CASE WHEN o.id IS NOT NULL THEN" \
+	"   CASE o.kind WHEN " SQL_KIND_CAMPAIGN " THEN 'campaign' ELSE 'canvas' END ELSE 'segment' END" \
+	" FROM filters f LEFT JOIN objects o ON o.id=f.owner_object_id" \
+	" LEFT JOIN segments g ON g.id=f.owner_segment_id" \
+	" WHERE f.target_object_id=$1 AND f.kind < " SQL_FILTER_SPECIFIC_COUNT " ORDER BY 3 DESC, 2"
+#define DETAIL_FILTERS \
+	"SELECT coalesce(t.api_id, g.name), coalesce(t.name, g.name), coalesce(t.ixd_state, -1), CAST(f.kind AS TEXT)" \
+	" FROM filters f LEFT JOIN objects t ON t.id=f.target_object_id LEFT JOIN tags g ON g.id=f.target_tag_id" \
+	" WHERE f.owner_object_id=$1 ORDER BY f.id"
+
 #endif

@@ -39,20 +39,13 @@ static int upsert_part(struct storage *s, const char *sql, int64_t object_id, co
 int sqlite_storage_step_upsert(struct storage *s, int64_t object_id, const char *api_id, const char *name,
 			int position, int64_t *id)
 {
-	return upsert_part(s, "INSERT INTO steps(object_id, api_id, name, position) VALUES(?,?,?,?)"
-			      " ON CONFLICT(api_id) DO UPDATE SET name=excluded.name,"
-			      " position=excluded.position RETURNING id, object_id",
-			   object_id, api_id, name, position, "saving a Canvas step", id);
+	return upsert_part(s, STEP_UPSERT, object_id, api_id, name, position, "saving a Canvas step", id);
 }
 
 int sqlite_storage_variant_upsert(struct storage *s, int64_t object_id, const char *api_id,
 			   const char *name, bool is_control, int64_t *id)
 {
-	return upsert_part(s, "INSERT INTO variants(object_id, api_id, name, is_control)"
-			      " VALUES(?,?,?,?) ON CONFLICT(api_id) DO UPDATE SET"
-			      " name=excluded.name, is_control=excluded.is_control"
-			      " RETURNING id, object_id",
-			   object_id, api_id, name, is_control, "saving a variant", id);
+	return upsert_part(s, VARIANT_UPSERT, object_id, api_id, name, is_control, "saving a variant", id);
 }
 
 int sqlite_storage_alias_upsert(struct storage *s, int64_t object_id, const char *name, int64_t *id)
@@ -191,30 +184,11 @@ static int detail_list(struct storage *s, const char *sql, int64_t id, struct na
 int sqlite_storage_object_detail(struct storage *s, int64_t id, struct object_detail *d)
 {
 	memset(d, 0, sizeof *d);
-	if (detail_list(s, "SELECT api_id, name, 0, NULL FROM steps WHERE object_id=? ORDER BY position, id",
-			id, &d->steps, &d->step_count) < 0 ||
-	    detail_list(s, "SELECT api_id, name, is_control, NULL FROM variants WHERE object_id=? ORDER BY id",
-			id, &d->variants, &d->variant_count) < 0 ||
-	    detail_list(s, "SELECT '', name, 0, NULL FROM aliases WHERE object_id=? ORDER BY name",
-			id, &d->aliases, &d->alias_count) < 0)
+	if (detail_list(s, DETAIL_STEPS, id, &d->steps, &d->step_count) < 0 ||
+	    detail_list(s, DETAIL_VARIANTS, id, &d->variants, &d->variant_count) < 0 ||
+	    detail_list(s, DETAIL_ALIASES, id, &d->aliases, &d->alias_count) < 0 ||
+	    detail_list(s, DETAIL_REFS, id, &d->refs, &d->ref_count) < 0)
 		return -1;
-	/* Every specific-object filter naming this object, and whether its owner
-	 * is active (only those protect). */
-	if (detail_list(s, "SELECT coalesce(o.api_id, g.api_id),"
-			" CASE WHEN o.id IS NOT NULL THEN o.name ELSE g.name END,"
-			" CASE WHEN o.id IS NOT NULL THEN o.status IN (" SQL_STATUS_ACTIVE ", " SQL_STATUS_IDLE ")"
-			"   ELSE g.in_use END,"
-			" f.kind || ':' || CASE WHEN o.id IS NOT NULL THEN"
-			"   CASE o.kind WHEN " SQL_KIND_CAMPAIGN " THEN 'campaign' ELSE 'canvas' END ELSE 'segment' END"
-			" FROM filters f LEFT JOIN objects o ON o.id=f.owner_object_id"
-			" LEFT JOIN segments g ON g.id=f.owner_segment_id"
-			" WHERE f.target_object_id=? AND f.kind < " SQL_FILTER_SPECIFIC_COUNT " ORDER BY 3 DESC, 2",
-			id, &d->refs, &d->ref_count) < 0)
-		return -1;
-	return detail_list(s, "SELECT coalesce(t.api_id, g.name), coalesce(t.name, g.name),"
-			   " coalesce(t.ixd_state, -1), f.kind FROM filters f"
-			   " LEFT JOIN objects t ON t.id=f.target_object_id LEFT JOIN tags g ON g.id=f.target_tag_id"
-			   " WHERE f.owner_object_id=? ORDER BY f.id",
-			   id, &d->filters, &d->filter_count);
+	return detail_list(s, DETAIL_FILTERS, id, &d->filters, &d->filter_count);
 }
 
