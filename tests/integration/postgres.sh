@@ -189,6 +189,12 @@ eq "$(m segment 'received_tag(winback)' --count)" "$("$THAW" --db medium.db segm
 	"a tag filter counts the same users"
 exit_code 1 "a database that holds a workspace" "$THAW" --db medium.db migrate --to "$TO"
 contains "$(cat "$WORK/err")" "already holds a workspace" "is refused"
+# a new file is built aside and put in place only where nothing is: a
+# link planted at the name is not followed
+ln -s "$WORK/elsewhere.db" planted.db
+exit_code 1 "a link planted where the copy goes" m migrate --to planted.db
+[ -e elsewhere.db ] && fail "migrate followed a planted link"
+[ -L planted.db ] || fail "migrate removed what was at the name when it failed"
 out=$(m migrate --to back.db) || fail "migrate back into a new SQLite file"
 eq "$("$THAW" --db back.db list --json | md5sum)" "$("$THAW" --db medium.db list --json | md5sum)" \
 	"and back to SQLite, the same list"

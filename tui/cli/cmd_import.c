@@ -301,41 +301,72 @@ static int write_demo_to_server(struct cli *c, const char *out, int size, uint64
 	return rc;
 }
 
-static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, bool replacing)
+/*
+ * A new workspace file is built beside its place under a name nobody can
+ * guess (created exclusively, 0600) and put in place only when complete:
+ * never half a workspace, and a failed build leaves what is there alone.
+ */
+static int open_beside(const char *out, char *tmp, size_t size, struct storage **s)
 {
-	if (storage_is_server(out))
-		return write_demo_to_server(c, out, size, seed);
-	/* built beside the target under a name nobody can guess (created
-	 * exclusively, 0600) and renamed into place only when complete: never
-	 * half a demo, and a failed build leaves the old workspace alone */
-	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.XXXXXX", out);
+	snprintf(tmp, size, "%s.XXXXXX", out);
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return cli_fail("cannot create a workspace beside %s: %s", out, strerror(errno));
 	close(fd);
-	struct storage *s;
 	char err[600];
-	if (storage_open(tmp, 0, &s, err, sizeof err) < 0) {
+	if (storage_open(tmp, 0, s, err, sizeof err) < 0) {
 		unlink(tmp);
 		return cli_fail("%s", err);
 	}
+	return EXIT_OK;
+}
+
+static void discard_built(const char *tmp)
+{
+	unlink(tmp);
+	unlink_companions(tmp);
+}
+
+/* Puts a closed, complete build in place: over what is there when
+ * `replace`, else only where nothing is (link fails on a name taken since). */
+static int put_in_place(const char *tmp, const char *out, bool replace)
+{
+	/* the old file's log must not meet the new file; the new one's (kept
+	 * empty after its clean close) goes with the name it was built under */
+	if (replace)
+		unlink_companions(out);
+	int rc = replace ? rename(tmp, out) : link(tmp, out);
+	if (rc < 0) {
+		int error = errno;
+		discard_built(tmp);
+		return cli_fail("cannot put the workspace in place at %s: %s", out, strerror(error));
+	}
+	if (!replace)
+		unlink(tmp);
+	unlink_companions(tmp);
+	return EXIT_OK;
+}
+
+static int write_demo(struct cli *c, const char *out, int size, uint64_t seed, bool replacing)
+{
+	if (storage_is_server(out))
+		return write_demo_to_server(c, out, size, seed);
+	char tmp[4200];
+	struct storage *s;
+	int rc = open_beside(out, tmp, sizeof tmp, &s);
+	if (rc != EXIT_OK)
+		return rc;
 	struct demo_report r;
-	int rc = fill_demo(c, s, out, size, seed, replacing, &r);
+	rc = fill_demo(c, s, out, size, seed, replacing, &r);
 	if (rc < 0)
 		rc = cli_fail("demo: %s (%s was not changed)", storage_error(s), out);
 	storage_close(s);
 	if (rc != 0) {
-		unlink(tmp);
-		unlink_companions(tmp);
+		discard_built(tmp);
 		return rc;
 	}
-	/* the old file's log must not meet the new file; the new one's (kept
-	 * empty after its clean close) goes with the name it was built under */
-	unlink_companions(out);
-	if (rename(tmp, out) < 0)
-		return cli_fail("cannot move the demo into place at %s: %s", out, strerror(errno));
-	unlink_companions(tmp);
+	if ((rc = put_in_place(tmp, out, true)) != EXIT_OK)
+		return rc;
 	print_demo_report(out, &r);
 	return EXIT_OK;
 }
@@ -399,14 +430,13 @@ static int copy_workspace(struct cli *c, struct storage *from, const char *to)
 	if (new_file && access(to, F_OK) == 0)
 		return cli_fail("%s already exists: migrate writes a new workspace", to);
 	struct storage *dest;
-	char err[600];
-	if (storage_open(to, 0, &dest, err, sizeof err) < 0) {
-		if (new_file)
-			unlink(to);
-		return cli_fail("%s", err);
-	}
+	char tmp[4200], err[600];
+	int rc = new_file ? open_beside(to, tmp, sizeof tmp, &dest)
+			  : storage_open(to, 0, &dest, err, sizeof err) < 0 ? cli_fail("%s", err) : EXIT_OK;
+	if (rc != EXIT_OK)
+		return rc;
 	struct copy_report r;
-	int rc = storage_copy(from, dest, migrate_progress, NULL, &r);
+	rc = storage_copy(from, dest, migrate_progress, NULL, &r);
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
 	char details[4300];
@@ -419,13 +449,12 @@ static int copy_workspace(struct cli *c, struct storage *from, const char *to)
 		rc = cli_fail("migrate: %s (nothing was left in %s)",
 			      r.first_difference[0] ? r.first_difference : storage_error(dest), to);
 	storage_close(dest);
-	if (rc != 0) {
-		if (new_file) {
-			unlink(to);
-			unlink_companions(to);
-		}
+	if (new_file && rc != 0)
+		discard_built(tmp);
+	else if (new_file)
+		rc = put_in_place(tmp, to, false);
+	if (rc != 0)
 		return rc;
-	}
 	printf("migrated to %s: %s of %lld tables, %s, %s hot and %s cold events; every count verified\n", to,
 	       COUNTED(r.rows, "row", "rows"), (long long)r.tables, COUNTED(r.objects, "object", "objects"),
 	       COUNT(r.hot_events), COUNT(r.cold_events));
