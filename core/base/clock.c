@@ -171,13 +171,31 @@ bool clock_parse(const char *text, int64_t *out)
 	return clock_parse_n(text, strlen(text), out);
 }
 
+/* Two digits of v at p. */
+static void two_digits(char *p, int v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+}
+
 void clock_format(int64_t t, char *buf, size_t size)
 {
 	int64_t days = floor_div(t, 86400), secs = t - days * 86400;
 	int y, m, d;
 	clock_civil_from_days(days, &y, &m, &d);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
-		 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	if (y < 0 || y > 9999 || size < 21) { /* exports write millions: printf only off the beaten track */
+		snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d,
+			 (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+		return;
+	}
+	memcpy(buf, "0000-00-00T00:00:00Z", 21);
+	two_digits(buf, y / 100);
+	two_digits(buf + 2, y % 100);
+	two_digits(buf + 5, m);
+	two_digits(buf + 8, d);
+	two_digits(buf + 11, (int)(secs / 3600));
+	two_digits(buf + 14, (int)(secs / 60 % 60));
+	two_digits(buf + 17, (int)(secs % 60));
 }
 
 void clock_format_date(int64_t t, char *buf, size_t size)

@@ -43,16 +43,15 @@ void *array_grow(void *array, int count, int *capacity, size_t size)
 	return array_reserve(array, count, capacity, size, 1);
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
+void buf_add_grow(struct buf *b, const void *data, size_t len)
 {
 	buf_reserve(b, len);
-	memcpy(b->data + b->len, data, len);
+	if (len) /* data may be NULL then: an empty buffer's */
+		memcpy(b->data + b->len, data, len);
 	b->len += len;
 	b->data[b->len] = '\0';
 }
 
-void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
-void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
 
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
@@ -259,13 +258,17 @@ void text_json_field(struct buf *out, const char *key, const char *value)
 
 void text_json_time(struct buf *out, const char *key, int64_t t)
 {
-	char when[32];
+	buf_adds(out, ",\"");
+	buf_adds(out, key);
 	if (!t) {
-		buf_printf(out, ",\"%s\":null", key);
+		buf_adds(out, "\":null");
 		return;
 	}
+	char when[32];
 	clock_format(t, when, sizeof when);
-	buf_printf(out, ",\"%s\":\"%s\"", key, when);
+	buf_adds(out, "\":\"");
+	buf_adds(out, when);
+	buf_addc(out, '"');
 }
 
 void text_csv_field(struct buf *out, const char *s)

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -30,9 +31,22 @@ void *array_reserve(void *array, int count, int *capacity, size_t size, int extr
 void *array_grow(void *array, int count, int *capacity, size_t size);
 
 void buf_reserve(struct buf *b, size_t extra);
-void buf_add(struct buf *b, const void *data, size_t len);
-void buf_adds(struct buf *b, const char *s);
-void buf_addc(struct buf *b, char c);
+void buf_add_grow(struct buf *b, const void *data, size_t len);
+/* Inline: exports append millions of short pieces, most of them literals
+ * whose length the compiler knows. */
+static inline void buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		buf_add_grow(b, data, len);
+		return;
+	}
+	if (len) /* data may be NULL then: an empty buffer's */
+		memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+static inline void buf_adds(struct buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+static inline void buf_addc(struct buf *b, char c) { buf_add(b, &c, 1); }
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void buf_reset(struct buf *b);

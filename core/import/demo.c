@@ -13,7 +13,7 @@
 #include "storage/lifecycle.h"
 #include "storage/objects.h"
 #include "storage/setup.h"
-#include "storage/userpack.h"
+#include "storage/pairmarks.h"
 #include "storage/users.h"
 
 #define DAY 86400
@@ -115,8 +115,7 @@ struct gen {
 	/* (user, object) pairs not yet in user_objects: written sorted by user
 	 * in big batches, so the index is walked once per batch instead of
 	 * sought once per pair (objects are generated one after the other) */
-	struct user_object *pairs;
-	int pair_count, pair_cap;
+	struct pair_list pairs;
 };
 
 #define PAIRS_PER_FLUSH (1 << 20)
@@ -357,14 +356,8 @@ static int write_events(struct gen *g, struct planned *p, size_t n)
 	for (size_t i = 0; i < n; i++) /* a recipient's story may repeat a key */
 		if (kept == 0 || event_compare(&g->ev[i], &g->ev[kept - 1]) != 0)
 			g->ev[kept++] = g->ev[i];
-	/* the object's users, once each with their kinds (events are in user order) */
-	for (size_t i = 0; i < kept; i++) {
-		if (i == 0 || g->ev[i].user_id != g->ev[i - 1].user_id) {
-			g->pairs = array_grow(g->pairs, g->pair_count, &g->pair_cap, sizeof *g->pairs);
-			g->pairs[g->pair_count++] = (struct user_object){g->ev[i].user_id, p->id, 0};
-		}
-		g->pairs[g->pair_count - 1].kinds |= 1u << g->ev[i].kind;
-	}
+	/* the object's users, once each with their kinds and marks */
+	pair_list_add_events(&g->pairs, g->ev, kept);
 	struct tally tally = {0};
 	if (p->state == IXD_EXPIRED) {
 		int64_t added;
@@ -559,9 +552,9 @@ fail:
 
 static int flush_pairs(struct gen *g)
 {
-	int n = user_objects_compact(g->pairs, g->pair_count, USERS_BY_USER);
-	int rc = storage_user_objects_add(g->s, g->pairs, n);
-	g->pair_count = 0;
+	pair_list_compact(&g->pairs);
+	int rc = storage_user_objects_add(g->s, &g->pairs);
+	pair_list_clear(&g->pairs);
 	return rc;
 }
 
@@ -569,7 +562,7 @@ static int commit_now_and_then(struct gen *g, bool force)
 {
 	if (!force && g->since_commit < 500000)
 		return 0;
-	if ((force || g->pair_count >= PAIRS_PER_FLUSH) && flush_pairs(g) < 0)
+	if ((force || g->pairs.count >= PAIRS_PER_FLUSH) && flush_pairs(g) < 0)
 		return -1;
 	g->since_commit = 0;
 	if (storage_commit(g->s) < 0 || storage_begin(g->s) < 0)
@@ -646,6 +639,6 @@ int demo_generate(struct storage *s, const struct demo_options *o, struct demo_r
 		storage_rollback(s);
 	free(g.objects);
 	free(g.ev);
-	free(g.pairs);
+	pair_list_free(&g.pairs);
 	return rc;
 }

@@ -10,7 +10,6 @@
 #include "storage/lifecycle.h"
 #include "storage/objects.h"
 #include "storage/setup.h"
-#include "storage/userpack.h"
 #include "storage/users.h"
 
 void sink_init(struct event_sink *k, struct storage *s, struct import_report *r)
@@ -29,7 +28,7 @@ void sink_free(struct event_sink *k)
 	for (int i = 0; i < k->pending_count; i++)
 		free(k->pending[i].external_id);
 	free(k->pending);
-	free(k->pairs);
+	pair_list_free(&k->pairs);
 	free(k->hot);
 	strmap_free(&k->object_index);
 	strmap_free(&k->object_by_id);
@@ -136,8 +135,8 @@ static void resolve_id(const struct event_sink *k, int64_t *user_id)
 
 /*
  * The users met since the last batch get their ids from the storage all at
- * once (a server answers many in one round trip), and the events and
- * pairs waiting with provisional ids take them.
+ * once (a server answers many in one round trip), and the events waiting
+ * with provisional ids take them.
  */
 static int resolve_users(struct event_sink *k)
 {
@@ -165,8 +164,6 @@ static int resolve_users(struct event_sink *k)
 	for (int i = 0; i < k->object_count; i++)
 		for (int j = 0; j < k->objects[i].cold_n; j++)
 			resolve_id(k, &k->objects[i].cold[j].user_id);
-	for (int i = 0; i < k->pair_count; i++)
-		resolve_id(k, &k->pairs[i].user_id);
 	return 0;
 }
 
@@ -271,27 +268,16 @@ void sink_user_fact(struct event_sink *k, struct seen_user *u, int user_field, i
 /* (user, object) pairs are compacted when this many pile up unsorted. */
 #define PAIR_BATCH (1 << 21)
 
-/* Sorts the pairs and merges repeats, so memory follows distinct pairs. */
-static int compact_pairs(struct event_sink *k)
+/* Records the pairs of events in key order, their kinds and marks
+ * (storage/pairmarks.h), merging repeats now and then so memory follows
+ * distinct pairs. */
+static void record_pairs(struct event_sink *k, const struct event *ev, int n)
 {
-	if (resolve_users(k) < 0)
-		return -1;
-	k->pair_count = k->pairs_sorted = user_objects_compact(k->pairs, k->pair_count, USERS_BY_USER);
-	return 0;
-}
-
-static int record_pair(struct event_sink *k, const struct event *e)
-{
-	struct user_object *last = k->pair_count ? &k->pairs[k->pair_count - 1] : NULL;
-	if (last && last->user_id == e->user_id && last->object_id == e->object_id) {
-		last->kinds |= 1u << e->kind; /* a user's events of an object often come together */
-		return 0;
+	pair_list_add_events(&k->pairs, ev, (size_t)n);
+	if (k->pairs.count - k->pairs_compacted >= PAIR_BATCH) {
+		pair_list_compact(&k->pairs);
+		k->pairs_compacted = k->pairs.count;
 	}
-	if (k->pair_count - k->pairs_sorted >= PAIR_BATCH && compact_pairs(k) < 0)
-		return -1;
-	k->pairs = array_grow(k->pairs, k->pair_count, &k->pair_cap, sizeof *k->pairs);
-	k->pairs[k->pair_count++] = (struct user_object){e->user_id, e->object_id, 1u << e->kind};
-	return 0;
 }
 
 static int flush_hot(struct event_sink *k)
@@ -300,6 +286,7 @@ static int flush_hot(struct event_sink *k)
 		return -1;
 	if (k->hot_count > 1)
 		qsort(k->hot, k->hot_count, sizeof *k->hot, event_compare);
+	record_pairs(k, k->hot, k->hot_count);
 	bool *inserted = malloc((size_t)k->hot_count + 1);
 	if (!inserted)
 		abort();
@@ -344,8 +331,6 @@ int sink_add(struct event_sink *k, struct seen_object *o, struct seen_user *u, s
 	e->user_id = u->id;
 	k->r->events_read++;
 	note_summary(u, e->kind, e->ts);
-	if (record_pair(k, e) < 0)
-		return -1;
 	if (o->state == IXD_EXPIRED || o->state == IXD_RESTORING) {
 		o->cold = array_grow(o->cold, o->cold_n, &o->cold_cap, sizeof *o->cold);
 		o->cold[o->cold_n++] = *e;
@@ -379,10 +364,15 @@ int sink_flush(struct event_sink *k)
 {
 	if (flush_hot(k) < 0)
 		return -1;
+	for (int i = 0; i < k->object_count; i++) {
+		struct seen_object *so = &k->objects[i];
+		if (so->cold_n > 1)
+			qsort(so->cold, (size_t)so->cold_n, sizeof *so->cold, event_compare);
+		record_pairs(k, so->cold, so->cold_n);
+	}
 	/* in key order, the index grows at its end instead of page by page */
-	if (compact_pairs(k) < 0)
-		return -1;
-	if (storage_user_objects_add(k->s, k->pairs, k->pair_count) < 0)
+	pair_list_compact(&k->pairs);
+	if (storage_user_objects_add(k->s, &k->pairs) < 0)
 		return storage_failed(k), -1;
 	for (int i = 0; i < k->object_count; i++) {
 		struct seen_object *so = &k->objects[i];

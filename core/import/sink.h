@@ -4,7 +4,8 @@
  * The CSV and Avro readers resolve ids through it (cached in hash maps, so
  * an event costs one INSERT), and hand it events: it routes each to hot, or
  * to cold for an expired or restoring object (SPEC §2.8), records which
- * objects each user has events of, raises the users' non-IxD summary fields,
+ * objects each user has events of and what those events were (the pairs'
+ * marks, storage/pairmarks.h), raises the users' non-IxD summary fields,
  * and keeps the per-object counts and analytics (import/tally.h).  sink_flush() writes what was gathered.
  * Everything happens inside the caller's transaction.
  */
@@ -18,6 +19,7 @@
 #include "base/strmap.h"
 #include "import/tally.h"
 #include "storage/events.h"
+#include "storage/pairmarks.h"
 #include "storage/users.h"
 
 struct seen_object {
@@ -57,8 +59,8 @@ struct event_sink {
 		int user; /* its index in users */
 	} *pending;
 	int pending_count, pending_cap;
-	struct user_object *pairs; /* (user, object, kinds) to record; sorted, merged */
-	int pair_count, pair_cap, pairs_sorted;
+	struct pair_list pairs; /* (user, object) pairs with kinds and marks to record */
+	int pairs_compacted;    /* how many of them are sorted and merged */
 	struct event *hot;    /* hot events waiting to be written in key order */
 	int hot_count, hot_cap;
 	struct tally tally;   /* analytics of the events stored for the first time */

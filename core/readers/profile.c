@@ -8,6 +8,7 @@
 #include "base/model.h"
 #include "base/strmap.h"
 #include "storage/objects.h"
+#include "storage/pairmarks.h"
 #include "storage/readers.h"
 #include "storage/users.h"
 
@@ -79,46 +80,101 @@ static void json_text(struct buf *b, const char *key, const char *value, bool co
 	text_json_string(b, value);
 }
 
+/* `before` (a key and its colon), then true or false. */
+static void json_bool(struct buf *b, const char *before, bool value)
+{
+	buf_adds(b, before);
+	buf_adds(b, value ? "true" : "false");
+}
+
 /* Step and variant names, read once each: an export names the same few
- * parts for thousands of users. */
+ * parts for thousands of users.  Their JSON strings are escaped once too. */
 struct part_name {
 	char api[128], name[256];
+	struct buf api_json, name_json;
 };
 
+/* Ids below this (all, in practice: they count from 1) find their part
+ * through an array; others through a map. */
+#define PART_DIRECT (1 << 22)
+
 struct part_names {
-	struct strmap index; /* (step?, id) -> items[] */
+	int *direct[2];    /* [step?][id] -> 1 + index in items, 0 = not read yet */
+	int direct_cap[2];
+	struct strmap index; /* (step?, id) -> items[], for the rest */
 	struct part_name *items;
 	int count, cap;
 };
 
 static void part_names_free(struct part_names *c)
 {
+	for (int i = 0; i < c->count; i++) {
+		buf_free(&c->items[i].api_json);
+		buf_free(&c->items[i].name_json);
+	}
+	free(c->direct[0]);
+	free(c->direct[1]);
 	strmap_free(&c->index);
 	free(c->items);
 	memset(c, 0, sizeof *c);
 }
 
+/* Where a part's index in items is kept (NULL: in the map). */
+static int *part_slot(struct part_names *c, bool step, int64_t id)
+{
+	if (id >= PART_DIRECT)
+		return NULL;
+	int *cap = &c->direct_cap[step];
+	if (id >= *cap) {
+		int grown = *cap ? *cap : 1024;
+		while (grown <= id)
+			grown *= 2;
+		c->direct[step] = realloc(c->direct[step], (size_t)grown * sizeof *c->direct[step]);
+		if (!c->direct[step])
+			abort();
+		memset(c->direct[step] + *cap, 0, (size_t)(grown - *cap) * sizeof *c->direct[step]);
+		*cap = grown;
+	}
+	return &c->direct[step][id];
+}
+
 /* A step's or variant's names ("" for id 0); valid until the next call. */
 static const struct part_name *part_name(struct storage *s, struct part_names *c, bool step, int64_t id)
 {
-	static const struct part_name none = {"", ""};
+	static const struct part_name none = {"", "", {"\"\"", 2, 0}, {"\"\"", 2, 0}};
 	if (!id)
 		return &none;
+	int *slot = part_slot(c, step, id);
 	char key[1 + sizeof id];
 	key[0] = step;
 	memcpy(key + 1, &id, sizeof id);
 	int64_t at;
-	if (strmap_get(&c->index, key, sizeof key, &at))
-		return &c->items[at];
+	if (slot ? *slot > 0 : strmap_get(&c->index, key, sizeof key, &at))
+		return &c->items[slot ? *slot - 1 : at];
 	c->items = array_grow(c->items, c->count, &c->cap, sizeof *c->items);
 	struct part_name *p = &c->items[c->count];
+	memset(p, 0, sizeof *p);
 	if (storage_part_names(s, step, id, p->api, sizeof p->api, p->name, sizeof p->name) < 0)
 		return NULL;
-	strmap_put(&c->index, key, sizeof key, c->count++);
+	text_json_string(&p->api_json, p->api);
+	text_json_string(&p->name_json, p->name);
+	if (slot)
+		*slot = ++c->count;
+	else
+		strmap_put(&c->index, key, sizeof key, c->count++);
 	return p;
 }
 
-static int campaign_json(struct storage *s, struct part_names *names, const struct object_brief *o,
+/* A key and a JSON string escaped already. */
+static void json_escaped(struct buf *b, const char *key, const struct buf *value, bool comma)
+{
+	buf_adds(b, comma ? ",\"" : "\"");
+	buf_adds(b, key);
+	buf_adds(b, "\":");
+	buf_add(b, value->data, value->len);
+}
+
+static int campaign_json(struct storage *s, struct part_names *names, const struct received_row *o,
 			 const struct received *r, struct buf *b)
 {
 	const struct part_name *variant = part_name(s, names, false, r->variant_id);
@@ -127,23 +183,26 @@ static int campaign_json(struct storage *s, struct part_names *names, const stru
 	json_text(b, "name", o->name, false);
 	json_text(b, "api_campaign_id", o->api_id, true);
 	text_json_time(b, "last_received", r->last_received);
-	buf_printf(b, ",\"engaged\":{\"opened_email\":%s,\"opened_push\":%s,\"clicked_email\":%s,"
-		      "\"clicked_triggered_in_app_message\":%s},\"converted\":%s,\"multiple_converted\":{",
-		   r->opened_email ? "true" : "false", r->opened_push ? "true" : "false",
-		   r->clicked_email ? "true" : "false", r->clicked_in_app ? "true" : "false",
-		   r->converted ? "true" : "false");
+	json_bool(b, ",\"engaged\":{\"opened_email\":", r->opened_email);
+	json_bool(b, ",\"opened_push\":", r->opened_push);
+	json_bool(b, ",\"clicked_email\":", r->clicked_email);
+	json_bool(b, ",\"clicked_triggered_in_app_message\":", r->clicked_in_app);
+	json_bool(b, "},\"converted\":", r->converted);
+	buf_adds(b, ",\"multiple_converted\":{");
 	for (int l = 1, first = 1; l <= 4; l++)
 		if (r->labels[l]) {
-			buf_printf(b, "%s\"Conversion Event %c\":true", first ? "" : ",", 'A' + l - 1);
+			buf_adds(b, first ? "\"Conversion Event " : ",\"Conversion Event ");
+			buf_addc(b, (char)('A' + l - 1));
+			buf_adds(b, "\":true");
 			first = 0;
 		}
-	buf_printf(b, "},\"in_control\":%s", r->in_control ? "true" : "false");
-	json_text(b, "variation_name", variant->name, true);
-	json_text(b, "variation_api_id", variant->api, true);
+	json_bool(b, "},\"in_control\":", r->in_control);
+	json_escaped(b, "variation_name", &variant->name_json, true);
+	json_escaped(b, "variation_api_id", &variant->api_json, true);
 	return 0;
 }
 
-static int canvas_json(struct storage *s, struct part_names *names, const struct object_brief *o,
+static int canvas_json(struct storage *s, struct part_names *names, const struct received_row *o,
 		       const struct received *r, struct buf *b)
 {
 	const struct part_name *part = part_name(s, names, false, r->variant_id);
@@ -154,14 +213,15 @@ static int canvas_json(struct storage *s, struct part_names *names, const struct
 	text_json_time(b, "last_received_message", r->last_received);
 	text_json_time(b, "last_entered", r->last_entered);
 	text_json_time(b, "last_exited", r->last_exited);
-	json_text(b, "variation_name", part->name, true);
-	buf_printf(b, ",\"in_control\":%s,\"steps_received\":[", r->in_control ? "true" : "false");
+	json_escaped(b, "variation_name", &part->name_json, true);
+	json_bool(b, ",\"in_control\":", r->in_control);
+	buf_adds(b, ",\"steps_received\":[");
 	for (int i = 0; i < r->step_count; i++) {
 		if (!(part = part_name(s, names, true, r->steps[i].step_id)))
 			return -1;
 		buf_adds(b, i ? ",{" : "{");
-		json_text(b, "name", part->name, false);
-		json_text(b, "api_canvas_step_id", part->api, true);
+		json_escaped(b, "name", &part->name_json, false);
+		json_escaped(b, "api_canvas_step_id", &part->api_json, true);
 		text_json_time(b, "last_received", r->steps[i].last);
 		buf_addc(b, '}');
 	}
@@ -169,244 +229,177 @@ static int canvas_json(struct storage *s, struct part_names *names, const struct
 	return 0;
 }
 
-/* Calls fn for each available object the user has events of. */
-static int each_received(struct storage *s, int64_t user_id,
-			 int (*fn)(struct storage *, const struct object_brief *, const struct received *, void *),
-			 void *ctx)
-{
-	struct object_brief *objects;
-	int n, rc = 0;
-	if (storage_user_available_objects(s, user_id, &objects, &n) < 0)
-		return -1;
-	for (int i = 0; i < n && rc == 0; i++) {
-		struct event *ev;
-		int count;
-		rc = storage_user_object_events(s, objects[i].id, user_id, &ev, &count);
-		if (rc == 0 && count > 0) {
-			struct received r;
-			summarise(ev, count, &r);
-			rc = fn(s, &objects[i], &r, ctx);
-		}
-		if (rc == 0)
-			free(ev);
-	}
-	object_briefs_free(objects, n);
-	return rc;
-}
+/*
+ * What users received, read from each pair's marks (storage/pairmarks.h):
+ * the events they stand for summarise to what the user's own events do,
+ * and a user's pairs are one range of a table keyed by user, so a profile
+ * or an export never seeks into the objects' events.
+ */
+typedef int received_fn(struct storage *s, const struct received_row *o, const struct received *r, void *ctx);
 
-struct json_lists {
-	struct buf campaigns, canvases;
-	struct part_names *names;
+struct receiving {
+	struct storage *s;
+	received_fn *fn;
+	void *ctx;
+	struct event *ev;
+	int ev_cap;
 };
 
-static int add_json(struct storage *s, const struct object_brief *o, const struct received *r, void *ctx)
+static int receive_row(void *ctx, const struct received_row *row)
 {
-	struct json_lists *l = ctx;
-	struct buf *b = o->kind == KIND_CAMPAIGN ? &l->campaigns : &l->canvases;
-	buf_adds(b, b->len ? ",{" : "{");
-	int rc = o->kind == KIND_CAMPAIGN ? campaign_json(s, l->names, o, r, b) : canvas_json(s, l->names, o, r, b);
-	buf_addc(b, '}');
+	struct receiving *w = ctx;
+	int n = pairmarks_events(row->marks, row->mark_count, row->object_id, row->user_id, &w->ev, &w->ev_cap);
+	if (n == 0)
+		return 0;
+	struct received r;
+	summarise(w->ev, n, &r);
+	return w->fn(w->s, row, &r, w->ctx);
+}
+
+/* Calls fn for each available object each user in [first, last] has
+ * events of, by user, then kind and name. */
+static int each_received(struct storage *s, int64_t first, int64_t last, received_fn *fn, void *ctx)
+{
+	struct receiving w = {s, fn, ctx, NULL, 0};
+	int rc = storage_users_received_each(s, first, last, receive_row, &w);
+	free(w.ev);
 	return rc;
 }
 
-/* The user's JSON object around the lists of what they received. */
-static int user_json(struct storage *s, int64_t user_id, struct json_lists *l, struct buf *out)
+/*
+ * One user's JSON object, written into `out` as their rows come: the
+ * storage hands a user's campaigns before their Canvases (rows come by
+ * kind), so each list is written in place instead of gathered and copied.
+ */
+struct user_line {
+	struct buf *out;
+	struct part_names *names;
+	int64_t user_id; /* whose object is open, 0 = none */
+	int kind;        /* the list open */
+	bool empty;      /* it has no item yet */
+};
+
+static int line_open(struct storage *s, struct user_line *l, int64_t user_id)
 {
 	struct user_row u;
-	if (storage_user_get(s, user_id, &u) <= 0) {
-		buf_free(&l->campaigns);
-		buf_free(&l->canvases);
+	if (storage_user_get(s, user_id, &u) <= 0)
 		return -1;
-	}
+	struct buf *out = l->out;
 	buf_addc(out, '{');
 	json_text(out, "external_id", u.external_id, false);
 	json_text(out, "email", u.email ? u.email : "", true);
 	json_text(out, "phone", u.phone ? u.phone : "", true);
-	buf_printf(out, ",\"email_hard_bounced\":%s,\"marked_email_as_spam\":%s,\"invalid_phone\":%s",
-		   u.summary.hard_bounced ? "true" : "false", u.summary.marked_spam ? "true" : "false",
-		   u.summary.invalid_phone ? "true" : "false");
-	buf_printf(out, ",\"campaigns_received\":[%s],\"canvases_received\":[%s]}",
-		   l->campaigns.data ? l->campaigns.data : "", l->canvases.data ? l->canvases.data : "");
-	buf_free(&l->campaigns);
-	buf_free(&l->canvases);
+	json_bool(out, ",\"email_hard_bounced\":", u.summary.hard_bounced);
+	json_bool(out, ",\"marked_email_as_spam\":", u.summary.marked_spam);
+	json_bool(out, ",\"invalid_phone\":", u.summary.invalid_phone);
+	buf_adds(out, ",\"campaigns_received\":[");
 	user_row_free(&u);
+	l->user_id = user_id;
+	l->kind = KIND_CAMPAIGN;
+	l->empty = true;
 	return 0;
+}
+
+static void line_close(struct user_line *l)
+{
+	buf_adds(l->out, l->kind == KIND_CAMPAIGN ? "],\"canvases_received\":[]}" : "]}");
+	l->user_id = 0;
+}
+
+/* Adds what the user received of one object to their open object. */
+static int line_add(struct storage *s, const struct received_row *o, const struct received *r, void *ctx)
+{
+	struct user_line *l = ctx;
+	if (l->user_id != o->user_id && line_open(s, l, o->user_id) < 0)
+		return -1;
+	if (o->kind != l->kind) {
+		buf_adds(l->out, "],\"canvases_received\":[");
+		l->kind = o->kind;
+		l->empty = true;
+	}
+	buf_adds(l->out, l->empty ? "{" : ",{");
+	l->empty = false;
+	int rc = o->kind == KIND_CAMPAIGN ? campaign_json(s, l->names, o, r, l->out)
+					  : canvas_json(s, l->names, o, r, l->out);
+	buf_addc(l->out, '}');
+	return rc;
 }
 
 int profile_json(struct storage *s, int64_t user_id, struct buf *out)
 {
 	struct part_names names = {0};
-	struct json_lists l = {.names = &names};
-	int rc = each_received(s, user_id, add_json, &l);
-	if (user_json(s, user_id, &l, out) < 0)
-		rc = -1;
+	struct user_line l = {.out = out, .names = &names};
+	int rc = each_received(s, user_id, user_id, line_add, &l);
+	if (rc == 0 && l.user_id == 0)
+		rc = line_open(s, &l, user_id); /* nothing received */
+	if (rc == 0)
+		line_close(&l);
 	part_names_free(&names);
 	return rc;
 }
 
-/* ---- many users, read object by object ---- */
+/* ---- many users ---- */
 
 /*
- * A per-user export seeks once per (user, object) pair in a table keyed
- * by object: tens of seeks a user.  profile_export() takes the users in
- * batches of consecutive ids instead and reads, for each object any of
- * them has, the one key range of its events that holds the batch's users:
- * a sequential read.  Where a batch's users are a thin share of that range
- * (a sparse segment), seeking their pairs costs less, and it does that.
+ * An export takes the users in batches of ascending ids, one snapshot a
+ * batch.  A batch whose users are most of their id range reads that range
+ * of user_objects once; a sparse one (a thin segment) reads each user's.
  * Memory is bounded by the batch, whatever the number of users.
  */
 #define EXPORT_BATCH 512
-#define SEEK_COST 32 /* a seek costs about as much as reading this many events in order */
 
-struct pair {
-	const struct object_brief *o;
-	struct received r;
-	bool seen;
+struct export_batch {
+	const int64_t *ids;
+	int n, next;   /* ids[next] is the next user to write */
+	struct user_line l;
+	int (*emit)(void *ctx, const struct buf *line);
+	void *ctx;
 };
 
-struct pair_key {
-	int64_t object_id, user_id;
-	int pair;
-};
-
-static int by_object_then_user(const void *a, const void *b)
+/* Writes the batch's users before `upto`: the one whose object is open,
+ * and those who received nothing available. */
+static int write_users_before(struct storage *s, struct export_batch *b, int64_t upto)
 {
-	const struct pair_key *x = a, *y = b;
-	if (x->object_id != y->object_id)
-		return x->object_id < y->object_id ? -1 : 1;
-	return (x->user_id > y->user_id) - (x->user_id < y->user_id);
-}
-
-/* Events of one object's range, handed to the pairs of the batch. */
-struct range_read {
-	struct pair *pairs;
-	const struct pair_key *keys; /* this object's, by user */
-	int count, at;
-};
-
-static int range_event(void *ctx, const struct event *e)
-{
-	struct range_read *r = ctx;
-	while (r->at < r->count && r->keys[r->at].user_id < e->user_id)
-		r->at++;
-	if (r->at < r->count && r->keys[r->at].user_id == e->user_id) {
-		struct pair *p = &r->pairs[r->keys[r->at].pair];
-		receive_event(&p->r, e);
-		p->seen = true;
-	}
-	return 0;
-}
-
-/* Reads the events of one object's pairs (keys[0..n), one object, by user). */
-static int read_object(struct storage *s, struct pair *pairs, const struct pair_key *keys, int n, int64_t max_user)
-{
-	int64_t first = keys[0].user_id, last = keys[n - 1].user_id;
-	double in_range = (double)pairs[keys[0].pair].o->hot_events * (double)(last - first + 1) /
-			  (double)(max_user > 0 ? max_user : 1);
-	if ((double)n * SEEK_COST >= in_range) {
-		struct range_read r = {pairs, keys, n, 0};
-		return storage_object_events_each(s, keys[0].object_id, first, last, range_event, &r);
-	}
-	for (int i = 0; i < n; i++) {
-		struct event *ev;
-		int count;
-		if (storage_user_object_events(s, keys[i].object_id, keys[i].user_id, &ev, &count) < 0)
-			return -1;
-		struct pair *p = &pairs[keys[i].pair];
-		summarise(ev, count, &p->r);
-		p->seen = count > 0;
-		free(ev);
-	}
-	return 0;
-}
-
-/* The available objects of the batch's users, by user then kind and name:
- * one range of user_objects when the users are most of their id range,
- * else user by user (a sparse segment's range holds mostly other users). */
-static int batch_briefs(struct storage *s, const int64_t *ids, int n, struct object_brief **out, int *count)
-{
-	if (ids[n - 1] - ids[0] + 1 <= 4 * (int64_t)n)
-		return storage_users_available_objects(s, ids[0], ids[n - 1], out, count);
-	*out = NULL;
-	*count = 0;
-	int cap = 0;
-	for (int u = 0; u < n; u++) {
-		struct object_brief *one;
-		int k;
-		if (storage_user_available_objects(s, ids[u], &one, &k) < 0) {
-			object_briefs_free(*out, *count);
-			return -1;
-		}
-		for (int i = 0; i < k; i++) {
-			*out = array_grow(*out, *count, &cap, sizeof **out);
-			(*out)[(*count)++] = one[i]; /* the strings move over */
-		}
-		free(one);
-	}
-	return 0;
-}
-
-/* One batch: ids ascending.  Emits a line per user, in order. */
-static int export_batch(struct storage *s, struct part_names *names, const int64_t *ids, int n,
-			int64_t max_user, int (*emit)(void *ctx, const struct buf *line), void *ctx)
-{
-	struct object_brief *briefs;
-	int nb;
-	if (batch_briefs(s, ids, n, &briefs, &nb) < 0)
-		return -1;
-	/* the batch's users' pairs, in the briefs' order (user, kind, name) */
-	struct pair *pairs = calloc((size_t)nb + 1, sizeof *pairs);
-	struct pair_key *keys = calloc((size_t)nb + 1, sizeof *keys);
-	int *first = calloc((size_t)n + 1, sizeof *first); /* each user's first pair */
-	if (!pairs || !keys || !first)
-		abort();
-	int np = 0;
-	for (int i = 0, u = 0; u < n; u++) {
-		while (i < nb && briefs[i].user_id < ids[u])
-			i++;
-		first[u] = np;
-		for (; i < nb && briefs[i].user_id == ids[u]; i++) {
-			keys[np] = (struct pair_key){briefs[i].id, ids[u], np};
-			pairs[np++].o = &briefs[i];
-		}
-	}
-	first[n] = np;
-	qsort(keys, (size_t)np, sizeof *keys, by_object_then_user);
 	int rc = 0;
-	for (int i = 0, j; i < np && rc == 0; i = j) {
-		for (j = i; j < np && keys[j].object_id == keys[i].object_id; j++)
-			;
-		rc = read_object(s, pairs, keys + i, j - i, max_user);
+	while (rc == 0 && b->next < b->n && b->ids[b->next] < upto) {
+		int64_t id = b->ids[b->next++];
+		if (b->l.user_id != id)
+			rc = line_open(s, &b->l, id);
+		if (rc == 0) {
+			line_close(&b->l);
+			rc = b->emit(b->ctx, b->l.out);
+		}
+		buf_reset(b->l.out);
 	}
-	struct buf line = {0};
-	for (int u = 0; u < n && rc == 0; u++) {
-		struct json_lists l = {.names = names};
-		for (int k = first[u]; k < first[u + 1] && rc == 0; k++)
-			if (pairs[k].seen)
-				rc = add_json(s, pairs[k].o, &pairs[k].r, &l);
-		buf_reset(&line);
-		if (rc == 0 && user_json(s, ids[u], &l, &line) < 0)
-			rc = -1;
-		buf_free(&l.campaigns);
-		buf_free(&l.canvases);
-		if (rc == 0)
-			rc = emit(ctx, &line);
-	}
-	buf_free(&line);
-	free(first);
-	free(keys);
-	free(pairs);
-	object_briefs_free(briefs, nb);
 	return rc;
+}
+
+static int export_received(struct storage *s, const struct received_row *o, const struct received *r, void *ctx)
+{
+	struct export_batch *b = ctx;
+	int rc = write_users_before(s, b, o->user_id);
+	if (rc != 0 || b->next >= b->n || b->ids[b->next] != o->user_id)
+		return rc; /* a user of the range outside the segment */
+	return line_add(s, o, r, &b->l);
+}
+
+static int export_batch(struct storage *s, struct export_batch *b)
+{
+	int rc = 0;
+	if (b->ids[b->n - 1] - b->ids[0] + 1 <= 4 * (int64_t)b->n)
+		rc = each_received(s, b->ids[0], b->ids[b->n - 1], export_received, b);
+	else
+		for (int u = 0; u < b->n && rc == 0; u++)
+			rc = each_received(s, b->ids[u], b->ids[u], export_received, b);
+	return rc == 0 ? write_users_before(s, b, INT64_MAX) : rc;
 }
 
 int profile_export(struct storage *s, const int64_t *ids, int n,
 		   int (*emit)(void *ctx, const struct buf *line), void *ctx)
 {
-	int64_t max_user;
-	if (storage_user_id_max(s, &max_user) < 0)
-		return -1;
 	struct part_names names = {0};
+	struct buf line = {0};
+	struct export_batch b = {.l = {.out = &line, .names = &names}, .emit = emit, .ctx = ctx};
 	int rc = 0;
 	for (int at = 0, end; at < n; at = end) {
 		/* a batch is ascending: ids out of order (as given) go in batches of their own */
@@ -417,16 +410,22 @@ int profile_export(struct storage *s, const int64_t *ids, int n,
 		 * the whole export (a writer's checkpoint waits for none) */
 		if ((rc = storage_begin_read(s)) < 0)
 			break;
-		rc = export_batch(s, &names, ids + at, end - at, max_user, emit, ctx);
+		b.ids = ids + at;
+		b.n = end - at;
+		b.next = 0;
+		b.l.user_id = 0;
+		buf_reset(&line);
+		rc = export_batch(s, &b);
 		storage_rollback(s);
 		if (rc < 0)
 			break;
 	}
+	buf_free(&line);
 	part_names_free(&names);
 	return rc < 0 ? -1 : 0;
 }
 
-static int add_text(struct storage *s, const struct object_brief *o, const struct received *r, void *ctx)
+static int add_text(struct storage *s, const struct received_row *o, const struct received *r, void *ctx)
 {
 	(void)s;
 	struct buf *b = ctx;
@@ -450,7 +449,7 @@ int profile_text(struct storage *s, int64_t user_id, struct buf *out)
 	text_sanitize_terminal(out, u.external_id);
 	buf_adds(out, "\nCampaigns and Canvas messages received (available interaction data only):\n");
 	size_t before = out->len;
-	int rc = each_received(s, user_id, add_text, out);
+	int rc = each_received(s, user_id, user_id, add_text, out);
 	if (out->len == before)
 		buf_adds(out, "  none\n");
 	user_row_free(&u);

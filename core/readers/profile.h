@@ -18,9 +18,9 @@
 int profile_json(struct storage *s, int64_t user_id, struct buf *out);
 
 /* Many users as JSON objects, in the order given, each handed to emit
- * (non-zero from emit stops it): the same bytes as profile_json, read
- * object by object for batches of ascending ids, so a big segment exports
- * at about the speed of reading its users' events in order. */
+ * (non-zero from emit stops it): the same bytes as profile_json.  Both
+ * read what each user received from their pairs' marks (storage/pairmarks.h),
+ * a range of a table keyed by user, for batches of ascending ids. */
 int profile_export(struct storage *s, const int64_t *ids, int n,
 		   int (*emit)(void *ctx, const struct buf *line), void *ctx);
 

@@ -5,6 +5,9 @@
 #include "storage/engine.h"
 
 #include <stdio.h>
+#include <string.h>
+
+#include "storage/pairmarks.h"
 
 void check_note(struct check_report *r, int64_t *counter, const char *fmt, long long a, long long b)
 {
@@ -25,6 +28,18 @@ void check_users_against(struct check_report *r, int64_t object_id, const struct
 	else if (!same)
 		check_note(r, &r->users_mismatches, "object %lld: its packed users (%lld) are not its events' users"
 			   " and kinds", (long long)object_id, (long long)nh);
+}
+
+void check_pair_marks(struct check_report *r, const struct pair_list *want, int i, const void *have, size_t have_size,
+		      bool found)
+{
+	const struct user_object *p = &want->pairs[i];
+	if (!found)
+		check_note(r, &r->users_mismatches, "user %lld: object %lld is missing from their objects",
+			   (long long)p->user_id, (long long)p->object_id);
+	else if (have_size != p->marks_size || memcmp(have, want->marks.data + p->marks_at, have_size) != 0)
+		check_note(r, &r->users_mismatches, "user %lld, object %lld: what they received (marks) is not what"
+			   " their events say", (long long)p->user_id, (long long)p->object_id);
 }
 
 void check_object_rows(struct check_report *r, const struct checked_object *o)

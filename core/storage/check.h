@@ -2,8 +2,9 @@
  * storage/check — verifying what every move promises: each event in
  * exactly one tier, cached counts equal to the rows, cold chunks readable,
  * states consistent with where the rows are, the analytics adding up to
- * the events, each object's users and kinds of event (object_users) as
- * its events say.  Used by `thaw check` and by
+ * the events, each object's users and kinds of event (object_users) and
+ * each user's pairs with what they received (user_objects' marks) as the
+ * events say.  Used by `thaw check` and by
  * the crash tests after each kill.
  */
 #ifndef THAW_STORAGE_CHECK_H
@@ -24,7 +25,7 @@ struct check_report {
 	int64_t duplicates;       /* events stored both hot and cold */
 	int64_t state_mismatches; /* e.g. available with cold rows left */
 	int64_t analytics_mismatches; /* aggregates that do not add up to the rows */
-	int64_t users_mismatches; /* objects whose users and kinds (object_users) differ from the events */
+	int64_t users_mismatches; /* objects whose users and kinds (object_users), or pairs whose marks, differ from the events */
 	char first_problem[256];
 };
 

@@ -34,7 +34,7 @@ static const struct table {
 	{"events_cold", "object_id, chunk, n, data", NULL},
 	{"object_users", "object_id, users, data", NULL},
 	{"object_stats", "object_id, step_id, variant_id, kind, label, events, first_ts, last_ts", NULL},
-	{"user_objects", "user_id, object_id, import_seq", NULL},
+	{"user_objects", "user_id, object_id, import_seq, marks", NULL},
 	{"user_aliases", "alias, user_id", NULL},
 	{"jobs", "id, state, requested_by, requested_from, request, created_at, finished_at, started_ms,"
 		 " updated_ms, finished_ms, events_total, events_done, lease_owner, lease_until_ms", NULL},

@@ -63,6 +63,19 @@ void check_note(struct check_report *r, int64_t *counter, const char *fmt, long 
 struct user_object;
 void check_users_against(struct check_report *r, int64_t object_id, const struct user_object *want, int nw,
 			 const struct user_object *have, int nh);
+/* Hands fn one row of storage_users_received_each, its marks decoded
+ * from the stored bytes into *scratch (-1 with the error set when they
+ * are damaged, else what fn returns). */
+struct received_row;
+int received_row_hand(struct storage *s, struct received_row *row, const void *marks, size_t size,
+		      struct pair_mark **scratch, int *cap, int (*fn)(void *ctx, const struct received_row *row),
+		      void *ctx);
+/* user_objects holds the i-th pair the object's events make (`want`),
+ * with the marks they say: `have` is the stored row's (found false when
+ * the pair has no row). */
+struct pair_list;
+void check_pair_marks(struct check_report *r, const struct pair_list *want, int i, const void *have, size_t have_size,
+		      bool found);
 struct checked_object {
 	int64_t id, hot_cached, cold_cached, hot_rows, cold_rows, tallied;
 	int state;

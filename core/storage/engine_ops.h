@@ -140,8 +140,8 @@ STORAGE_OP(int, event_append_cold,
 	(struct storage *s, int64_t object_id, struct event *ev, size_t n, int64_t *added),
 	(s, object_id, ev, n, added))
 STORAGE_OP(int, user_objects_add,
-	(struct storage *s, const struct user_object *pairs, int n),
-	(s, pairs, n))
+	(struct storage *s, const struct pair_list *pairs),
+	(s, pairs))
 STORAGE_OP(int, move_to_cold,
 	(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved),
 	(s, object_id, max_rows, moved))
@@ -257,16 +257,10 @@ STORAGE_OP(int, available_with_tag,
 STORAGE_OP(int, tag_users,
 	(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id), void *ctx),
 	(s, tag, kinds, fn, ctx))
-STORAGE_OP(int, user_available_objects,
-	(struct storage *s, int64_t user_id, struct object_brief **out, int *n),
-	(s, user_id, out, n))
-STORAGE_OP(int, users_available_objects,
-	(struct storage *s, int64_t first_user, int64_t last_user, struct object_brief **out, int *n),
-	(s, first_user, last_user, out, n))
+STORAGE_OP(int, users_received_each,
+	(struct storage *s, int64_t first_user, int64_t last_user, int (*fn)(void *ctx, const struct received_row *row), void *ctx),
+	(s, first_user, last_user, fn, ctx))
 STORAGE_OP(int, user_id_max, (struct storage *s, int64_t *id), (s, id))
-STORAGE_OP(int, user_object_events,
-	(struct storage *s, int64_t object_id, int64_t user_id, struct event **ev, int *n),
-	(s, object_id, user_id, ev, n))
 STORAGE_OP(int, object_events_each,
 	(struct storage *s, int64_t object_id, int64_t first_user, int64_t last_user, int (*fn)(void *ctx, const struct event *e), void *ctx),
 	(s, object_id, first_user, last_user, fn, ctx))

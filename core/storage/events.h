@@ -32,11 +32,15 @@ int storage_event_append_cold(struct storage *s, int64_t object_id, struct event
 struct user_object {
 	int64_t user_id, object_id;
 	uint32_t kinds;
+	uint32_t marks_size; /* in a pair_list: its marks (storage/pairmarks.h) */
+	int64_t marks_at;
 };
-/* Records pairs, best sorted by user then object: a pair seen for the
- * first time counts one more user of its object; a known one gains, in
- * object_users, the kinds it did not have. */
-int storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n);
+/* Records the pairs of a compacted list (pair_list_compact): a pair seen
+ * for the first time counts one more user of its object, and is stored
+ * with its marks; a known one gains the marks and, in object_users, the
+ * kinds it did not have. */
+struct pair_list;
+int storage_user_objects_add(struct storage *s, const struct pair_list *pairs);
 
 /*
  * One batch of a move, inside the caller's transaction: at most about

@@ -42,24 +42,27 @@ int storage_available_with_tag(struct storage *s, const char *tag, int64_t **ids
 int storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id),
 		      void *ctx);
 
-/* The available objects a user has events for, by kind then name. */
-struct object_brief {
-	int64_t id;
+/*
+ * What users received, for profiles and exports: for each user in
+ * [first_user, last_user] with any, each available object they have
+ * events of, by user, then kind and name, with the pair's marks decoded
+ * (storage/pairmarks.h) — one range of a table keyed by user.  Damaged
+ * marks stop it with STORAGE_DAMAGED.  fn returns
+ * non-zero to stop (negative: an error); the row lives until it returns,
+ * and fn may use the storage meanwhile.
+ */
+struct pair_mark;
+struct received_row {
+	int64_t user_id, object_id;
 	int kind;
-	char *api_id, *name;
-	int64_t user_id;    /* whose object it is, in the range query below */
-	int64_t hot_events; /* the object's, for choosing how to read them */
+	const char *api_id, *name;
+	const struct pair_mark *marks;
+	int mark_count;
 };
-int storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n);
-/* The same for every user in [first_user, last_user]: by user, then as above. */
-int storage_users_available_objects(struct storage *s, int64_t first_user, int64_t last_user,
-				    struct object_brief **out, int *n);
-void object_briefs_free(struct object_brief *b, int n);
+int storage_users_received_each(struct storage *s, int64_t first_user, int64_t last_user,
+				int (*fn)(void *ctx, const struct received_row *row), void *ctx);
 /* The highest user id (0 without users). */
 int storage_user_id_max(struct storage *s, int64_t *id);
-/* One user's hot events of one object (a key-prefix lookup). */
-int storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
-			       struct event **ev, int *n);
 /* The hot events of an object's users in [first_user, last_user] (INT64_MIN,
  * INT64_MAX for all) in key order, users ascending, streamed: one range of
  * the table.  fn returns non-zero to stop (negative: an error); it may use

@@ -2,10 +2,13 @@
  * rows.c — what every engine shares about the rows the storage API hands
  * out: freeing them, and the names of the list's sort orders.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "storage/engine.h"
+#include "storage/pairmarks.h"
+#include "storage/readers.h"
 
 static const char *const sort_names[SORT__COUNT] = {
 	"name", "kind", "status", "last_sent", "state", "expires", "hot", "cold", "tags"};
@@ -131,15 +134,6 @@ void outbox_row_free(struct outbox_row *r)
 	memset(r, 0, sizeof *r);
 }
 
-void object_briefs_free(struct object_brief *b, int n)
-{
-	for (int i = 0; i < n; i++) {
-		free(b[i].api_id);
-		free(b[i].name);
-	}
-	free(b);
-}
-
 void stored_filters_free(struct stored_filter *f, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -173,4 +167,18 @@ void user_row_free(struct user_row *u)
 	free(u->email);
 	free(u->phone);
 	memset(u, 0, sizeof *u);
+}
+
+int received_row_hand(struct storage *s, struct received_row *row, const void *marks, size_t size,
+		      struct pair_mark **scratch, int *cap, int (*fn)(void *ctx, const struct received_row *row),
+		      void *ctx)
+{
+	row->mark_count = pairmarks_decode(marks, size, scratch, 0, cap);
+	if (row->mark_count < 0) {
+		snprintf(s->error, sizeof s->error, "user %lld, object %lld: the marks of what they received are"
+			 " damaged (thaw check)", (long long)row->user_id, (long long)row->object_id);
+		return STORAGE_DAMAGED;
+	}
+	row->marks = *scratch;
+	return fn(ctx, row);
 }

@@ -20,11 +20,16 @@ static int by_user(const void *a, const void *b)
 	return x->user_id != y->user_id ? compare(x->user_id, y->user_id) : compare(x->object_id, y->object_id);
 }
 
+void user_objects_sort(struct user_object *u, int n, enum user_order order)
+{
+	if (n > 1)
+		qsort(u, (size_t)n, sizeof *u, order == USERS_BY_OBJECT ? by_object : by_user);
+}
+
 int user_objects_compact(struct user_object *u, int n, enum user_order order)
 {
 	int (*cmp)(const void *, const void *) = order == USERS_BY_OBJECT ? by_object : by_user;
-	if (n > 1)
-		qsort(u, (size_t)n, sizeof *u, cmp);
+	user_objects_sort(u, n, order);
 	int kept = 0;
 	for (int i = 0; i < n; i++) {
 		if (kept > 0 && cmp(&u[i], &u[kept - 1]) == 0)
@@ -60,7 +65,7 @@ int userpack_decode(const void *data, size_t size, int64_t object_id, struct use
 		if (r.bad || delta == 0 || delta > (uint64_t)INT64_MAX - (uint64_t)user || kinds >> EV__COUNT)
 			return -1;
 		user += (int64_t)delta;
-		(*out)[i] = (struct user_object){user, object_id, (uint32_t)kinds};
+		(*out)[i] = (struct user_object){.user_id = user, .object_id = object_id, .kinds = (uint32_t)kinds};
 	}
 	return r.p == r.end ? (int)n : -1;
 }

@@ -33,6 +33,7 @@ int userpack_decode(const void *data, size_t size, int64_t object_id, struct use
  * how many remain.  The order user_objects and object_users are written
  * in, and the one userpack_encode and userpack_merge want. */
 enum user_order { USERS_BY_OBJECT, USERS_BY_USER };
+void user_objects_sort(struct user_object *u, int n, enum user_order order);
 int user_objects_compact(struct user_object *u, int n, enum user_order order);
 
 /* Merges sorted, distinct `add` into sorted, distinct `have` (kinds OR-ed)

@@ -39,7 +39,7 @@ for table in events_hot events_cold steps variants aliases object_tags object_st
 done
 eq "$(pg_sql "$WS" "SELECT attstorage FROM pg_attribute WHERE attrelid='events_cold'::regclass AND attname='data'")" e \
 	"cold chunks are stored as they are packed, without recompression"
-eq "$(pg_sql "$WS" "SELECT value FROM meta WHERE key='schema'")" 1 "the engine numbers its own migrations"
+eq "$(pg_sql "$WS" "SELECT value FROM meta WHERE key='schema'")" 2 "the engine numbers its own migrations"
 
 # --- the same answers as SQLite ------------------------------------------------------
 LITE=$WORK/same.db
@@ -57,6 +57,22 @@ for args in "list --json" "list --sort expires --json" "show spring-sale --json"
 	[ -n "$a" ] || fail "thaw $args printed nothing on PostgreSQL"
 	eq "$a" "$b" "thaw $args: the same on both engines"
 done
+
+# what each user received of an object is kept with the pair (its marks),
+# as on SQLite: a workspace of schema 1 rebuilds them from its events, the
+# same bytes as imports wrote, and thaw check compares them with the events
+marks() { pg_sql "$WS" "SELECT user_id, object_id, encode(marks, 'hex') FROM user_objects ORDER BY 1, 2" | md5sum; }
+written=$(marks)
+rebuild() { pg_sql "$WS" "ALTER TABLE user_objects DROP COLUMN marks; UPDATE meta SET value='1' WHERE key='schema'"; }
+rebuild
+t check >/dev/null || fail "the migration to schema 2 and its check: $(t check)"
+eq "$(marks)" "$written" "migrating rebuilds the marks as imports wrote them"
+pg_sql "$WS" "UPDATE user_objects SET marks='\\x00' WHERE user_id=(SELECT id FROM users WHERE external_id='u1')
+	AND object_id=(SELECT id FROM objects WHERE api_id='spring-sale')"
+exit_code 1 "marks that are not the events' are a problem" t check
+contains "$(cat "$WORK/out")" "what they received (marks) is not what their events say" "check says which"
+rebuild
+t check >/dev/null || fail "rebuilt: $(t check)"
 
 # --- roles on a server: only a shared configuration gives them ----------------------
 if [ "$(id -u)" = 0 ]; then

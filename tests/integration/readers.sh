@@ -145,10 +145,26 @@ done
 exit_code 1 "an ambiguous name in an expression" t segment 'received_campaign(Twin)'
 contains "$(cat "$WORK/err")" "'Twin' names 2 objects: twin-a, twin-b" "expressions name the candidates too"
 eq "$(t show twin-a --json | jq -r .name)" Twin "the api id still finds it"
-# --- the export reads object by object, and says the same as one user at a time --
-# Users are exported in batches read object by object (a range of each
-# object's events, or a seek per pair for a sparse batch); every line must
-# be byte for byte what `thaw user ID --json` says of that user.
+# --- events imported while an object is expired ---------------------------------
+# they go cold, and what each user received of it (kept with the (user,
+# object) pair) takes them in at once: visible when it is restored
+t --now 2031-01-01T00:00:00Z sweep >/dev/null
+eq "$(state_of spring-sale)" expired "spring-sale expired again"
+cat >late.csv <<'CSV'
+object,user,time,kind,step,variant,alias,label
+spring-sale,u2,2026-06-01T10:00:00Z,opened_email,,spring-a,,
+spring-sale,u2,2026-06-02T10:00:00Z,received_email,,spring-a,,
+CSV
+t import late.csv >/dev/null || fail "late events"
+t --now 2031-01-01T00:00:00Z restore spring-sale --wait >/dev/null 2>&1
+eq "$(t user u2 --json | jq -r '.campaigns_received[] | select(.api_campaign_id=="spring-sale") | "\(.engaged.opened_email) \(.last_received)"')" \
+	"true 2026-06-02T10:00:00Z" "events imported while it was expired count once it is restored"
+t check >/dev/null || fail "check after a late import: $(t check)"
+
+# --- the export reads users in batches, and says the same as one user at a time --
+# Users are exported in batches (a range of users' pairs, or each user's
+# for a sparse batch); every line must be byte for byte what `thaw user ID
+# --json` says of that user.
 export THAW_NOW=2026-12-02T12:00:00Z
 "$THAW" demo --out demo.db >/dev/null
 d() { "$THAW" --db demo.db "$@"; }
@@ -179,8 +195,8 @@ table() { sqlite3 demo.db "SELECT object_id, users, hex(data) FROM object_users 
 kept=$(table)
 [ "$(sqlite3 demo.db 'SELECT count(*) FROM object_users')" -gt 200 ] || fail "the demo's objects have packed users"
 tagged=$(d segment 'received_tag(email) or clicked_opened_tag(winback)' --users --json | md5sum)
-sqlite3 demo.db 'DROP TABLE object_users; PRAGMA user_version=7'
-d check >/dev/null || fail "the migration to schema 8 and its check"
+sqlite3 demo.db 'DROP TABLE object_users; ALTER TABLE user_objects DROP COLUMN marks; PRAGMA user_version=7'
+d check >/dev/null || fail "the migrations to schemas 8 and 9 and their check"
 eq "$(table)" "$kept" "migrating rebuilds object_users as imports keep them"
 eq "$(d segment 'received_tag(email) or clicked_opened_tag(winback)' --users --json | md5sum)" "$tagged" \
 	"tag filters say the same after the migration"
@@ -195,6 +211,32 @@ tag=$(sqlite3 demo.db "SELECT t.name FROM tags t JOIN object_tags ot ON ot.tag_i
 exit_code 1 "and a tag filter reading them says so" d segment "received_tag($tag)" --count
 contains "$(cat "$WORK/err")" "packed users are damaged" "the filter names the damage"
 sqlite3 demo.db "REPLACE INTO object_users SELECT * FROM saved; DROP TABLE saved"
+d check >/dev/null || fail "repaired: $(d check)"
+# what each user received of each object is kept with the pair (its
+# marks), so an export reads users, not every object's events: a workspace
+# from before them rebuilds them from its hot and cold events exactly as
+# the demo wrote them, exports say the same, and thaw check compares them
+# with the events
+marks() { sqlite3 demo.db "SELECT user_id, object_id, hex(marks) FROM user_objects ORDER BY 1, 2" | md5sum; }
+written=$(marks)
+eq "$(sqlite3 demo.db "SELECT count(*) FROM user_objects WHERE marks = x'00'")" 0 "every pair has its marks"
+exported=$(md5sum <dense.jsonl)
+sqlite3 demo.db 'ALTER TABLE user_objects DROP COLUMN marks; PRAGMA user_version=8'
+d check >/dev/null || fail "the migration to schema 9 and its check: $(d check)"
+eq "$(marks)" "$written" "migrating rebuilds the marks as the demo wrote them"
+eq "$(d export users --segment "received_tag(email)" | md5sum)" "$exported" "the export says the same after the migration"
+ext=$(head -1 sparse.jsonl | jq -r .external_id)
+pair="user_id = (SELECT id FROM users WHERE external_id = '$ext') AND object_id = (SELECT id FROM objects WHERE api_id = '$big')"
+sqlite3 demo.db "CREATE TABLE saved AS SELECT * FROM user_objects WHERE $pair"
+sqlite3 demo.db "UPDATE user_objects SET marks = x'00' WHERE $pair"
+exit_code 1 "marks that are not the events' are a problem" d check
+contains "$(cat "$WORK/out")" "1 users index not matching the events" "check counts it"
+contains "$(cat "$WORK/out")" "what they received (marks) is not what their events say" "check says which"
+sqlite3 demo.db "UPDATE user_objects SET marks = x'05' WHERE $pair"
+exit_code 1 "damaged marks stop a profile" d user "$ext" --json
+contains "$(cat "$WORK/err")" "the marks of what they received are damaged" "the profile names the damage"
+exit_code 1 "and an export" d export users --segment "received_campaign($big)"
+sqlite3 demo.db "REPLACE INTO user_objects SELECT * FROM saved; DROP TABLE saved"
 d check >/dev/null || fail "repaired: $(d check)"
 # an expired object leaves every user's export at once
 gone=$(jq -r '.campaigns_received[0].api_campaign_id // empty' sparse.jsonl | sort | uniq -c | sort -rn | awk 'NR==1{print $2}')

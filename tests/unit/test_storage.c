@@ -127,7 +127,7 @@ static void test_older_schema_migrated(void **state)
 	sqlite3_close(db);
 	/* read-only cannot migrate and says so */
 	assert_int_equal(storage_open(path, STORAGE_READ_ONLY, &s, err, sizeof err), STORAGE_NEEDS_MIGRATION);
-	assert_non_null(strstr(err, "needs its schema upgraded (1 -> 8)"));
+	assert_non_null(strstr(err, "needs its schema upgraded (1 -> 9)"));
 	assert_int_equal(storage_open(path, 0, &s, err, sizeof err), 0);
 	assert_int_equal(storage_schema_version(s), STORAGE_SCHEMA_VERSION);
 	storage_close(s);

@@ -179,6 +179,10 @@ static int output_open(struct output *o, const char *path)
 	char why[600];
 	o->to_file = path != NULL;
 	o->fp = stdout;
+	/* an export writes hundreds of megabytes: in big writes, except to a
+	 * terminal, which shows each line as it comes */
+	if (!path && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 18);
 	if (!path)
 		return EXIT_OK;
 	if (!outfile_open(&o->file, path, why, sizeof why))

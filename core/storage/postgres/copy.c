@@ -210,8 +210,8 @@ static void put_be(struct buf *b, int64_t v, int bytes)
 	buf_add(b, out, (size_t)bytes);
 }
 
-int pg_copy_ints(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
-		 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx)
+int pg_copy_binary(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
+		   copy_row_fn *row, const void *ctx)
 {
 	/* binary: the server reads each integer as it is, instead of parsing text */
 	if (copy_begin(s, table, columns, true) < 0)
@@ -223,12 +223,18 @@ int pg_copy_ints(struct storage *s, const char *table, const char *columns, cons
 	put_be(b, 0, 4); /* header extension */
 	int64_t values[16];
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		row(ctx, i, values);
+		const void *bytes = NULL;
+		row(ctx, i, values, &bytes);
 		put_be(b, ncols, 2);
 		for (int k = 0; k < ncols; k++) {
-			int bytes = widths[k] - '0';
-			put_be(b, bytes, 4);
-			put_be(b, values[k], bytes);
+			if (widths[k] == 'b') {
+				put_be(b, values[k], 4);
+				buf_add(b, bytes, (size_t)values[k]);
+				continue;
+			}
+			int size = widths[k] - '0';
+			put_be(b, size, 4);
+			put_be(b, values[k], size);
 		}
 		if (b->len >= 1 << 20)
 			rc = flush(s);
@@ -237,15 +243,15 @@ int pg_copy_ints(struct storage *s, const char *table, const char *columns, cons
 	return pg_storage_rows_load_end(s) < 0 ? -1 : rc;
 }
 
-int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
-			 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx)
+int pg_copy_binary_all_new(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
+			   copy_row_fn *row, const void *ctx)
 {
 	/* outside a transaction there is no savepoint to go back to */
 	if (PQtransactionStatus(pg(s)->conn) != PQTRANS_INTRANS)
 		return 0;
 	if (pg_script(s, "copying rows", "SAVEPOINT all_new") < 0)
 		return -1;
-	if (pg_copy_ints(s, table, columns, widths, n, row, ctx) == 0)
+	if (pg_copy_binary(s, table, columns, widths, n, row, ctx) == 0)
 		return pg_script(s, "copying rows", "RELEASE all_new") < 0 ? -1 : 1;
 	if (strcmp(pg(s)->sqlstate, "23505") != 0) /* not a key already there: a real error */
 		return -1;

@@ -6,6 +6,7 @@
  * batch costs a round trip or two rather than one per row.
  */
 #include "kit.h"
+#include "storage/pairmarks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +25,9 @@
 #define EVENT_COLUMNS "object_id, user_id, ts, kind, step_id, variant_id, alias_id, label"
 #define EVENT_WIDTHS "88828884" /* their sizes: kind is a smallint, label an int */
 
-static void event_row(const void *ctx, size_t i, int64_t *v)
+static void event_row(const void *ctx, size_t i, int64_t *v, const void **bytes)
 {
+	(void)bytes;
 	const struct event *e = (const struct event *)ctx + i;
 	const int64_t row[8] = {e->object_id, e->user_id, e->ts, e->kind, e->step_id, e->variant_id, e->alias_id,
 				e->label};
@@ -33,10 +35,10 @@ static void event_row(const void *ctx, size_t i, int64_t *v)
 }
 
 /* The same with its 1-based position first, for the staging table. */
-static void numbered_event_row(const void *ctx, size_t i, int64_t *v)
+static void numbered_event_row(const void *ctx, size_t i, int64_t *v, const void **bytes)
 {
 	v[0] = (int64_t)i + 1;
-	event_row(ctx, i, v + 1);
+	event_row(ctx, i, v + 1, bytes);
 }
 
 static int stage_events(struct storage *s, const struct event *ev, size_t n)
@@ -46,12 +48,12 @@ static int stage_events(struct storage *s, const struct event *ev, size_t n)
 		      " ts bigint, kind smallint, step_id bigint, variant_id bigint, alias_id bigint, label int);"
 		      "TRUNCATE staged_events") < 0)
 		return -1;
-	return pg_copy_ints(s, "staged_events", "i, " EVENT_COLUMNS, "4" EVENT_WIDTHS, n, numbered_event_row, ev);
+	return pg_copy_binary(s, "staged_events", "i, " EVENT_COLUMNS, "4" EVENT_WIDTHS, n, numbered_event_row, ev);
 }
 
 static int copy_all_new(struct storage *s, const struct event *ev, size_t n)
 {
-	return pg_copy_ints_all_new(s, "events_hot", EVENT_COLUMNS, EVENT_WIDTHS, n, event_row, ev);
+	return pg_copy_binary_all_new(s, "events_hot", EVENT_COLUMNS, EVENT_WIDTHS, n, event_row, ev);
 }
 
 int pg_storage_events_insert_hot(struct storage *s, const struct event *ev, int n, bool *inserted)
@@ -133,11 +135,14 @@ int pg_object_users_add(struct storage *s, const struct user_object *pairs, int 
 
 #define PAIRS_PER_STATEMENT 5000
 
-static void pair_row(const void *ctx, size_t i, int64_t *v)
+static void pair_row(const void *ctx, size_t i, int64_t *v, const void **bytes)
 {
-	const struct user_object *p = (const struct user_object *)ctx + i;
+	const struct pair_list *l = ctx;
+	const struct user_object *p = &l->pairs[i];
 	v[0] = p->user_id;
 	v[1] = p->object_id;
+	v[2] = p->marks_size;
+	*bytes = l->marks.data + p->marks_at;
 }
 
 static int by_id(const void *a, const void *b)
@@ -175,41 +180,161 @@ static int count_new_pairs(struct storage *s, const struct user_object *pairs, i
 	return rc;
 }
 
-/* Some pairs were known: the new ones say which objects gain a user. */
-static int add_some_new_pairs(struct storage *s, const struct user_object *pairs, int n)
+/* Array literals for unnest(): "{1,2}" and '{"\\x0a0b"}'. */
+static void array_next(struct buf *a)
 {
-	struct buf users = {0}, objects = {0};
-	int rc = 0;
-	for (int at = 0; at < n && rc == 0; at += PAIRS_PER_STATEMENT) {
-		int count = n - at < PAIRS_PER_STATEMENT ? n - at : PAIRS_PER_STATEMENT;
-		buf_reset(&users);
-		buf_reset(&objects);
-		for (int i = 0; i < count; i++) {
-			buf_printf(&users, "%s%lld", i ? "," : "{", (long long)pairs[at + i].user_id);
-			buf_printf(&objects, "%s%lld", i ? "," : "{", (long long)pairs[at + i].object_id);
+	buf_addc(a, a->len ? ',' : '{');
+}
+
+static void array_int(struct buf *a, int64_t v)
+{
+	array_next(a);
+	buf_printf(a, "%lld", (long long)v);
+}
+
+static void array_bytes(struct buf *a, const void *data, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	array_next(a);
+	buf_adds(a, "\"\\\\x");
+	for (size_t i = 0; i < n; i++) {
+		buf_addc(a, hex[((const unsigned char *)data)[i] >> 4]);
+		buf_addc(a, hex[((const unsigned char *)data)[i] & 15]);
+	}
+	buf_addc(a, '"');
+}
+
+static const char *array_end(struct buf *a)
+{
+	if (!a->len)
+		buf_addc(a, '{');
+	buf_addc(a, '}');
+	return a->data;
+}
+
+/* One statement's pairs as arrays: users, objects, marks. */
+struct pair_arrays {
+	struct buf users, objects, marks;
+};
+
+static void pair_arrays_add(struct pair_arrays *a, const struct user_object *p, const void *marks, size_t size)
+{
+	array_int(&a->users, p->user_id);
+	array_int(&a->objects, p->object_id);
+	array_bytes(&a->marks, marks, size);
+}
+
+static void pair_arrays_free(struct pair_arrays *a)
+{
+	buf_free(&a->users);
+	buf_free(&a->objects);
+	buf_free(&a->marks);
+	memset(a, 0, sizeof *a);
+}
+
+/* Known pairs' marks, replaced. */
+static int update_marks(struct storage *s, struct pair_arrays *a)
+{
+	return pg_run(s, "indexing users' objects",
+		      "UPDATE user_objects u SET marks=v.marks FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])"
+		      " AS v(user_id, object_id, marks) WHERE u.user_id=v.user_id AND u.object_id=v.object_id",
+		      "ttt", array_end(&a->users), array_end(&a->objects), array_end(&a->marks));
+}
+
+/*
+ * Some pairs of a statement's worth were known: those gain the marks they
+ * did not have, and the new ones say which objects gain a user.
+ */
+static int add_some_pairs(struct storage *s, const struct pair_list *l, int at, int count)
+{
+	struct pair_arrays all = {0}, fresh = {0}, known = {0};
+	for (int i = at; i < at + count; i++)
+		pair_arrays_add(&all, &l->pairs[i], l->marks.data + l->pairs[i].marks_at, l->pairs[i].marks_size);
+	PGresult *r = pg_query(s, "indexing users' objects",
+			       "SELECT x.i, u.marks FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY"
+			       " AS x(user_id, object_id, i) JOIN user_objects u USING (user_id, object_id) ORDER BY x.i",
+			       "tt", array_end(&all.users), array_end(&all.objects));
+	int rc = r ? 0 : -1;
+	struct buf merged = {0};
+	for (int i = at, row = 0; rc == 0 && i < at + count; i++) {
+		const struct user_object *p = &l->pairs[i];
+		const char *mine = l->marks.data + p->marks_at;
+		if (row >= PQntuples(r) || pg_int(r, row, 0) != i - at + 1) {
+			pair_arrays_add(&fresh, p, mine, p->marks_size);
+			continue;
 		}
-		buf_addc(&users, '}');
-		buf_addc(&objects, '}');
+		size_t size;
+		unsigned char *have = pg_bytes(r, row++, 1, &size);
+		int differs = pairmarks_merge(have, size, mine, p->marks_size, &merged);
+		PQfreemem(have);
+		if (differs < 0)
+			rc = pg_fail(s, "user %lld, object %lld: the marks of what they received are damaged (thaw check)",
+				     (long long)p->user_id, (long long)p->object_id);
+		else if (differs)
+			pair_arrays_add(&known, p, merged.data, merged.len);
+	}
+	PQclear(r);
+	buf_free(&merged);
+	if (rc == 0 && fresh.users.len)
 		rc = pg_run(s, "indexing users' objects",
-			    "WITH added AS (INSERT INTO user_objects(user_id, object_id)"
-			    " SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING RETURNING object_id)"
+			    "WITH added AS (INSERT INTO user_objects(user_id, object_id, marks)"
+			    " SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) ON CONFLICT DO NOTHING"
+			    " RETURNING object_id)"
 			    " UPDATE objects o SET users=o.users + a.n FROM (SELECT object_id, count(*) AS n FROM added"
 			    " GROUP BY object_id) a WHERE o.id=a.object_id",
-			    "tt", users.data, objects.data);
-	}
-	buf_free(&users);
-	buf_free(&objects);
+			    "ttt", array_end(&fresh.users), array_end(&fresh.objects), array_end(&fresh.marks));
+	if (rc == 0 && known.users.len)
+		rc = update_marks(s, &known);
+	pair_arrays_free(&all);
+	pair_arrays_free(&fresh);
+	pair_arrays_free(&known);
 	return rc;
 }
 
-int pg_storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)
+int pg_storage_user_objects_add(struct storage *s, const struct pair_list *l)
 {
+	int n = l->count;
 	if (n == 0)
 		return 0;
 	/* a file of new users: every pair new, by COPY */
-	int all_new = pg_copy_ints_all_new(s, "user_objects", "user_id, object_id", "88", (size_t)n, pair_row, pairs);
-	int rc = all_new < 0 ? -1 : all_new ? count_new_pairs(s, pairs, n) : add_some_new_pairs(s, pairs, n);
-	return rc < 0 ? -1 : pg_object_users_add(s, pairs, n);
+	int rc = pg_copy_binary_all_new(s, "user_objects", "user_id, object_id, marks", "88b", (size_t)n, pair_row, l);
+	if (rc == 1)
+		rc = count_new_pairs(s, l->pairs, n);
+	else
+		for (int at = 0; rc == 0 && at < n; at += PAIRS_PER_STATEMENT)
+			rc = add_some_pairs(s, l, at, n - at < PAIRS_PER_STATEMENT ? n - at : PAIRS_PER_STATEMENT);
+	return rc < 0 ? -1 : pg_object_users_add(s, l->pairs, n);
+}
+
+int pg_object_events(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct event **ev,
+		     int *cap)
+{
+	PGresult *r = pg_query(s, "reading an object's events", "SELECT user_id, ts, kind, step_id, variant_id, alias_id,"
+			       " label FROM events_hot WHERE object_id=$1", "l", object_id);
+	if (!r)
+		return -1;
+	int n = n_cold;
+	*ev = array_reserve(*ev, 0, cap, sizeof **ev, n_cold + PQntuples(r));
+	memcpy(*ev, cold, (size_t)n_cold * sizeof *cold);
+	for (int i = 0; i < PQntuples(r); i++)
+		pg_read_event(r, i, 0, object_id, &(*ev)[n++]);
+	PQclear(r);
+	if (n > 1)
+		qsort(*ev, (size_t)n, sizeof **ev, event_compare);
+	return n;
+}
+
+int pg_pair_marks_write(struct storage *s, const struct pair_list *l)
+{
+	int rc = 0;
+	for (int at = 0; rc == 0 && at < l->count; at += PAIRS_PER_STATEMENT) {
+		struct pair_arrays a = {0};
+		for (int i = at; i < l->count && i < at + PAIRS_PER_STATEMENT; i++)
+			pair_arrays_add(&a, &l->pairs[i], l->marks.data + l->pairs[i].marks_at, l->pairs[i].marks_size);
+		rc = update_marks(s, &a);
+		pair_arrays_free(&a);
+	}
+	return rc;
 }
 
 int pg_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct user_object **u,
@@ -218,7 +343,7 @@ int pg_event_users(struct storage *s, int64_t object_id, const struct event *col
 	int n = 0;
 	for (int i = 0; i < n_cold; i++) {
 		*u = array_grow(*u, n, cap, sizeof **u);
-		(*u)[n++] = (struct user_object){cold[i].user_id, object_id, 1u << cold[i].kind};
+		(*u)[n++] = (struct user_object){.user_id = cold[i].user_id, .object_id = object_id, .kinds = 1u << cold[i].kind};
 	}
 	PGresult *r = pg_query(s, "reading an object's users",
 			       "SELECT user_id, bit_or(1 << kind) FROM events_hot WHERE object_id=$1 GROUP BY user_id",
@@ -227,7 +352,8 @@ int pg_event_users(struct storage *s, int64_t object_id, const struct event *col
 		return -1;
 	for (int i = 0; i < PQntuples(r); i++) {
 		*u = array_grow(*u, n, cap, sizeof **u);
-		(*u)[n++] = (struct user_object){pg_int(r, i, 0), object_id, (uint32_t)pg_int(r, i, 1)};
+		(*u)[n++] = (struct user_object){.user_id = pg_int(r, i, 0), .object_id = object_id,
+						 .kinds = (uint32_t)pg_int(r, i, 1)};
 	}
 	PQclear(r);
 	return user_objects_compact(*u, n, USERS_BY_OBJECT);

@@ -106,18 +106,20 @@ int pg_collect_texts(struct storage *s, PGresult *r, char ***texts, int *n);
 void pg_read_event(const PGresult *r, int row, int col, int64_t object_id, struct event *e);
 
 /*
- * COPY of n rows of integers into `table`, the server's bulk path, in its
- * binary format: `widths` has a digit a column, its size in bytes (2
- * smallint, 4 int, 8 bigint; at most 16 columns); row(ctx, i, values)
- * fills the i-th row.  The _all_new form runs
- * under a savepoint, for rows that are usually all new: 1 when they were
- * and are in, 0 when a key was there already (nothing added, the caller
- * takes the slower way), -1 on error.
+ * COPY of n rows into `table`, the server's bulk path, in its
+ * binary format: `widths` has a character a column, its size in bytes (2
+ * smallint, 4 int, 8 bigint) or 'b' for bytea (at most 16 columns, one of
+ * them bytes); row(ctx, i, values, bytes) fills the i-th row, a bytea
+ * column's value being its size and *bytes its data.  The _all_new form
+ * runs under a savepoint, for rows that are usually all new: 1 when they
+ * were and are in, 0 when a key was there already (nothing added, the
+ * caller takes the slower way), -1 on error.
  */
-int pg_copy_ints(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
-		 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx);
-int pg_copy_ints_all_new(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
-			 void (*row)(const void *ctx, size_t i, int64_t *values), const void *ctx);
+typedef void copy_row_fn(const void *ctx, size_t i, int64_t *values, const void **bytes);
+int pg_copy_binary(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
+		   copy_row_fn *row, const void *ctx);
+int pg_copy_binary_all_new(struct storage *s, const char *table, const char *columns, const char *widths, size_t n,
+			   copy_row_fn *row, const void *ctx);
 
 /* Merges (user, object, kinds) pairs into the objects' packed users
  * (object_users, storage/userpack.h). */
@@ -128,6 +130,13 @@ int pg_object_users_add(struct storage *s, const struct user_object *pairs, int 
  * distinct, into *u (*cap its capacity).  Returns the count, or -1. */
 int pg_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
 		   struct user_object **u, int *cap);
+/* An object's hot events and the cold ones passed in, in key order, into
+ * *ev (*cap its capacity); returns the count, or -1. */
+int pg_object_events(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct event **ev,
+		     int *cap);
+/* Stores the marks of pairs already in user_objects (migration 2). */
+struct pair_list;
+int pg_pair_marks_write(struct storage *s, const struct pair_list *l);
 
 /* The columns of an object row, read by pg_read_object_row. */
 #define OBJECT_COLUMNS \

@@ -62,31 +62,29 @@ int pg_storage_available_with_tag(struct storage *s, const char *tag, int64_t **
 					  " ORDER BY o.id", "t", tag), ids, n);
 }
 
-int pg_storage_users_available_objects(struct storage *s, int64_t first_user, int64_t last_user,
-				       struct object_brief **out, int *n)
+int pg_storage_users_received_each(struct storage *s, int64_t first_user, int64_t last_user,
+				   int (*fn)(void *ctx, const struct received_row *row), void *ctx)
 {
-	*out = NULL;
-	*n = 0;
-	PGresult *r = pg_query(s, "finding users' objects",
-			       "SELECT o.id, o.kind, o.api_id, o.name, u.user_id, o.hot_events FROM user_objects u"
+	PGresult *r = pg_query(s, "reading what users received",
+			       "SELECT u.user_id, o.id, o.kind, o.api_id, o.name, u.marks FROM user_objects u"
 			       " JOIN objects o ON o.id=u.object_id WHERE u.user_id BETWEEN $1 AND $2"
 			       " AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY u.user_id, o.kind, o.name_fold, o.id",
 			       "ll", first_user, last_user);
 	if (!r)
 		return -1;
-	int cap = 0;
-	for (int i = 0; i < PQntuples(r); i++) {
-		*out = array_grow(*out, *n, &cap, sizeof **out);
-		(*out)[(*n)++] = (struct object_brief){pg_int(r, i, 0), (int)pg_int(r, i, 1), pg_text(r, i, 2),
-						       pg_text(r, i, 3), pg_int(r, i, 4), pg_int(r, i, 5)};
+	struct pair_mark *scratch = NULL;
+	int stop = 0, cap = 0;
+	for (int i = 0; i < PQntuples(r) && !stop; i++) {
+		size_t size;
+		unsigned char *marks = pg_bytes(r, i, 5, &size);
+		struct received_row row = {pg_int(r, i, 0), pg_int(r, i, 1), (int)pg_int(r, i, 2), PQgetvalue(r, i, 3),
+					   PQgetvalue(r, i, 4), NULL, 0};
+		stop = received_row_hand(s, &row, marks, size, &scratch, &cap, fn, ctx);
+		PQfreemem(marks);
 	}
+	free(scratch);
 	PQclear(r);
-	return 0;
-}
-
-int pg_storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
-{
-	return pg_storage_users_available_objects(s, user_id, user_id, out, n);
+	return stop < 0 ? -1 : 0;
 }
 
 int pg_storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id),
@@ -122,25 +120,6 @@ int pg_storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, voi
 int pg_storage_user_id_max(struct storage *s, int64_t *id)
 {
 	return pg_scalar(s, "counting users", id, "SELECT coalesce(max(id), 0) FROM users", "");
-}
-
-int pg_storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id, struct event **ev, int *n)
-{
-	*ev = NULL;
-	*n = 0;
-	PGresult *r = pg_query(s, "reading a user's events",
-			       "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label FROM events_hot"
-			       " WHERE object_id=$1 AND user_id=$2"
-			       " ORDER BY user_id, ts, kind, step_id, variant_id, alias_id, label", "ll", object_id, user_id);
-	if (!r)
-		return -1;
-	int cap = 0;
-	for (int i = 0; i < PQntuples(r); i++) {
-		*ev = array_grow(*ev, *n, &cap, sizeof **ev);
-		pg_read_event(r, i, 0, object_id, &(*ev)[(*n)++]);
-	}
-	PQclear(r);
-	return 0;
 }
 
 int pg_storage_object_events_each(struct storage *s, int64_t object_id, int64_t first_user, int64_t last_user,

@@ -16,13 +16,22 @@
  * update) instead of bloating the table between vacuums.
  */
 #include "kit.h"
+#include "storage/coldpack.h"
+#include "storage/pairmarks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *const migrations[] = {
+static int backfill_marks(struct storage *s);
+
+struct migration {
+	const char *sql;
+	int (*then)(struct storage *s); /* a step SQL alone cannot do, or NULL */
+};
+
+static const struct migration migrations[] = {
 	/* 1: the workspace as SQLite's schema 8 has it */
-	"CREATE TABLE meta(key text COLLATE \"C\" PRIMARY KEY, value text COLLATE \"C\" NOT NULL);"
+	{"CREATE TABLE meta(key text COLLATE \"C\" PRIMARY KEY, value text COLLATE \"C\" NOT NULL);"
 	"CREATE TABLE objects(id bigserial PRIMARY KEY, api_id text COLLATE \"C\" NOT NULL UNIQUE, kind int NOT NULL,"
 	" name text COLLATE \"C\" NOT NULL, name_fold text COLLATE \"C\" NOT NULL, status int NOT NULL, channels text COLLATE \"C\" NOT NULL DEFAULT '',"
 	" created_at bigint, first_sent_at bigint, last_sent_at bigint, stopped_at bigint,"
@@ -99,10 +108,65 @@ static const char *const migrations[] = {
 	" created_at bigint NOT NULL, sent_at bigint, channel int NOT NULL DEFAULT 0);"
 	"CREATE TABLE audit(id bigserial PRIMARY KEY, at bigint NOT NULL, operator text COLLATE \"C\" NOT NULL,"
 	" ssh_client text COLLATE \"C\", action text COLLATE \"C\" NOT NULL, object_id bigint, job_id bigint, details text COLLATE \"C\");"
-	"CREATE INDEX audit_at ON audit(at);",
+	"CREATE INDEX audit_at ON audit(at);", NULL},
+
+	/* 2: with each (user, object) pair, what the user's events of it were,
+	 * condensed (storage/pairmarks.h), as SQLite's schema 9 has it; built
+	 * from the hot and cold events in C */
+	{"ALTER TABLE user_objects ADD COLUMN marks bytea NOT NULL DEFAULT '\\x00';", backfill_marks},
 };
 
 #define PG_SCHEMA_VERSION (int)(sizeof migrations / sizeof migrations[0])
+
+/* An object's cold events, decoded (a damaged chunk adds nothing: thaw
+ * check reports it), into *ev; returns the count, or -1. */
+static int cold_events(struct storage *s, int64_t object_id, struct event **ev, int *cap)
+{
+	PGresult *r = pg_query(s, "reading cold chunks", "SELECT data FROM events_cold WHERE object_id=$1", "l",
+			       object_id);
+	if (!r)
+		return -1;
+	int n = 0;
+	for (int i = 0; i < PQntuples(r); i++) {
+		*ev = array_reserve(*ev, n, cap, sizeof **ev, COLDPACK_CHUNK);
+		size_t size;
+		unsigned char *data = pg_bytes(r, i, 0, &size);
+		int k = coldpack_decode(data, size, object_id, *ev + n);
+		PQfreemem(data);
+		n += k > 0 ? k : 0;
+	}
+	PQclear(r);
+	return n;
+}
+
+/* Migration 2: each pair's marks, from its object's events, an object at a time. */
+static int backfill_marks(struct storage *s)
+{
+	PGresult *objects = pg_query(s, "listing objects", "SELECT id FROM objects WHERE hot_events + cold_events > 0"
+				     " ORDER BY id", "");
+	if (!objects)
+		return -1;
+	struct event *cold = NULL, *ev = NULL;
+	int cold_cap = 0, ev_cap = 0, rc = 0;
+	struct pair_list pairs = {0};
+	for (int i = 0; rc == 0 && i < PQntuples(objects); i++) {
+		int64_t id = pg_int(objects, i, 0);
+		int n_cold = cold_events(s, id, &cold, &cold_cap);
+		int n = n_cold < 0 ? -1 : pg_object_events(s, id, cold, n_cold, &ev, &ev_cap);
+		if (n < 0) {
+			rc = -1;
+			break;
+		}
+		pair_list_clear(&pairs);
+		pair_list_add_events(&pairs, ev, (size_t)n);
+		rc = pg_pair_marks_write(s, &pairs);
+	}
+	PQclear(objects);
+	free(cold);
+	free(ev);
+	pair_list_free(&pairs);
+	return rc;
+}
 
 int pg_storage_schema_version(struct storage *s)
 {
@@ -123,7 +187,8 @@ static int migrate_from(struct storage *s, int version)
 		snprintf(record, sizeof record,
 			 "INSERT INTO meta VALUES('schema', '%d') ON CONFLICT(key) DO UPDATE SET value=excluded.value",
 			 v + 1);
-		if (pg_script(s, "migrating the schema", migrations[v]) < 0 ||
+		if (pg_script(s, "migrating the schema", migrations[v].sql) < 0 ||
+		    (migrations[v].then && migrations[v].then(s) < 0) ||
 		    pg_script(s, "recording the schema version", record) < 0)
 			return -1;
 	}

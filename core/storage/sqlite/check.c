@@ -10,6 +10,7 @@
 
 #include "base/model.h"
 #include "storage/check.h"
+#include "storage/pairmarks.h"
 #include "storage/userpack.h"
 
 static int check_integrity(struct storage *s, struct check_report *r)
@@ -40,8 +41,39 @@ static int packed_users(struct storage *s, int64_t object_id, struct user_object
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading an object's users");
 }
 
+/* Each pair the object's events make is in user_objects with the marks
+ * they say (storage/pairmarks.h). */
+static int check_marks(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
+		       struct check_report *r)
+{
+	struct event *ev = NULL;
+	struct pair_list want = {0};
+	int cap = 0, rc = 0;
+	int n = sql_object_events(s, object_id, cold, n_cold, &ev, &cap);
+	if (n > 0)
+		pair_list_add_events(&want, ev, (size_t)n);
+	sqlite3_stmt *st = n < 0 ? NULL : sql_stmt(s, "SELECT marks FROM user_objects WHERE user_id=? AND object_id=?");
+	if (!st)
+		rc = -1;
+	for (int i = 0; rc == 0 && i < want.count; i++) {
+		sqlite3_bind_int64(st, 1, want.pairs[i].user_id);
+		sqlite3_bind_int64(st, 2, object_id);
+		int step = sqlite3_step(st);
+		if (step == SQLITE_ROW || step == SQLITE_DONE)
+			check_pair_marks(r, &want, i, step == SQLITE_ROW ? sqlite3_column_blob(st, 0) : NULL,
+					 step == SQLITE_ROW ? (size_t)sqlite3_column_bytes(st, 0) : 0, step == SQLITE_ROW);
+		else
+			rc = sql_fail(s, "reading what users received");
+		sqlite3_reset(st);
+	}
+	free(ev);
+	pair_list_free(&want);
+	return rc;
+}
+
 /* object_users holds exactly the object's users, with the kinds of event
- * its hot and cold events say (the cold ones are passed in). */
+ * its hot and cold events say (the cold ones are passed in), and
+ * user_objects its pairs with their marks. */
 static int check_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
 		       struct check_report *r)
 {
@@ -53,7 +85,7 @@ static int check_users(struct storage *s, int64_t object_id, const struct event 
 		check_users_against(r, object_id, want, nw, have, nh);
 	free(want);
 	free(have);
-	return rc;
+	return rc < 0 ? -1 : check_marks(s, object_id, cold, n_cold, r);
 }
 
 /* Decodes one object's cold chunks; counts events also present hot, and

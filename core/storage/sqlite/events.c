@@ -6,6 +6,7 @@
 #include "storage/objects.h"
 #include "storage/events.h"
 #include "storage/lifecycle.h"
+#include "storage/pairmarks.h"
 #include "storage/userpack.h"
 
 #include <stdio.h>
@@ -115,15 +116,15 @@ static int add_user_counts(struct storage *s, int64_t *objects, int n)
 /*
  * Which pairs are new decides the objects' user counts.  Every call stamps
  * the rows it inserts with a number of its own (import_seq): a batch whose
- * changes() is all or nothing needs no more, and only a mixed one (a user
- * already known for some of its objects) is asked, pair by pair, which rows
- * carry this call's stamp.  RETURNING would say it too, at three times the
- * cost of the insert.
+ * changes() is all of it needs no more, and otherwise each pair is asked
+ * whether it carries this call's stamp; the ones that do not were known,
+ * and their marks gain the new ones.  RETURNING would say which are new
+ * too, at three times the cost of the insert.
  */
 static const char *multi_pair_insert(void)
 {
-	static char sql[64 + PAIRS_PER_INSERT * 10];
-	return multi_insert(sql, sizeof sql, "user_objects", "(?,?,?)", PAIRS_PER_INSERT, "");
+	static char sql[64 + PAIRS_PER_INSERT * 12];
+	return multi_insert(sql, sizeof sql, "user_objects", "(?,?,?,?)", PAIRS_PER_INSERT, "");
 }
 
 static int next_pair_seq(struct storage *s, int64_t *seq)
@@ -133,26 +134,74 @@ static int next_pair_seq(struct storage *s, int64_t *seq)
 	return sql_returning_id(s, st, seq, "numbering an import");
 }
 
-/* Appends the objects of the batch's pairs that this call inserted. */
-static int note_new_pairs(struct storage *s, const struct user_object *pairs, int n, int changed, int64_t seq,
+static void bind_pair(sqlite3_stmt *st, int at, const struct pair_list *l, const struct user_object *p, int64_t seq)
+{
+	sqlite3_bind_int64(st, at, p->user_id);
+	sqlite3_bind_int64(st, at + 1, p->object_id);
+	sqlite3_bind_int64(st, at + 2, seq);
+	sqlite3_bind_blob(st, at + 3, l->marks.data + p->marks_at, (int)p->marks_size, SQLITE_STATIC);
+}
+
+/* Stores a known pair's marks, merged with new ones. */
+static int write_marks(struct storage *s, const struct user_object *p, const struct buf *marks)
+{
+	sqlite3_stmt *write = sql_stmt(s, "UPDATE user_objects SET marks=? WHERE user_id=? AND object_id=?");
+	if (!write)
+		return -1;
+	sqlite3_bind_blob(write, 1, marks->data, (int)marks->len, SQLITE_STATIC);
+	sqlite3_bind_int64(write, 2, p->user_id);
+	sqlite3_bind_int64(write, 3, p->object_id);
+	return sql_exec(s, write, "indexing users' objects");
+}
+
+/* Whether the pair's row carries this call's stamp; if not, the stored
+ * marks merged with the pair's go into *merged (*changed: they differ). */
+static int known_pair(struct storage *s, const struct pair_list *l, const struct user_object *p, int64_t seq,
+		      bool *is_new, struct buf *merged, bool *changed)
+{
+	sqlite3_stmt *read = sql_stmt(s, "SELECT import_seq, marks FROM user_objects WHERE user_id=? AND object_id=?");
+	if (!read)
+		return -1;
+	sqlite3_bind_int64(read, 1, p->user_id);
+	sqlite3_bind_int64(read, 2, p->object_id);
+	if (sqlite3_step(read) != SQLITE_ROW) {
+		sqlite3_reset(read);
+		return sql_fail(s, "counting users");
+	}
+	*is_new = sqlite3_column_int64(read, 0) == seq;
+	int rc = *is_new ? 0 : pairmarks_merge(sqlite3_column_blob(read, 1), (size_t)sqlite3_column_bytes(read, 1),
+					       l->marks.data + p->marks_at, p->marks_size, merged);
+	sqlite3_reset(read);
+	if (rc < 0) {
+		snprintf(s->error, sizeof s->error, "user %lld, object %lld: the marks of what they received are"
+			 " damaged (thaw check)", (long long)p->user_id, (long long)p->object_id);
+		return STORAGE_DAMAGED;
+	}
+	*changed = rc == 1;
+	return 0;
+}
+
+/* Appends the objects of the batch's pairs that this call inserted, and
+ * merges the marks of those it did not. */
+static int note_new_pairs(struct storage *s, const struct pair_list *l, int at, int n, int changed, int64_t seq,
 			  int64_t **objects, int *count, int *cap)
 {
-	for (int i = 0; i < n && changed > 0; i++) {
-		int64_t stamp = seq, unused;
-		if (changed < n) {
-			sqlite3_stmt *st = sql_stmt(s, "SELECT import_seq, 0 FROM user_objects WHERE user_id=?1"
-						       " AND object_id=?2");
-			if (st)
-				sqlite3_bind_int64(st, 2, pairs[i].object_id);
-			if (sql_query_pair(s, st, pairs[i].user_id, &stamp, &unused, "counting users") < 0)
-				return -1;
-		}
-		if (stamp == seq) {
+	struct buf merged = {0};
+	int rc = 0;
+	for (int i = at; i < at + n && rc == 0; i++) {
+		const struct user_object *p = &l->pairs[i];
+		bool is_new = changed == n, differs = false;
+		if (!is_new)
+			rc = known_pair(s, l, p, seq, &is_new, &merged, &differs);
+		if (rc == 0 && differs)
+			rc = write_marks(s, p, &merged);
+		if (rc == 0 && is_new) {
 			*objects = array_grow(*objects, *count, cap, sizeof **objects);
-			(*objects)[(*count)++] = pairs[i].object_id;
+			(*objects)[(*count)++] = p->object_id;
 		}
 	}
-	return 0;
+	buf_free(&merged);
+	return rc;
 }
 
 /* object_users as userpack_add_pairs reads and writes it */
@@ -189,7 +238,7 @@ int sql_event_users(struct storage *s, int64_t object_id, const struct event *co
 	int n = 0;
 	for (int i = 0; i < n_cold; i++) {
 		*u = array_grow(*u, n, cap, sizeof **u);
-		(*u)[n++] = (struct user_object){cold[i].user_id, object_id, 1u << cold[i].kind};
+		(*u)[n++] = (struct user_object){.user_id = cold[i].user_id, .object_id = object_id, .kinds = 1u << cold[i].kind};
 	}
 	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, sum(DISTINCT 1 << kind) FROM events_hot"
 				       " WHERE object_id=? GROUP BY user_id");
@@ -199,13 +248,47 @@ int sql_event_users(struct storage *s, int64_t object_id, const struct event *co
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*u = array_grow(*u, n, cap, sizeof **u);
-		(*u)[n++] = (struct user_object){sqlite3_column_int64(st, 0), object_id,
-						 (uint32_t)sqlite3_column_int64(st, 1)};
+		(*u)[n++] = (struct user_object){.user_id = sqlite3_column_int64(st, 0), .object_id = object_id,
+						 .kinds = (uint32_t)sqlite3_column_int64(st, 1)};
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return sql_fail(s, "reading an object's users");
 	return user_objects_compact(*u, n, USERS_BY_OBJECT);
+}
+
+int sql_object_events(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct event **ev,
+		      int *cap)
+{
+	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
+				       " FROM events_hot WHERE object_id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, object_id);
+	*ev = array_reserve(*ev, 0, cap, sizeof **ev, n_cold);
+	memcpy(*ev, cold, (size_t)n_cold * sizeof *cold);
+	int n = n_cold, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*ev = array_grow(*ev, n, cap, sizeof **ev);
+		sql_column_event(st, object_id, &(*ev)[n++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return sql_fail(s, "reading an object's events");
+	if (n_cold > 0)
+		qsort(*ev, (size_t)n, sizeof **ev, event_compare);
+	return n;
+}
+
+int sql_pair_marks_write(struct storage *s, const struct pair_list *l)
+{
+	for (int i = 0; i < l->count; i++) {
+		const struct user_object *p = &l->pairs[i];
+		struct buf marks = {l->marks.data + p->marks_at, p->marks_size, 0};
+		if (write_marks(s, p, &marks) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int sql_object_users_add(struct storage *s, const struct user_object *pairs, int n)
@@ -214,29 +297,31 @@ int sql_object_users_add(struct storage *s, const struct user_object *pairs, int
 	return userpack_add_pairs(pairs, n, &store, s->error, sizeof s->error);
 }
 
-int sqlite_storage_user_objects_add(struct storage *s, const struct user_object *pairs, int n)
+int sqlite_storage_user_objects_add(struct storage *s, const struct pair_list *l)
 {
+	const struct user_object *pairs = l->pairs;
+	int n = l->count;
 	int64_t *objects = NULL, seq;
 	int added = 0, cap = 0, at = 0;
 	int rc = n ? next_pair_seq(s, &seq) : 0;
 	sqlite3_stmt *many = rc == 0 && n >= PAIRS_PER_INSERT ? sql_stmt(s, multi_pair_insert()) : NULL;
 	for (; many && rc == 0 && at + PAIRS_PER_INSERT <= n; at += PAIRS_PER_INSERT) {
-		for (int i = 0; i < PAIRS_PER_INSERT; i++) {
-			sqlite3_bind_int64(many, 1 + 3 * i, pairs[at + i].user_id);
-			sqlite3_bind_int64(many, 2 + 3 * i, pairs[at + i].object_id);
-			sqlite3_bind_int64(many, 3 + 3 * i, seq);
-		}
+		for (int i = 0; i < PAIRS_PER_INSERT; i++)
+			bind_pair(many, 1 + 4 * i, l, &pairs[at + i], seq);
 		rc = sql_exec(s, many, "indexing users' objects");
 		if (rc == 0)
-			rc = note_new_pairs(s, pairs + at, PAIRS_PER_INSERT, sqlite3_changes(lite(s)->db), seq, &objects,
+			rc = note_new_pairs(s, l, at, PAIRS_PER_INSERT, sqlite3_changes(lite(s)->db), seq, &objects,
 					    &added, &cap);
 	}
-	for (; rc == 0 && at < n; at++) {
-		rc = SQL_RUN(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?, ?)", "indexing users' objects",
-			     pairs[at].user_id, pairs[at].object_id, seq);
+	sqlite3_stmt *one = rc == 0 && at < n ? sql_stmt(s, "INSERT OR IGNORE INTO user_objects VALUES(?, ?, ?, ?)") : NULL;
+	for (; one && rc == 0 && at < n; at++) {
+		bind_pair(one, 1, l, &pairs[at], seq);
+		rc = sql_exec(s, one, "indexing users' objects");
 		if (rc == 0)
-			rc = note_new_pairs(s, pairs + at, 1, sqlite3_changes(lite(s)->db), seq, &objects, &added, &cap);
+			rc = note_new_pairs(s, l, at, 1, sqlite3_changes(lite(s)->db), seq, &objects, &added, &cap);
 	}
+	if (rc == 0 && at < n)
+		rc = -1; /* sql_stmt said why */
 	if (rc == 0)
 		rc = add_user_counts(s, objects, added);
 	if (rc == 0 && n > 0)

@@ -128,5 +128,12 @@ int sql_object_users_add(struct storage *s, const struct user_object *pairs, int
  * distinct, into *u (*cap its capacity).  Returns the count, or -1. */
 int sql_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
 		    struct user_object **u, int *cap);
+/* An object's hot events and the cold ones passed in, in key order, into
+ * *ev (*cap its capacity); returns the count, or -1. */
+int sql_object_events(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct event **ev,
+		      int *cap);
+/* Stores the marks of pairs already in user_objects (migration 9). */
+struct pair_list;
+int sql_pair_marks_write(struct storage *s, const struct pair_list *l);
 
 #endif

@@ -79,35 +79,30 @@ int sqlite_storage_available_with_tag(struct storage *s, const char *tag, int64_
 	return sql_collect_ids(s, st, ids, n, "finding a tag's objects");
 }
 
-static int read_briefs(struct storage *s, sqlite3_stmt *st, struct object_brief **out, int *n)
+int sqlite_storage_users_received_each(struct storage *s, int64_t first_user, int64_t last_user,
+				       int (*fn)(void *ctx, const struct received_row *row), void *ctx)
 {
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = array_grow(*out, *n, &cap, sizeof **out);
-		(*out)[(*n)++] = (struct object_brief){sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1),
-						       sql_column_text(st, 2), sql_column_text(st, 3),
-						       sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "finding users' objects");
-}
-
-#define BRIEF_QUERY                                                                  \
-	"SELECT o.id, o.kind, o.api_id, o.name, u.user_id, o.hot_events FROM user_objects u" \
-	" JOIN objects o ON o.id=u.object_id WHERE u.user_id BETWEEN ?1 AND ?2"           \
-	" AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY u.user_id, o.kind, o.name_fold, o.id"
-
-int sqlite_storage_users_available_objects(struct storage *s, int64_t first_user, int64_t last_user,
-				    struct object_brief **out, int *n)
-{
-	sqlite3_stmt *st = sql_stmt(s, BRIEF_QUERY);
-	*out = NULL;
-	*n = 0;
+	sqlite3_stmt *st = sql_stmt(s, "SELECT u.user_id, o.id, o.kind, o.api_id, o.name, u.marks FROM user_objects u"
+				       " JOIN objects o ON o.id=u.object_id WHERE u.user_id BETWEEN ?1 AND ?2"
+				       " AND o.ixd_state=" SQL_IXD_AVAILABLE " ORDER BY u.user_id, o.kind, o.name_fold, o.id");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, first_user);
 	sqlite3_bind_int64(st, 2, last_user);
-	return read_briefs(s, st, out, n);
+	struct pair_mark *marks = NULL;
+	int rc, stop = 0, cap = 0;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct received_row row = {sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+					   sqlite3_column_int(st, 2), (const char *)sqlite3_column_text(st, 3),
+					   (const char *)sqlite3_column_text(st, 4), NULL, 0};
+		stop = received_row_hand(s, &row, sqlite3_column_blob(st, 5), (size_t)sqlite3_column_bytes(st, 5), &marks,
+					 &cap, fn, ctx);
+	}
+	free(marks);
+	if (!stop && rc != SQLITE_DONE)
+		sql_fail(s, "reading what users received");
+	sqlite3_reset(st);
+	return stop < 0 || (!stop && rc != SQLITE_DONE) ? -1 : 0;
 }
 
 int sqlite_storage_tag_users(struct storage *s, const char *tag, uint32_t kinds, void (*fn)(void *ctx, int64_t user_id),
@@ -142,36 +137,11 @@ int sqlite_storage_tag_users(struct storage *s, const char *tag, uint32_t kinds,
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "finding a tag's users");
 }
 
-int sqlite_storage_user_available_objects(struct storage *s, int64_t user_id, struct object_brief **out, int *n)
-{
-	return storage_users_available_objects(s, user_id, user_id, out, n);
-}
-
 int sqlite_storage_user_id_max(struct storage *s, int64_t *id)
 {
 	int64_t unused;
 	return sql_query_pair(s, sql_stmt(s, "SELECT coalesce(max(id), 0), ?1 FROM users"), 0, id, &unused,
 			      "counting users");
-}
-
-int sqlite_storage_user_object_events(struct storage *s, int64_t object_id, int64_t user_id,
-			       struct event **ev, int *n)
-{
-	sqlite3_stmt *st = sql_stmt(s, "SELECT user_id, ts, kind, step_id, variant_id, alias_id, label"
-				   " FROM events_hot WHERE object_id=? AND user_id=?");
-	*ev = NULL;
-	*n = 0;
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, object_id);
-	sqlite3_bind_int64(st, 2, user_id);
-	int cap = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*ev = array_grow(*ev, *n, &cap, sizeof **ev);
-		sql_column_event(st, object_id, &(*ev)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading a user's events");
 }
 
 int sqlite_storage_object_events_each(struct storage *s, int64_t object_id, int64_t first_user, int64_t last_user,

@@ -10,6 +10,7 @@
 #include "kit.h"
 #include "storage/analytics.h"
 #include "storage/events.h"
+#include "storage/pairmarks.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@ static int backfill_user_objects(struct storage *s);
 static int backfill_analytics(struct storage *s);
 static int refold_names(struct storage *s);
 static int backfill_object_users(struct storage *s);
+static int backfill_marks(struct storage *s);
 
 struct migration {
 	const char *sql;
@@ -181,6 +183,12 @@ static const struct migration migrations[] = {
 	 * the hot and cold events in C. */
 	{"CREATE TABLE object_users(object_id INTEGER PRIMARY KEY, users INTEGER NOT NULL, data BLOB NOT NULL);",
 	 backfill_object_users},
+
+	/* 9: with each (user, object) pair, what the user's events of it were,
+	 * condensed (storage/pairmarks.h): a profile or an export reads a
+	 * user's history as one range of user_objects instead of seeking into
+	 * every object's events.  Built from the hot and cold events in C. */
+	{"ALTER TABLE user_objects ADD COLUMN marks BLOB NOT NULL DEFAULT x'00';", backfill_marks},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -248,17 +256,19 @@ static int backfill_user_objects(struct storage *s)
 	return each_cold_chunk(s, index_chunk_users, "indexing cold events by user");
 }
 
-/* Migration 8: each object's users and kinds, from its hot events (by SQL)
- * and its cold chunks (decoded), one object at a time. */
-static int backfill_object_users(struct storage *s)
+/* Calls `fn` for every object with events, with its cold events decoded
+ * (a damaged chunk adds nothing: thaw check reports it): migrations that
+ * index what each object's events say, one object at a time. */
+static int each_object_with_events(struct storage *s,
+				   int (*fn)(struct storage *s, int64_t id, const struct event *cold, int n_cold, void *ctx),
+				   void *ctx, const char *what)
 {
 	sqlite3_stmt *objects = NULL;
 	if (sqlite3_prepare_v2(lite(s)->db, "SELECT id FROM objects WHERE hot_events + cold_events > 0", -1, &objects,
 			       NULL) != SQLITE_OK)
 		return sql_fail(s, "listing objects");
-	struct user_object *users = NULL;
 	struct event *ev = malloc(COLDPACK_CHUNK * sizeof *ev), *cold = NULL;
-	int users_cap = 0, cold_cap = 0, rc;
+	int cold_cap = 0, rc;
 	while ((rc = sqlite3_step(objects)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(objects, 0);
 		sqlite3_stmt *chunks = sql_stmt(s, "SELECT data FROM events_cold WHERE object_id=?");
@@ -269,7 +279,6 @@ static int backfill_object_users(struct storage *s)
 		sqlite3_bind_int64(chunks, 1, id);
 		int n_cold = 0, step;
 		while ((step = sqlite3_step(chunks)) == SQLITE_ROW) {
-			/* a damaged chunk adds nothing: thaw check reports it */
 			int k = coldpack_decode(sqlite3_column_blob(chunks, 0), (size_t)sqlite3_column_bytes(chunks, 0),
 						id, ev);
 			cold = array_reserve(cold, n_cold, &cold_cap, sizeof *cold, k > 0 ? k : 0);
@@ -282,19 +291,61 @@ static int backfill_object_users(struct storage *s)
 			rc = SQLITE_ERROR;
 			break;
 		}
-		int n = sql_event_users(s, id, cold, n_cold, &users, &users_cap);
-		if (n < 0 || (n > 0 && sql_object_users_add(s, users, n) < 0)) {
+		if (fn(s, id, cold, n_cold, ctx) < 0) {
 			rc = SQLITE_ERROR;
 			break;
 		}
 	}
 	free(ev);
 	free(cold);
-	free(users);
 	sqlite3_finalize(objects);
 	if (rc == SQLITE_ERROR)
 		return -1;
-	return rc == SQLITE_DONE ? 0 : sql_fail(s, "indexing objects' users");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, what);
+}
+
+/* Migration 8: each object's users and kinds, from its hot events (by SQL)
+ * and its cold chunks. */
+static int index_object_users(struct storage *s, int64_t id, const struct event *cold, int n_cold, void *ctx)
+{
+	struct pair_list *scratch = ctx; /* its pairs array, reused */
+	int n = sql_event_users(s, id, cold, n_cold, &scratch->pairs, &scratch->cap);
+	return n < 0 || (n > 0 && sql_object_users_add(s, scratch->pairs, n) < 0) ? -1 : 0;
+}
+
+static int backfill_object_users(struct storage *s)
+{
+	struct pair_list scratch = {0};
+	int rc = each_object_with_events(s, index_object_users, &scratch, "indexing objects' users");
+	pair_list_free(&scratch);
+	return rc;
+}
+
+/* Migration 9: each pair's marks, from its object's hot and cold events. */
+struct marking {
+	struct pair_list pairs;
+	struct event *ev;
+	int ev_cap;
+};
+
+static int mark_object_pairs(struct storage *s, int64_t id, const struct event *cold, int n_cold, void *ctx)
+{
+	struct marking *m = ctx;
+	int n = sql_object_events(s, id, cold, n_cold, &m->ev, &m->ev_cap);
+	if (n < 0)
+		return -1;
+	pair_list_clear(&m->pairs);
+	pair_list_add_events(&m->pairs, m->ev, (size_t)n);
+	return sql_pair_marks_write(s, &m->pairs);
+}
+
+static int backfill_marks(struct storage *s)
+{
+	struct marking m = {0};
+	int rc = each_object_with_events(s, mark_object_pairs, &m, "marking what users received");
+	pair_list_free(&m.pairs);
+	free(m.ev);
+	return rc;
 }
 
 /* Orders a chunk's events by what the aggregates are keyed by. */
