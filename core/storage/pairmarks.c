@@ -70,10 +70,29 @@ int pairmarks_decode(const void *data, size_t size, struct pair_mark **m, int n,
 	return r.p == r.end ? n : -1;
 }
 
+/* A pair has a few marks, and a few events replay them: sorting millions
+ * of such short arrays one by one, insertion beats qsort's calls. */
+static void sort_few(void *base, int n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 16) {
+		qsort(base, (size_t)n, size, cmp);
+		return;
+	}
+	char *a = base, held[64];
+	_Static_assert(sizeof(struct event) <= sizeof held && sizeof(struct pair_mark) <= sizeof held,
+		       "what sort_few sorts fits in held");
+	for (int i = 1; i < n; i++) {
+		int j = i;
+		memcpy(held, a + (size_t)i * size, size);
+		for (; j > 0 && cmp(a + (size_t)(j - 1) * size, held) > 0; j--)
+			memcpy(a + (size_t)j * size, a + (size_t)(j - 1) * size, size);
+		memcpy(a + (size_t)j * size, held, size);
+	}
+}
+
 int pairmarks_fold(struct pair_mark *m, int n)
 {
-	if (n > 1)
-		qsort(m, (size_t)n, sizeof *m, mark_compare);
+	sort_few(m, n, sizeof *m, mark_compare);
 	int kept = 0;
 	for (int i = 0; i < n; i++) {
 		struct pair_mark *last = kept ? &m[kept - 1] : NULL;
@@ -103,8 +122,7 @@ int pairmarks_events(const struct pair_mark *m, int n, int64_t object_id, int64_
 			(*ev)[count++] = e;
 		}
 	}
-	if (count > 1)
-		qsort(*ev, (size_t)count, sizeof **ev, event_compare);
+	sort_few(*ev, count, sizeof **ev, event_compare);
 	return count;
 }
 

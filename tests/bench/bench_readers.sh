@@ -23,6 +23,7 @@ for tag in winback growth; do
 	echo "tag filter received_tag($tag) over $objects available objects: $(ms t segment "received_tag($tag)" --count) ms"
 done
 # export SEGMENT NAME: thaw's export, then the plain SELECT of its rows
+# (CROSS JOIN keeps SQLite's planner to the segment's users first)
 export_vs_select() {
 	t segment "$1" --users --json | jq -r '.users[]' >"$scratch/ids"
 	local users start end thaw_ms peak plain_ms
@@ -36,8 +37,8 @@ export_vs_select() {
 	sqlite3 "$WS" >/dev/null <<SQL
 CREATE TEMP TABLE seg(external_id TEXT PRIMARY KEY);
 .import $scratch/ids seg
-SELECT u.user_id, o.id, o.kind, o.api_id, o.name, u.marks FROM users us JOIN seg USING (external_id)
-  JOIN user_objects u ON u.user_id = us.id JOIN objects o ON o.id = u.object_id
+SELECT u.user_id, o.id, o.kind, o.api_id, o.name, u.marks FROM seg CROSS JOIN users us ON us.external_id = seg.external_id
+  CROSS JOIN user_objects u ON u.user_id = us.id CROSS JOIN objects o ON o.id = u.object_id
   WHERE o.ixd_state = 1 ORDER BY u.user_id, o.kind, o.name_fold, o.id;
 SQL
 	end=$(date +%s%N)

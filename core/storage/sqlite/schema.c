@@ -321,12 +321,24 @@ static int backfill_object_users(struct storage *s)
 	return rc;
 }
 
-/* Migration 9: each pair's marks, from its object's hot and cold events. */
+/* Migration 9: each pair's marks, from its object's hot and cold events.
+ * Pairs gather over many objects and are written sorted by user, so each
+ * batch walks user_objects once instead of seeking a page per pair. */
+#define MARKS_PER_WRITE (1 << 21)
+
 struct marking {
 	struct pair_list pairs;
 	struct event *ev;
 	int ev_cap;
 };
+
+static int write_marks_sorted(struct storage *s, struct marking *m)
+{
+	pair_list_compact(&m->pairs);
+	int rc = sql_pair_marks_write(s, &m->pairs);
+	pair_list_clear(&m->pairs);
+	return rc;
+}
 
 static int mark_object_pairs(struct storage *s, int64_t id, const struct event *cold, int n_cold, void *ctx)
 {
@@ -334,15 +346,16 @@ static int mark_object_pairs(struct storage *s, int64_t id, const struct event *
 	int n = sql_object_events(s, id, cold, n_cold, &m->ev, &m->ev_cap);
 	if (n < 0)
 		return -1;
-	pair_list_clear(&m->pairs);
 	pair_list_add_events(&m->pairs, m->ev, (size_t)n);
-	return sql_pair_marks_write(s, &m->pairs);
+	return m->pairs.count >= MARKS_PER_WRITE ? write_marks_sorted(s, m) : 0;
 }
 
 static int backfill_marks(struct storage *s)
 {
 	struct marking m = {0};
 	int rc = each_object_with_events(s, mark_object_pairs, &m, "marking what users received");
+	if (rc == 0)
+		rc = write_marks_sorted(s, &m);
 	pair_list_free(&m.pairs);
 	free(m.ev);
 	return rc;
