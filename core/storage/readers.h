@@ -1,7 +1,8 @@
 /*
  * storage/readers — the queries behind segment filters, user profiles and
- * exports (SPEC §4).  Every one of them reads hot events of available
- * objects only: an expired, restoring or purged object's data is invisible.
+ * exports (SPEC §4).  Every one of them reads available objects only (their
+ * hot events, or what is kept beside them: packed users, pairs' marks): an
+ * expired, restoring or purged object's data is invisible.
  */
 #ifndef THAW_STORAGE_READERS_H
 #define THAW_STORAGE_READERS_H
