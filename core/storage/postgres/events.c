@@ -315,7 +315,8 @@ int pg_object_events(struct storage *s, int64_t object_id, const struct event *c
 		return -1;
 	int n = n_cold;
 	*ev = array_reserve(*ev, 0, cap, sizeof **ev, n_cold + PQntuples(r));
-	memcpy(*ev, cold, (size_t)n_cold * sizeof *cold);
+	if (n_cold > 0) /* cold may be NULL then */
+		memcpy(*ev, cold, (size_t)n_cold * sizeof *cold);
 	for (int i = 0; i < PQntuples(r); i++)
 		pg_read_event(r, i, 0, object_id, &(*ev)[n++]);
 	PQclear(r);

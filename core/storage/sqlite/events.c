@@ -266,7 +266,8 @@ int sql_object_events(struct storage *s, int64_t object_id, const struct event *
 		return -1;
 	sqlite3_bind_int64(st, 1, object_id);
 	*ev = array_reserve(*ev, 0, cap, sizeof **ev, n_cold);
-	memcpy(*ev, cold, (size_t)n_cold * sizeof *cold);
+	if (n_cold > 0) /* cold may be NULL then */
+		memcpy(*ev, cold, (size_t)n_cold * sizeof *cold);
 	int n = n_cold, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*ev = array_grow(*ev, n, cap, sizeof **ev);
