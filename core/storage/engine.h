@@ -63,6 +63,8 @@ void check_note(struct check_report *r, int64_t *counter, const char *fmt, long 
 struct user_object;
 void check_users_against(struct check_report *r, int64_t object_id, const struct user_object *want, int nw,
 			 const struct user_object *have, int nh);
+/* Says a pair's stored marks do not decode: STORAGE_DAMAGED, the error set. */
+int marks_damaged(struct storage *s, int64_t user_id, int64_t object_id);
 /* Hands fn one row of storage_users_received_each, its marks decoded
  * from the stored bytes into *scratch (-1 with the error set when they
  * are damaged, else what fn returns). */

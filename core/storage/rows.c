@@ -169,16 +169,20 @@ void user_row_free(struct user_row *u)
 	memset(u, 0, sizeof *u);
 }
 
+int marks_damaged(struct storage *s, int64_t user_id, int64_t object_id)
+{
+	snprintf(s->error, sizeof s->error, "user %lld, object %lld: the marks of what they received are damaged"
+		 " (thaw check)", (long long)user_id, (long long)object_id);
+	return STORAGE_DAMAGED;
+}
+
 int received_row_hand(struct storage *s, struct received_row *row, const void *marks, size_t size,
 		      struct pair_mark **scratch, int *cap, int (*fn)(void *ctx, const struct received_row *row),
 		      void *ctx)
 {
 	row->mark_count = pairmarks_decode(marks, size, scratch, 0, cap);
-	if (row->mark_count < 0) {
-		snprintf(s->error, sizeof s->error, "user %lld, object %lld: the marks of what they received are"
-			 " damaged (thaw check)", (long long)row->user_id, (long long)row->object_id);
-		return STORAGE_DAMAGED;
-	}
+	if (row->mark_count < 0)
+		return marks_damaged(s, row->user_id, row->object_id);
 	row->marks = *scratch;
 	return fn(ctx, row);
 }

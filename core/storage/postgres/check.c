@@ -48,52 +48,53 @@ static int packed_users(struct storage *s, int64_t object_id, struct user_object
 
 /* Each pair the object's events make is in user_objects with the marks
  * they say (storage/pairmarks.h). */
-static int check_marks(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
-		       struct check_report *r)
+static int check_marks(struct storage *s, int64_t object_id, const struct pair_list *want, struct check_report *r)
 {
-	struct event *ev = NULL;
-	struct pair_list want = {0};
 	struct buf users = {0};
-	int cap = 0;
-	int n = pg_object_events(s, object_id, cold, n_cold, &ev, &cap);
-	if (n > 0)
-		pair_list_add_events(&want, ev, (size_t)n);
-	free(ev);
 	buf_addc(&users, '{');
-	for (int i = 0; i < want.count; i++)
-		buf_printf(&users, "%s%lld", i ? "," : "", (long long)want.pairs[i].user_id);
+	for (int i = 0; i < want->count; i++)
+		buf_printf(&users, "%s%lld", i ? "," : "", (long long)want->pairs[i].user_id);
 	buf_addc(&users, '}');
-	PGresult *res = n < 0 ? NULL : pg_query(s, "reading what users received",
-				"SELECT u.user_id, u.marks FROM user_objects u WHERE u.object_id=$1"
-				" AND u.user_id=ANY($2::bigint[]) ORDER BY u.user_id", "lt", object_id, users.data);
+	PGresult *res = pg_query(s, "reading what users received",
+				 "SELECT u.user_id, u.marks FROM user_objects u WHERE u.object_id=$1"
+				 " AND u.user_id=ANY($2::bigint[]) ORDER BY u.user_id", "lt", object_id, users.data);
 	buf_free(&users);
-	for (int i = 0, row = 0; res && i < want.count; i++) {
-		bool found = row < PQntuples(res) && pg_int(res, row, 0) == want.pairs[i].user_id;
+	if (!res)
+		return -1;
+	for (int i = 0, row = 0; i < want->count; i++) {
+		bool found = row < PQntuples(res) && pg_int(res, row, 0) == want->pairs[i].user_id;
 		size_t size = 0;
 		unsigned char *have = found ? pg_bytes(res, row++, 1, &size) : NULL;
-		check_pair_marks(r, &want, i, have, size, found);
+		check_pair_marks(r, want, i, have, size, found);
 		PQfreemem(have);
 	}
 	PQclear(res);
-	pair_list_free(&want);
-	return res || n == 0 ? 0 : -1;
+	return 0;
 }
 
 /* object_users holds exactly the object's users, with the kinds of event
  * its hot and cold events say (the cold ones are passed in), and
- * user_objects its pairs with their marks. */
+ * user_objects its pairs with their marks: the events are read once, into
+ * the pairs (users, kinds and marks) they make. */
 static int check_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
 		       struct check_report *r)
 {
-	struct user_object *want = NULL, *have = NULL;
-	int cw = 0, nh = 0, ch = 0;
-	int nw = pg_event_users(s, object_id, cold, n_cold, &want, &cw);
-	int rc = nw < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
-	if (rc == 0)
-		check_users_against(r, object_id, want, nw, have, nh);
-	free(want);
+	struct event *ev = NULL;
+	struct pair_list want = {0};
+	struct user_object *have = NULL;
+	int ev_cap = 0, nh = 0, ch = 0;
+	int n = pg_object_events(s, object_id, cold, n_cold, &ev, &ev_cap);
+	if (n > 0)
+		pair_list_add_events(&want, ev, (size_t)n);
+	free(ev);
+	int rc = n < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
+	if (rc == 0) {
+		check_users_against(r, object_id, want.pairs, want.count, have, nh);
+		rc = check_marks(s, object_id, &want, r);
+	}
 	free(have);
-	return rc < 0 ? -1 : check_marks(s, object_id, cold, n_cold, r);
+	pair_list_free(&want);
+	return rc;
 }
 
 /* Decodes one object's cold chunks; counts events also present hot, and

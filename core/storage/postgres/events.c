@@ -268,8 +268,7 @@ static int add_some_pairs(struct storage *s, const struct pair_list *l, int at, 
 		int differs = pairmarks_merge(have, size, mine, p->marks_size, &merged);
 		PQfreemem(have);
 		if (differs < 0)
-			rc = pg_fail(s, "user %lld, object %lld: the marks of what they received are damaged (thaw check)",
-				     (long long)p->user_id, (long long)p->object_id);
+			rc = marks_damaged(s, p->user_id, p->object_id);
 		else if (differs)
 			pair_arrays_add(&known, p, merged.data, merged.len);
 	}
@@ -336,28 +335,6 @@ int pg_pair_marks_write(struct storage *s, const struct pair_list *l)
 		pair_arrays_free(&a);
 	}
 	return rc;
-}
-
-int pg_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct user_object **u,
-		   int *cap)
-{
-	int n = 0;
-	for (int i = 0; i < n_cold; i++) {
-		*u = array_grow(*u, n, cap, sizeof **u);
-		(*u)[n++] = (struct user_object){.user_id = cold[i].user_id, .object_id = object_id, .kinds = 1u << cold[i].kind};
-	}
-	PGresult *r = pg_query(s, "reading an object's users",
-			       "SELECT user_id, bit_or(1 << kind) FROM events_hot WHERE object_id=$1 GROUP BY user_id",
-			       "l", object_id);
-	if (!r)
-		return -1;
-	for (int i = 0; i < PQntuples(r); i++) {
-		*u = array_grow(*u, n, cap, sizeof **u);
-		(*u)[n++] = (struct user_object){.user_id = pg_int(r, i, 0), .object_id = object_id,
-						 .kinds = (uint32_t)pg_int(r, i, 1)};
-	}
-	PQclear(r);
-	return user_objects_compact(*u, n, USERS_BY_OBJECT);
 }
 
 /* Packs sorted events into as many chunks as needed, numbered from the

@@ -125,11 +125,6 @@ int pg_copy_binary_all_new(struct storage *s, const char *table, const char *col
  * (object_users, storage/userpack.h). */
 struct user_object;
 int pg_object_users_add(struct storage *s, const struct user_object *pairs, int n);
-/* An object's users and kinds as its events say: the hot ones read here,
- * the cold ones (decoded by the caller) passed in; sorted by user,
- * distinct, into *u (*cap its capacity).  Returns the count, or -1. */
-int pg_event_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
-		   struct user_object **u, int *cap);
 /* An object's hot events and the cold ones passed in, in key order, into
  * *ev (*cap its capacity); returns the count, or -1. */
 int pg_object_events(struct storage *s, int64_t object_id, const struct event *cold, int n_cold, struct event **ev,

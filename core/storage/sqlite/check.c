@@ -43,49 +43,47 @@ static int packed_users(struct storage *s, int64_t object_id, struct user_object
 
 /* Each pair the object's events make is in user_objects with the marks
  * they say (storage/pairmarks.h). */
-static int check_marks(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
-		       struct check_report *r)
+static int check_marks(struct storage *s, int64_t object_id, const struct pair_list *want, struct check_report *r)
 {
-	struct event *ev = NULL;
-	struct pair_list want = {0};
-	int cap = 0, rc = 0;
-	int n = sql_object_events(s, object_id, cold, n_cold, &ev, &cap);
-	if (n > 0)
-		pair_list_add_events(&want, ev, (size_t)n);
-	sqlite3_stmt *st = n < 0 ? NULL : sql_stmt(s, "SELECT marks FROM user_objects WHERE user_id=? AND object_id=?");
-	if (!st)
-		rc = -1;
-	for (int i = 0; rc == 0 && i < want.count; i++) {
-		sqlite3_bind_int64(st, 1, want.pairs[i].user_id);
+	sqlite3_stmt *st = sql_stmt(s, "SELECT marks FROM user_objects WHERE user_id=? AND object_id=?");
+	int rc = st ? 0 : -1;
+	for (int i = 0; rc == 0 && i < want->count; i++) {
+		sqlite3_bind_int64(st, 1, want->pairs[i].user_id);
 		sqlite3_bind_int64(st, 2, object_id);
 		int step = sqlite3_step(st);
 		if (step == SQLITE_ROW || step == SQLITE_DONE)
-			check_pair_marks(r, &want, i, step == SQLITE_ROW ? sqlite3_column_blob(st, 0) : NULL,
+			check_pair_marks(r, want, i, step == SQLITE_ROW ? sqlite3_column_blob(st, 0) : NULL,
 					 step == SQLITE_ROW ? (size_t)sqlite3_column_bytes(st, 0) : 0, step == SQLITE_ROW);
 		else
 			rc = sql_fail(s, "reading what users received");
 		sqlite3_reset(st);
 	}
-	free(ev);
-	pair_list_free(&want);
 	return rc;
 }
 
 /* object_users holds exactly the object's users, with the kinds of event
  * its hot and cold events say (the cold ones are passed in), and
- * user_objects its pairs with their marks. */
+ * user_objects its pairs with their marks: the events are read once, into
+ * the pairs (users, kinds and marks) they make. */
 static int check_users(struct storage *s, int64_t object_id, const struct event *cold, int n_cold,
 		       struct check_report *r)
 {
-	struct user_object *want = NULL, *have = NULL;
-	int cw = 0, nh = 0, ch = 0;
-	int nw = sql_event_users(s, object_id, cold, n_cold, &want, &cw);
-	int rc = nw < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
-	if (rc == 0)
-		check_users_against(r, object_id, want, nw, have, nh);
-	free(want);
+	struct event *ev = NULL;
+	struct pair_list want = {0};
+	struct user_object *have = NULL;
+	int ev_cap = 0, nh = 0, ch = 0;
+	int n = sql_object_events(s, object_id, cold, n_cold, &ev, &ev_cap);
+	if (n > 0)
+		pair_list_add_events(&want, ev, (size_t)n);
+	free(ev);
+	int rc = n < 0 ? -1 : packed_users(s, object_id, &have, &ch, &nh);
+	if (rc == 0) {
+		check_users_against(r, object_id, want.pairs, want.count, have, nh);
+		rc = check_marks(s, object_id, &want, r);
+	}
 	free(have);
-	return rc < 0 ? -1 : check_marks(s, object_id, cold, n_cold, r);
+	pair_list_free(&want);
+	return rc;
 }
 
 /* Decodes one object's cold chunks; counts events also present hot, and

@@ -172,11 +172,8 @@ static int known_pair(struct storage *s, const struct pair_list *l, const struct
 	int rc = *is_new ? 0 : pairmarks_merge(sqlite3_column_blob(read, 1), (size_t)sqlite3_column_bytes(read, 1),
 					       l->marks.data + p->marks_at, p->marks_size, merged);
 	sqlite3_reset(read);
-	if (rc < 0) {
-		snprintf(s->error, sizeof s->error, "user %lld, object %lld: the marks of what they received are"
-			 " damaged (thaw check)", (long long)p->user_id, (long long)p->object_id);
-		return STORAGE_DAMAGED;
-	}
+	if (rc < 0)
+		return marks_damaged(s, p->user_id, p->object_id);
 	*changed = rc == 1;
 	return 0;
 }
