@@ -45,13 +45,22 @@ void console_show(struct console *c, enum view_id view)
 	console_reload_soon(c);
 }
 
-void console_own_job(struct console *c, int64_t job_id)
+static void append_job_id(int64_t **ids, int *count, int64_t job_id)
 {
-	int64_t *grown = realloc(c->own_jobs, ((size_t)c->own_job_count + 1) * sizeof *grown);
+	int64_t *grown = realloc(*ids, ((size_t)*count + 1) * sizeof *grown);
 	if (!grown)
 		abort();
-	c->own_jobs = grown;
-	c->own_jobs[c->own_job_count++] = job_id;
+	*ids = grown;
+	grown[(*count)++] = job_id;
+}
+
+void console_own_job(struct console *c, int64_t job_id)
+{
+	append_job_id(&c->own_jobs, &c->own_job_count, job_id);
+	/* counted as active now, not at the next refresh: the embedded worker
+	 * may finish a small job before then, and its end must still be said */
+	append_job_id(&c->active_jobs, &c->active_job_count, job_id);
+	c->jobs_active = true;
 }
 
 int console_own_jobs_active(struct console *c, int64_t *ids, int max)
