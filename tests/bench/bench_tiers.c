@@ -17,8 +17,8 @@
  *
  * During every move, plain SQL's too, a reader thread on its own connection
  * runs what the console runs (first page of the list, the summary) and
- * records its worst latency.  Then it reports hot and cold bytes per event (SQLite's dbstat,
- * PostgreSQL's relation sizes).
+ * records its worst latency.  Then it reports hot and cold bytes per event
+ * (SQLite's dbstat, PostgreSQL's relation sizes).
  *
  * SQL appears here only for the plain-SQL baseline and the sizes;
  * everything thaw does goes through the core.
