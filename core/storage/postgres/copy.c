@@ -97,6 +97,15 @@ int pg_storage_rows_count(struct storage *s, const char *table, const char *wher
 	return r ? 0 : -1;
 }
 
+/* A COPY's failure is a statement's: a connection lost in the middle is
+ * noted as lost, so the worker reconnects and redoes the batch. */
+static int copy_failed(struct storage *s, const PGresult *r)
+{
+	char context[160];
+	snprintf(context, sizeof context, "copying into %s", pg(s)->load.table);
+	return pg_fail_result(s, context, r);
+}
+
 /* COPY … FROM STDIN, in text or in PostgreSQL's binary format. */
 static int copy_begin(struct storage *s, const char *table, const char *columns, bool binary)
 {
@@ -110,7 +119,7 @@ static int copy_begin(struct storage *s, const char *table, const char *columns,
 	buf_free(&sql);
 	bool ok = PQresultStatus(r) == PGRES_COPY_IN;
 	if (!ok)
-		pg_fail(s, "copying into %s: %s", table, PQresultErrorMessage(r));
+		copy_failed(s, r);
 	PQclear(r);
 	return ok ? 0 : -1;
 }
@@ -137,7 +146,7 @@ static int flush(struct storage *s)
 {
 	struct pg_load *loading = &pg(s)->load;
 	if (loading->data.len && PQputCopyData(pg(s)->conn, loading->data.data, (int)loading->data.len) != 1)
-		return pg_fail(s, "copying into %s: %s", loading->table, PQerrorMessage(pg(s)->conn));
+		return copy_failed(s, NULL);
 	buf_reset(&loading->data);
 	return 0;
 }
@@ -174,21 +183,16 @@ int pg_storage_rows_load_end(struct storage *s)
 	PGconn *conn = pg(s)->conn;
 	int rc = flush(s);
 	if (PQputCopyEnd(conn, rc < 0 ? "thaw stopped the copy" : NULL) != 1 && rc == 0)
-		rc = pg_fail(s, "copying into %s: %s", loading->table, PQerrorMessage(conn));
+		rc = copy_failed(s, NULL);
 	PGresult *r;
 	while ((r = PQgetResult(conn))) {
-		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0) {
-			rc = pg_fail(s, "copying into %s: %s", loading->table, PQresultErrorMessage(r));
-			const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-			snprintf(pg(s)->sqlstate, sizeof pg(s)->sqlstate, "%s", state ? state : "");
-		}
+		if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == 0)
+			rc = copy_failed(s, r);
 		PQclear(r);
 	}
 	buf_free(&loading->data);
-	if (rc < 0) {
-		pg_one_line(s->error);
+	if (rc < 0)
 		return -1;
-	}
 	if (!loading->has_id)
 		return 0;
 	/* new rows after the copy take ids after the copied ones */

@@ -69,7 +69,7 @@ static bool connection_lost(struct storage *s, const char *state)
 	       strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0;
 }
 
-static int record_error(struct storage *s, const char *context, const PGresult *r)
+int pg_fail_result(struct storage *s, const char *context, const PGresult *r)
 {
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	struct pg_storage *c = pg(s);
@@ -138,7 +138,7 @@ static const char *prepared_name(struct storage *s, const char *sql, const struc
 	PGresult *r = PQprepare(c->conn, name, sql, p->n, NULL);
 	bool ok = result_ok(r);
 	if (!ok)
-		record_error(s, context, r);
+		pg_fail_result(s, context, r);
 	PQclear(r);
 	if (!ok)
 		return NULL;
@@ -175,7 +175,7 @@ static PGresult *run_once(struct storage *s, const char *context, const char *sq
 {
 	char name[16];
 	if (!reconnect(s)) {
-		record_error(s, context, NULL);
+		pg_fail_result(s, context, NULL);
 		return NULL;
 	}
 	if (!prepared_name(s, sql, p, context, name, sizeof name))
@@ -183,7 +183,7 @@ static PGresult *run_once(struct storage *s, const char *context, const char *sq
 	PGresult *r = PQexecPrepared(pg(s)->conn, name, p->n, p->value, p->length, p->format, 0);
 	if (result_ok(r))
 		return r;
-	record_error(s, context, r);
+	pg_fail_result(s, context, r);
 	PQclear(r);
 	return NULL;
 }
@@ -241,13 +241,13 @@ PGresult *pg_query_text(struct storage *s, const char *context, const char *sql,
 			const char *const *values)
 {
 	if (!reconnect(s)) {
-		record_error(s, context, NULL);
+		pg_fail_result(s, context, NULL);
 		return NULL;
 	}
 	PGresult *r = PQexecParams(pg(s)->conn, sql, n, NULL, values, NULL, NULL, 0);
 	if (result_ok(r))
 		return r;
-	record_error(s, context, r);
+	pg_fail_result(s, context, r);
 	PQclear(r);
 	return NULL;
 }
@@ -255,7 +255,7 @@ PGresult *pg_query_text(struct storage *s, const char *context, const char *sql,
 int pg_script(struct storage *s, const char *context, const char *sql)
 {
 	PGresult *r = PQexec(pg(s)->conn, sql);
-	int rc = result_ok(r) ? 0 : record_error(s, context, r);
+	int rc = result_ok(r) ? 0 : pg_fail_result(s, context, r);
 	PQclear(r);
 	return rc;
 }

@@ -96,6 +96,10 @@ void pg_one_line(char *text);
 
 /* Records a failure of ours (not libpq's) and returns -1. */
 int pg_fail(struct storage *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Records a failure the server or libpq reported (r, or the connection's
+ * own message when r is NULL) as "context: message", noting whether the
+ * connection is lost or the transaction may be retried; returns -1. */
+int pg_fail_result(struct storage *s, const char *context, const PGresult *r);
 
 /* Collects the first column of every row, as ids or as texts. */
 int pg_collect_ids(struct storage *s, PGresult *r, int64_t **ids, int *n);
