@@ -268,10 +268,26 @@ static enum step_result finish_job(struct storage *s, int64_t job_id, const stru
 	return STEP_FINISHED;
 }
 
+/* Records what one item's object moved, and finishes the item if none of
+ * its cold rows are left. */
+static int item_moved(struct storage *s, int64_t job_id, const struct hot_move *m, const struct step_options *o)
+{
+	int64_t hot, cold;
+	if (m->moved > 0 && storage_job_progress(s, job_id, m->object_id, m->moved, clock_real_ms()) < 0)
+		return -1;
+	if (storage_object_counts(s, m->object_id, &hot, &cold) < 0)
+		return -1;
+	return cold == 0 ? finish_item(s, job_id, m->object_id, o, hot) : 0;
+}
+
+/* Items asked for at once: enough for a batch of small objects. */
+#define ITEMS_PER_MOVE 64
+
 /*
  * Moves up to batch_rows events of the job's pending items, item after item,
  * finishing each item whose cold rows are all back.  Small objects share a
- * batch, so a job of many small objects costs few commits.
+ * batch, and one move of the storage, so a job of many small objects costs
+ * few commits and few bulk inserts.
  */
 static int move_batch(struct storage *s, int64_t job_id, const struct step_options *o,
 		      int64_t *moved, bool *job_empty)
@@ -279,31 +295,33 @@ static int move_batch(struct storage *s, int64_t job_id, const struct step_optio
 	int64_t budget = o->batch_rows;
 	*job_empty = false;
 	while (budget > 0) {
-		int64_t object_id, step, hot, cold;
-		if (storage_job_next_item(s, job_id, &object_id) < 0)
+		int64_t ids[ITEMS_PER_MOVE];
+		struct hot_move items[ITEMS_PER_MOVE];
+		int n;
+		if (storage_job_next_items(s, job_id, ids, ITEMS_PER_MOVE, &n) < 0)
 			return -1;
-		if (!object_id) {
+		if (n == 0) {
 			*job_empty = true;
 			return 0;
 		}
-		int rc = storage_move_to_hot(s, object_id, budget, &step);
-		if (rc == STORAGE_DAMAGED) {
-			/* one object's damaged data must not hold the job, or every
-			 * worker, forever: the item fails, the job goes on */
-			if (fail_item(s, job_id, object_id, o) < 0)
+		for (int i = 0; i < n; i++)
+			items[i] = (struct hot_move){.object_id = ids[i]};
+		int reached = storage_move_to_hot(s, items, n, budget);
+		if (reached < 0)
+			return -1;
+		/* one object's damaged data must not hold the job, or every
+		 * worker, forever: the item fails (first, while storage_error
+		 * still says why), the job goes on */
+		if (reached > 0 && items[reached - 1].damaged && fail_item(s, job_id, ids[reached - 1], o) < 0)
+			return -1;
+		for (int i = 0; i < reached; i++) {
+			if (items[i].damaged)
+				continue;
+			if (item_moved(s, job_id, &items[i], o) < 0)
 				return -1;
-			continue;
+			*moved += items[i].moved;
+			budget -= items[i].moved;
 		}
-		if (rc < 0)
-			return -1;
-		if (step > 0 && storage_job_progress(s, job_id, object_id, step, clock_real_ms()) < 0)
-			return -1;
-		*moved += step;
-		budget -= step;
-		if (storage_object_counts(s, object_id, &hot, &cold) < 0)
-			return -1;
-		if (cold == 0 && finish_item(s, job_id, object_id, o, hot) < 0)
-			return -1;
 	}
 	return 0;
 }

@@ -146,8 +146,8 @@ STORAGE_OP(int, move_to_cold,
 	(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved),
 	(s, object_id, max_rows, moved))
 STORAGE_OP(int, move_to_hot,
-	(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved),
-	(s, object_id, max_rows, moved))
+	(struct storage *s, struct hot_move *objects, int n, int64_t max_rows),
+	(s, objects, n, max_rows))
 STORAGE_OP(int, count_events,
 	(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold),
 	(s, object_id, hot, cold))
@@ -210,9 +210,9 @@ STORAGE_OP(int, job_release,
 STORAGE_OP(int, job_smaller_waiting,
 	(struct storage *s, int64_t job_id, int64_t real_ms, bool *waiting),
 	(s, job_id, real_ms, waiting))
-STORAGE_OP(int, job_next_item,
-	(struct storage *s, int64_t job_id, int64_t *object_id),
-	(s, job_id, object_id))
+STORAGE_OP(int, job_next_items,
+	(struct storage *s, int64_t job_id, int64_t *object_ids, int max, int *n),
+	(s, job_id, object_ids, max, n))
 STORAGE_OP(int, job_progress,
 	(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved, int64_t real_ms),
 	(s, job_id, object_id, moved, real_ms))

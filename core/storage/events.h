@@ -43,13 +43,26 @@ struct pair_list;
 int storage_user_objects_add(struct storage *s, const struct pair_list *pairs);
 
 /*
- * One batch of a move, inside the caller's transaction: at most about
- * max_rows events of the object go hot → cold (or back), the counts follow.
- * *moved is what moved; 0 means nothing was left.
+ * One batch of a sweep, inside the caller's transaction: at most about
+ * max_rows events of the object go hot → cold, the counts follow.  *moved
+ * is what moved; 0 means nothing was left.
  */
 int storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved);
-/* STORAGE_DAMAGED when a cold chunk of the object does not decode. */
-int storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved);
+/* One object of a restore batch, and what the batch did with it. */
+struct hot_move {
+	int64_t object_id;
+	int64_t moved; /* its events back in the hot tier */
+	bool damaged;  /* a cold chunk did not decode (storage_error says which): none of it moved */
+};
+/*
+ * One batch of a restore, inside the caller's transaction: the objects'
+ * cold events come back hot, object after object in the order given,
+ * until about max_rows have moved in all; the counts follow.  Many small
+ * objects share one batch, which the engine may send as one bulk insert.
+ * Returns how many of the objects the batch reached (their `moved` set),
+ * or -1.  A damaged object ends the batch: it is the last one reached.
+ */
+int storage_move_to_hot(struct storage *s, struct hot_move *objects, int n, int64_t max_rows);
 
 /* Integrity counters for tests and `thaw check`: counted, not the cached counts. */
 int storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);

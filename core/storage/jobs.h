@@ -71,8 +71,9 @@ int storage_job_renew(struct storage *s, int64_t job_id, const char *owner, int6
 int storage_job_release(struct storage *s, int64_t job_id, const char *owner);
 /* Whether another runnable job with less left to move waits for a worker. */
 int storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_ms, bool *waiting);
-/* The next pending item of a job (0 = none left). */
-int storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id);
+/* The job's next pending items, smallest first: at most `max` object ids
+ * in object_ids, *n of them (0 = none left). */
+int storage_job_next_items(struct storage *s, int64_t job_id, int64_t *object_ids, int max, int *n);
 int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
 			 int64_t real_ms);
 int storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,

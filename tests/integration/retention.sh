@@ -191,10 +191,14 @@ eq "$(field_of clockwork stopped_at)" 2026-06-01T00:00:00Z "a later stop date (s
 # --- a damaged cold chunk fails its item, not the job or the worker ------------
 eq "$(state_of welcome)" expired "welcome is expired (cancelled above)"
 ws_sql "UPDATE events_cold SET data=$(ws_bytes ffffffffff) WHERE object_id=(SELECT id FROM objects WHERE api_id='welcome')"
-exit_code 0 "the restore ends" t restore welcome clockwork --wait
+# summer-sale (3 events) and welcome (4) share one batch, smallest first
+eq "$(state_of summer-sale)" expired "summer-sale is expired"
+exit_code 0 "the restore ends" t restore welcome clockwork summer-sale --wait
 job=$(t jobs --json | jq -r '.[0].id')
 eq "$(t jobs "$job" --json | jq -r '.[0].items | map(.api_id + "=" + .outcome) | sort | join(" ")')" \
-	"clockwork=not expired welcome=failed: its cold data is damaged (see thaw check)" "the damaged item fails with the reason"
+	"clockwork=not expired summer-sale=restored welcome=failed: its cold data is damaged (see thaw check)" \
+	"the damaged item fails with the reason, the sound one before it in the batch is restored"
+eq "$(field_of summer-sale hot_events)/$(field_of summer-sale cold_events)" 3/0 "all of summer-sale's events are back"
 eq "$(t jobs "$job" --json | jq -r '.[0].state')" done "the job ends"
 eq "$(state_of welcome)" expired "its object stays expired"
 exit_code 0 "a worker carries on" t worker --once

@@ -85,21 +85,6 @@ int pg_storage_events_insert_hot(struct storage *s, const struct event *ev, int 
 	return 0;
 }
 
-/* A restore's batch: none of it can be hot already, but a count of what
- * went in keeps the object's counts true whatever happened. */
-static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, int64_t *inserted)
-{
-	int all_new = copy_all_new(s, ev, n);
-	*inserted = all_new > 0 ? (int64_t)n : 0;
-	if (all_new != 0)
-		return all_new < 0 ? -1 : 0;
-	if (stage_events(s, ev, n) < 0)
-		return -1;
-	*inserted = pg_exec(s, "restoring events",
-			    "INSERT INTO events_hot SELECT " EVENT_COLUMNS " FROM staged_events ON CONFLICT DO NOTHING", "");
-	return *inserted < 0 ? -1 : 0;
-}
-
 /* object_users as userpack_add_pairs reads and writes it */
 static int read_object_users(void *ctx, int64_t object_id, struct buf *value, bool *found)
 {
@@ -483,25 +468,90 @@ int pg_storage_move_to_cold(struct storage *s, int64_t object_id, int64_t max_ro
 	return rc;
 }
 
-int pg_storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
+/*
+ * A restore batch's cold chunks, object after object, decoded into one
+ * array; last_chunk[i] is the last chunk read of objects[i].  Returns how
+ * many objects it reached: a damaged one is the last, with none of its
+ * events kept.
+ */
+static int read_restore_batch(struct storage *s, struct hot_move *objects, int n, int64_t max_rows,
+			      struct event_array *a, int64_t *last_chunk)
 {
-	*moved = 0;
-	struct event_array a = {0};
-	int64_t last_chunk, stored, inserted;
-	int read = read_cold(s, object_id, max_rows, &a, &last_chunk, &stored);
-	if (read < 0 || a.n == 0) {
-		free(a.ev);
-		return read;
+	int reached = 0;
+	for (int64_t budget = max_rows; reached < n && budget > 0; budget -= objects[reached++].moved) {
+		struct hot_move *m = &objects[reached];
+		int first = a->n;
+		int rc = read_cold(s, m->object_id, budget, a, &last_chunk[reached], &m->moved);
+		m->damaged = rc == STORAGE_DAMAGED;
+		if (m->damaged) {
+			a->n = first;
+			m->moved = 0;
+			return reached + 1;
+		}
+		if (rc < 0)
+			return -1;
 	}
-	int rc = insert_hot_many(s, a.ev, (size_t)a.n, &inserted);
-	free(a.ev);
-	if (rc < 0 ||
-	    pg_run(s, "removing restored cold chunks", "DELETE FROM events_cold WHERE object_id=$1 AND chunk<=$2", "ll",
-		   object_id, last_chunk) < 0 ||
-	    storage_object_add_counts(s, object_id, inserted, -stored) < 0)
+	return reached;
+}
+
+/* The batch's events into the hot table, inserted[i] of objects[i]: none
+ * can be hot already, but counting what went in keeps the objects' counts
+ * true whatever happened. */
+static int insert_restored(struct storage *s, const struct hot_move *objects, int n, const struct event_array *a,
+			   int64_t *inserted)
+{
+	int all_new = copy_all_new(s, a->ev, (size_t)a->n);
+	for (int i = 0; i < n; i++)
+		inserted[i] = all_new > 0 ? objects[i].moved : 0;
+	if (all_new != 0)
+		return all_new < 0 ? -1 : 0;
+	if (stage_events(s, a->ev, (size_t)a->n) < 0)
 		return -1;
-	*moved = stored;
-	return 0;
+	PGresult *r = pg_query(s, "restoring events",
+			       "WITH added AS (INSERT INTO events_hot SELECT " EVENT_COLUMNS " FROM staged_events"
+			       " ON CONFLICT DO NOTHING RETURNING object_id)"
+			       " SELECT object_id, count(*) FROM added GROUP BY object_id", "");
+	for (int row = 0; r && row < PQntuples(r); row++)
+		for (int i = 0; i < n; i++)
+			if (objects[i].object_id == pg_int(r, row, 0))
+				inserted[i] = pg_int(r, row, 1);
+	PQclear(r);
+	return r ? 0 : -1;
+}
+
+/* One COPY for the whole batch: small objects do not pay for one each. */
+static int put_back_hot(struct storage *s, const struct hot_move *objects, int n, const struct event_array *a,
+			const int64_t *last_chunk)
+{
+	int64_t *inserted = calloc((size_t)n + 1, sizeof *inserted);
+	if (!inserted)
+		abort();
+	int rc = a->n ? insert_restored(s, objects, n, a, inserted) : 0;
+	for (int i = 0; i < n && rc == 0; i++) {
+		if (objects[i].moved == 0)
+			continue;
+		rc = pg_run(s, "removing restored cold chunks", "DELETE FROM events_cold WHERE object_id=$1 AND chunk<=$2",
+			    "ll", objects[i].object_id, last_chunk[i]);
+		if (rc == 0)
+			rc = storage_object_add_counts(s, objects[i].object_id, inserted[i], -objects[i].moved);
+	}
+	free(inserted);
+	return rc;
+}
+
+int pg_storage_move_to_hot(struct storage *s, struct hot_move *objects, int n, int64_t max_rows)
+{
+	struct event_array a = {0};
+	int64_t *last_chunk = calloc((size_t)n + 1, sizeof *last_chunk);
+	if (!last_chunk)
+		abort();
+	int reached = read_restore_batch(s, objects, n, max_rows, &a, last_chunk);
+	int moving = reached > 0 && objects[reached - 1].damaged ? reached - 1 : reached;
+	if (reached >= 0 && put_back_hot(s, objects, moving, &a, last_chunk) < 0)
+		reached = -1;
+	free(last_chunk);
+	free(a.ev);
+	return reached;
 }
 
 int pg_storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)

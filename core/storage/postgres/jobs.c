@@ -43,8 +43,9 @@ int pg_storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int64_t 
 		   "UPDATE jobs SET events_total=(SELECT coalesce(sum(events_total), 0) FROM job_items"
 		   " WHERE job_id=$1 AND outcome=" SQL_ITEM_PENDING ") WHERE id=$1", "l", job_id) < 0)
 		return -1;
-	int64_t pending;
-	if (storage_job_next_item(s, job_id, &pending) < 0)
+	int64_t next;
+	int pending;
+	if (storage_job_next_items(s, job_id, &next, 1, &pending) < 0)
 		return -1;
 	return pending ? 0 : storage_job_finish(s, job_id, JOB_DONE, now, real_ms);
 }
@@ -164,12 +165,17 @@ int pg_storage_job_release(struct storage *s, int64_t job_id, const char *owner)
 		      " WHERE id=$1 AND lease_owner=$2 AND state=" SQL_JOB_RUNNING, "lt", job_id, owner);
 }
 
-int pg_storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
+int pg_storage_job_next_items(struct storage *s, int64_t job_id, int64_t *object_ids, int max, int *n)
 {
 	/* smallest first (job_items_next) */
-	return pg_scalar(s, "reading job items", object_id,
-			 "SELECT object_id FROM job_items WHERE job_id=$1 AND outcome=" SQL_ITEM_PENDING
-			 " ORDER BY events_total, object_id LIMIT 1", "l", job_id);
+	PGresult *r = pg_query(s, "reading job items",
+			       "SELECT object_id FROM job_items WHERE job_id=$1 AND outcome=" SQL_ITEM_PENDING
+			       " ORDER BY events_total, object_id LIMIT $2", "ll", job_id, (int64_t)max);
+	*n = r ? PQntuples(r) : 0;
+	for (int i = 0; i < *n; i++)
+		object_ids[i] = pg_int(r, i, 0);
+	PQclear(r);
+	return r ? 0 : -1;
 }
 
 int pg_storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved, int64_t real_ms)

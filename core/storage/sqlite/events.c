@@ -567,7 +567,7 @@ static int insert_hot_many(struct storage *s, const struct event *ev, size_t n, 
 	return 0;
 }
 
-int sqlite_storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
+static int move_object_to_hot(struct storage *s, int64_t object_id, int64_t max_rows, int64_t *moved)
 {
 	*moved = 0;
 	struct event_array a = {0};
@@ -595,6 +595,22 @@ int sqlite_storage_move_to_hot(struct storage *s, int64_t object_id, int64_t max
 		return -1;
 	*moved = stored;
 	return 0;
+}
+
+int sqlite_storage_move_to_hot(struct storage *s, struct hot_move *objects, int n, int64_t max_rows)
+{
+	/* object after object: a statement costs no round trip here */
+	int reached = 0;
+	for (int64_t budget = max_rows; reached < n && budget > 0; budget -= objects[reached++].moved) {
+		struct hot_move *m = &objects[reached];
+		int rc = move_object_to_hot(s, m->object_id, budget, &m->moved);
+		m->damaged = rc == STORAGE_DAMAGED;
+		if (m->damaged)
+			return reached + 1;
+		if (rc < 0)
+			return -1;
+	}
+	return reached;
 }
 
 int sqlite_storage_count_events(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)

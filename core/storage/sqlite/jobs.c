@@ -48,8 +48,9 @@ int sqlite_storage_job_seal(struct storage *s, int64_t job_id, int64_t now, int6
 	sqlite3_bind_int64(st, 1, job_id);
 	if (sql_exec(s, st, "totalling a job") < 0)
 		return -1;
-	int64_t pending;
-	if (storage_job_next_item(s, job_id, &pending) < 0)
+	int64_t next;
+	int pending;
+	if (storage_job_next_items(s, job_id, &next, 1, &pending) < 0)
 		return -1;
 	return pending ? 0 : storage_job_finish(s, job_id, JOB_DONE, now, real_ms);
 }
@@ -211,19 +212,21 @@ int sqlite_storage_job_release(struct storage *s, int64_t job_id, const char *ow
 	return sql_exec(s, st, "releasing a lease");
 }
 
-int sqlite_storage_job_next_item(struct storage *s, int64_t job_id, int64_t *object_id)
+int sqlite_storage_job_next_items(struct storage *s, int64_t job_id, int64_t *object_ids, int max, int *n)
 {
 	/* smallest first (job_items_next: an index lookup, however many items
 	 * the job has) */
 	sqlite3_stmt *st = sql_stmt(s, "SELECT object_id FROM job_items WHERE job_id=? AND outcome=" SQL_ITEM_PENDING
-				   " ORDER BY events_total, object_id LIMIT 1");
+				   " ORDER BY events_total, object_id LIMIT ?");
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, job_id);
-	int rc = sqlite3_step(st);
-	*object_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_bind_int(st, 2, max);
+	int rc;
+	for (*n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; (*n)++)
+		object_ids[*n] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading job items");
+	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading job items");
 }
 
 int sqlite_storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
