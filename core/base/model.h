@@ -8,6 +8,7 @@
 #define THAW_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum object_kind { KIND_CAMPAIGN, KIND_CANVAS, KIND__COUNT };
@@ -74,6 +75,9 @@ struct event {
 
 /* Orders events by the hot table's key (object, user, ts, kind, ...). */
 int event_compare(const void *a, const void *b);
+/* Sorts events in that order: what qsort with event_compare does, in
+ * about half the time (imports sort every batch of events). */
+void event_sort(struct event *ev, size_t n);
 
 /* Who asked for an action, for jobs and the audit log. */
 struct actor {

@@ -351,7 +351,7 @@ static size_t recipient_events(struct gen *g, const struct planned *p, int64_t u
 
 static int write_events(struct gen *g, struct planned *p, size_t n)
 {
-	qsort(g->ev, n, sizeof *g->ev, event_compare);
+	event_sort(g->ev, n);
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) /* a recipient's story may repeat a key */
 		if (kept == 0 || event_compare(&g->ev[i], &g->ev[kept - 1]) != 0)

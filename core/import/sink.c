@@ -285,7 +285,7 @@ static int flush_hot(struct event_sink *k)
 	if (resolve_users(k) < 0)
 		return -1;
 	if (k->hot_count > 1)
-		qsort(k->hot, k->hot_count, sizeof *k->hot, event_compare);
+		event_sort(k->hot, k->hot_count);
 	record_pairs(k, k->hot, k->hot_count);
 	bool *inserted = malloc((size_t)k->hot_count + 1);
 	if (!inserted)
@@ -367,7 +367,7 @@ int sink_flush(struct event_sink *k)
 	for (int i = 0; i < k->object_count; i++) {
 		struct seen_object *so = &k->objects[i];
 		if (so->cold_n > 1)
-			qsort(so->cold, (size_t)so->cold_n, sizeof *so->cold, event_compare);
+			event_sort(so->cold, (size_t)so->cold_n);
 		record_pairs(k, so->cold, so->cold_n);
 	}
 	/* in key order, the index grows at its end instead of page by page */

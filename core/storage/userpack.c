@@ -4,35 +4,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/sort.h"
 #include "storage/varint.h"
 
-static int compare(int64_t a, int64_t b) { return (a > b) - (a < b); }
-
-static int by_object(const void *a, const void *b)
+static inline bool after_by_object(const struct user_object *x, const struct user_object *y)
 {
-	const struct user_object *x = a, *y = b;
-	return x->object_id != y->object_id ? compare(x->object_id, y->object_id) : compare(x->user_id, y->user_id);
+	return x->object_id != y->object_id ? x->object_id > y->object_id : x->user_id > y->user_id;
 }
 
-static int by_user(const void *a, const void *b)
+static inline bool after_by_user(const struct user_object *x, const struct user_object *y)
 {
-	const struct user_object *x = a, *y = b;
-	return x->user_id != y->user_id ? compare(x->user_id, y->user_id) : compare(x->object_id, y->object_id);
+	return x->user_id != y->user_id ? x->user_id > y->user_id : x->object_id > y->object_id;
 }
+
+SORT_DEFINE(sort_by_object, struct user_object, after_by_object)
+SORT_DEFINE(sort_by_user, struct user_object, after_by_user)
 
 void user_objects_sort(struct user_object *u, int n, enum user_order order)
 {
-	if (n > 1)
-		qsort(u, (size_t)n, sizeof *u, order == USERS_BY_OBJECT ? by_object : by_user);
+	if (order == USERS_BY_OBJECT)
+		sort_by_object(u, (size_t)n);
+	else
+		sort_by_user(u, (size_t)n);
 }
 
 int user_objects_compact(struct user_object *u, int n, enum user_order order)
 {
-	int (*cmp)(const void *, const void *) = order == USERS_BY_OBJECT ? by_object : by_user;
 	user_objects_sort(u, n, order);
 	int kept = 0;
 	for (int i = 0; i < n; i++) {
-		if (kept > 0 && cmp(&u[i], &u[kept - 1]) == 0)
+		if (kept > 0 && u[i].user_id == u[kept - 1].user_id && u[i].object_id == u[kept - 1].object_id)
 			u[kept - 1].kinds |= u[i].kinds;
 		else
 			u[kept++] = u[i];

@@ -305,7 +305,7 @@ int pg_object_events(struct storage *s, int64_t object_id, const struct event *c
 		pg_read_event(r, i, 0, object_id, &(*ev)[n++]);
 	PQclear(r);
 	if (n > 1)
-		qsort(*ev, (size_t)n, sizeof **ev, event_compare);
+		event_sort(*ev, (size_t)n);
 	return n;
 }
 
@@ -391,7 +391,7 @@ int pg_storage_event_append_cold(struct storage *s, int64_t object_id, struct ev
 	*added = 0;
 	if (n == 0)
 		return 0;
-	qsort(ev, n, sizeof *ev, event_compare);
+	event_sort(ev, n);
 	/* what is stored already, in either tier, is not stored twice */
 	struct event_array existing = {0};
 	int64_t last, stored;
@@ -412,7 +412,7 @@ int pg_storage_event_append_cold(struct storage *s, int64_t object_id, struct ev
 	}
 	PQclear(r);
 	if (existing.n)
-		qsort(existing.ev, existing.n, sizeof *existing.ev, event_compare);
+		event_sort(existing.ev, existing.n);
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (i > 0 && event_compare(&ev[i], &ev[i - 1]) == 0)

@@ -274,7 +274,7 @@ int sql_object_events(struct storage *s, int64_t object_id, const struct event *
 	if (rc != SQLITE_DONE)
 		return sql_fail(s, "reading an object's events");
 	if (n_cold > 0)
-		qsort(*ev, (size_t)n, sizeof **ev, event_compare);
+		event_sort(*ev, (size_t)n);
 	return n;
 }
 
@@ -440,7 +440,7 @@ int sqlite_storage_event_append_cold(struct storage *s, int64_t object_id, struc
 	*added = 0;
 	if (n == 0)
 		return 0;
-	qsort(ev, n, sizeof *ev, event_compare);
+	event_sort(ev, n);
 	int64_t hot_count, cold_count;
 	if (storage_object_counts(s, object_id, &hot_count, &cold_count) < 0)
 		return -1;
@@ -453,7 +453,7 @@ int sqlite_storage_event_append_cold(struct storage *s, int64_t object_id, struc
 		return -1;
 	}
 	if (existing.n)
-		qsort(existing.ev, existing.n, sizeof *existing.ev, event_compare);
+		event_sort(existing.ev, existing.n);
 	size_t kept = 0;
 	int err = 0;
 	for (size_t i = 0; i < n && !err; i++) {
