@@ -49,7 +49,9 @@ keys s s s && wait_for "Tags ^"
 # back to 80 columns: the tags column goes, the mark says what the sort is
 tm resize-window -t t -x 80 -y 24
 wait_gone "Last sent"
-on_screen "Name (by tags ^)" "the header says the sort when its column is off screen"
+# the header says the sort when its column is off screen (waited for: the
+# first screen after a resize may be caught half drawn)
+wait_for "Name (by tags ^)"
 
 # --- wrapped banners: a purged object's reason is whole -----------------------
 keys / C-u && type_text "state:purged" && keys Enter
