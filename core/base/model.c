@@ -79,31 +79,29 @@ const char *event_kind_channel(int kind)
 		       ? channels[kind - EV_RECEIVED_EMAIL] : NULL;
 }
 
-/* Whether a comes after b in the hot table's key: the one ordering of
- * events, inlined by the sort below. */
-static inline bool event_after(const struct event *a, const struct event *b)
+#define CMP(x, y) ((x) < (y) ? -1 : (x) > (y) ? 1 : 0)
+
+/* The hot table's key order (object, user, ts, kind, ...): the one
+ * ordering of events, inlined by the sort below. */
+static inline int event_order(const struct event *a, const struct event *b)
 {
-	if (a->object_id != b->object_id)
-		return a->object_id > b->object_id;
-	if (a->user_id != b->user_id)
-		return a->user_id > b->user_id;
-	if (a->ts != b->ts)
-		return a->ts > b->ts;
-	if (a->kind != b->kind)
-		return a->kind > b->kind;
-	if (a->step_id != b->step_id)
-		return a->step_id > b->step_id;
-	if (a->variant_id != b->variant_id)
-		return a->variant_id > b->variant_id;
-	if (a->alias_id != b->alias_id)
-		return a->alias_id > b->alias_id;
-	return a->label > b->label;
+	int c;
+	if ((c = CMP(a->object_id, b->object_id)) || (c = CMP(a->user_id, b->user_id)) ||
+	    (c = CMP(a->ts, b->ts)) || (c = CMP(a->kind, b->kind)) ||
+	    (c = CMP(a->step_id, b->step_id)) || (c = CMP(a->variant_id, b->variant_id)) ||
+	    (c = CMP(a->alias_id, b->alias_id)))
+		return c;
+	return CMP(a->label, b->label);
 }
 
-int event_compare(const void *pa, const void *pb)
+int event_compare(const void *a, const void *b)
 {
-	const struct event *a = pa, *b = pb;
-	return (int)event_after(a, b) - (int)event_after(b, a);
+	return event_order(a, b);
+}
+
+static inline bool event_after(const struct event *a, const struct event *b)
+{
+	return event_order(a, b) > 0;
 }
 
 SORT_DEFINE(sort_events, struct event, event_after)
