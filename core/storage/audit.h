@@ -16,7 +16,12 @@ struct audit_input {
 	int64_t object_id, job_id; /* 0 = none */
 	const char *details;
 };
-int storage_audit(struct storage *s, const struct audit_input *a);
+/* n entries at once (a restore batch's objects). */
+int storage_audit_many(struct storage *s, const struct audit_input *a, int n);
+static inline int storage_audit(struct storage *s, const struct audit_input *a)
+{
+	return storage_audit_many(s, a, 1);
+}
 
 struct audit_row {
 	int64_t id, at, object_id, job_id;

@@ -56,9 +56,6 @@ STORAGE_OP(int, list_ids,
 STORAGE_OP(int, object_state,
 	(struct storage *s, int64_t object_id, int *state),
 	(s, object_id, state))
-STORAGE_OP(int, object_status,
-	(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at),
-	(s, object_id, status, stopped_at))
 STORAGE_OP(int, object_counts,
 	(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold),
 	(s, object_id, hot, cold))
@@ -165,8 +162,8 @@ STORAGE_OP(int, object_hold_for_restore,
 	(struct storage *s, int64_t object_id, int64_t job_id),
 	(s, object_id, job_id))
 STORAGE_OP(int, restore_complete,
-	(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at),
-	(s, object_id, now, expires_at))
+	(struct storage *s, int64_t job_id, const struct restored_object *objects, int n, int64_t now),
+	(s, job_id, objects, n, now))
 STORAGE_OP(int, object_restore_failed, (struct storage *s, int64_t object_id), (s, object_id))
 STORAGE_OP(int, job_release_objects, (struct storage *s, int64_t job_id), (s, job_id))
 STORAGE_OP(int, objects_relaunched, (struct storage *s, int64_t **ids, int *n), (s, ids, n))
@@ -214,8 +211,8 @@ STORAGE_OP(int, job_next_items,
 	(struct storage *s, int64_t job_id, int64_t *object_ids, int max, int *n),
 	(s, job_id, object_ids, max, n))
 STORAGE_OP(int, job_progress,
-	(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved, int64_t real_ms),
-	(s, job_id, object_id, moved, real_ms))
+	(struct storage *s, int64_t job_id, const struct hot_move *objects, int n, int64_t real_ms),
+	(s, job_id, objects, n, real_ms))
 STORAGE_OP(int, job_item_finish,
 	(struct storage *s, int64_t job_id, int64_t object_id, int outcome, int64_t new_expires_at),
 	(s, job_id, object_id, outcome, new_expires_at))
@@ -239,7 +236,7 @@ STORAGE_OP(int, outbox_update,
 	(s, id, state, attempts, next_attempt_at, error, sent_at))
 
 /* audit.h */
-STORAGE_OP(int, audit, (struct storage *s, const struct audit_input *a), (s, a))
+STORAGE_OP(int, audit_many, (struct storage *s, const struct audit_input *a, int n), (s, a, n))
 STORAGE_OP(int, audit_list,
 	(struct storage *s, int64_t since, int64_t limit, struct audit_row **rows, int *n),
 	(s, since, limit, rows, n))

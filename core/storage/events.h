@@ -53,14 +53,19 @@ struct hot_move {
 	int64_t object_id;
 	int64_t moved; /* its events back in the hot tier */
 	bool damaged;  /* a cold chunk did not decode (storage_error says which): none of it moved */
+	/* the object as a sound move left it: its counts, and the status and
+	 * stop time its new expiry is worked out from once nothing is cold */
+	int64_t hot_events, cold_events;
+	int status;
+	int64_t stopped_at;
 };
 /*
  * One batch of a restore, inside the caller's transaction: the objects'
  * cold events come back hot, object after object in the order given,
  * until about max_rows have moved in all; the counts follow.  Many small
  * objects share one batch, which the engine may send as one bulk insert.
- * Returns how many of the objects the batch reached (their `moved` set),
- * or -1.  A damaged object ends the batch: it is the last one reached.
+ * Returns how many of the objects the batch reached (their `moved` and the
+ * object's facts set), or -1.  A damaged object ends the batch: it is the last one reached.
  */
 int storage_move_to_hot(struct storage *s, struct hot_move *objects, int n, int64_t max_rows);
 

@@ -74,7 +74,10 @@ int storage_job_smaller_waiting(struct storage *s, int64_t job_id, int64_t real_
 /* The job's next pending items, smallest first: at most `max` object ids
  * in object_ids, *n of them (0 = none left). */
 int storage_job_next_items(struct storage *s, int64_t job_id, int64_t *object_ids, int max, int *n);
-int storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
+/* A restore batch's progress: each object's item, and the job, count the
+ * events it moved. */
+struct hot_move;
+int storage_job_progress(struct storage *s, int64_t job_id, const struct hot_move *objects, int n,
 			 int64_t real_ms);
 int storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,
 			    int64_t new_expires_at);

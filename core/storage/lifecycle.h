@@ -43,8 +43,14 @@ int storage_object_expire(struct storage *s, int64_t id, int64_t when);
 /* Job `job_id` now holds the expired object: readers skip it, its new
  * events go to cold. */
 int storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id);
-/* The object is available again with a new clock start and expiry date. */
-int storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at);
+/* Objects whose restore brought every event back: available again, their
+ * clock restarted at `now` with a new expiry date (0 = none), and their
+ * items in job `job_id` restored. */
+struct restored_object {
+	int64_t object_id, expires_at;
+};
+int storage_restore_complete(struct storage *s, int64_t job_id, const struct restored_object *objects, int n,
+			     int64_t now);
 /* The object's restore could not go on (its cold data is damaged): it is
  * expired again; rows already back are settled to cold by the sweep. */
 int storage_object_restore_failed(struct storage *s, int64_t object_id);

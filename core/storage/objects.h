@@ -107,10 +107,9 @@ void object_list_free(struct object_list *l);
 /* Every id the query matches, in its order (select all, invert). */
 int storage_list_ids(struct storage *s, const struct object_query *q, int64_t **ids, int *n);
 
-/* Cheap one-row reads: the IxD state; the facts a finished restore needs;
+/* Cheap one-row reads: the IxD state;
  * the cached per-object counts; the job holding it while restoring (0). */
 int storage_object_state(struct storage *s, int64_t object_id, int *state);
-int storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at);
 int storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold);
 int storage_object_restore_job(struct storage *s, int64_t object_id, int64_t *job_id);
 /* Whether a protecting reference keeps it (cheap). */

@@ -108,9 +108,18 @@ out=$(THAW_NOW=2027-03-02T00:00:00Z t sweep)
 contains "$out" "expired spring-sale" "re-expiry three months after a restore"
 contains "$out" "expired summer-sale" "summer-sale re-expires too"
 export THAW_NOW=2027-03-02T00:00:00Z
-out=$(t restore --tag seasonal --wait --json)
+# from an SSH session whose address holds what an array literal must escape
+out=$(SSH_CLIENT='203.0.113.9"{x},\ 50000 22' t restore --tag seasonal --wait --json)
 items=$(echo "$out" | jq -r '.[0].items | map(.api_id + "=" + .outcome) | sort | join(" ")')
 eq "$items" "cart=not expired: kept by a reference spring-sale=restored summer-sale=restored" "a tag restore reports every tagged object"
+# both objects finish in one batch: each its own counts, expiry and audit entry
+eq "$(echo "$out" | jq -r '.[0].items | map(select(.outcome=="restored") | "\(.api_id) \(.events_done)/\(.events_total) \(.new_expires_at)") | join(", ")')" \
+	"spring-sale 7/7 2027-06-02T00:00:00Z, summer-sale 3/3 2027-06-02T00:00:00Z" "each item's progress and new expiry"
+job=$(echo "$out" | jq -r '.[0].id')
+eq "$(t audit --json | jq -r --argjson job "$job" 'map(select(.action=="restore.object" and .job==$job) | "\(.object): \(.details) from \(.ssh_client)") | sort | join("; ")')" \
+	'spring-sale: restored 7 events from 203.0.113.9"{x},\; summer-sale: restored 3 events from 203.0.113.9"{x},\' \
+	"one audit entry per restored object, the SSH address kept as it came"
+eq "$(field_of spring-sale expires_at)/$(field_of summer-sale expires_at)" "2027-06-02T00:00:00Z/2027-06-02T00:00:00Z" "both clocks restarted"
 eq "$(echo "$out" | jq -r '.[0].request')" "tag:seasonal" "the job records the tag"
 eq "$(state_of spring-sale)/$(state_of summer-sale)/$(field_of cart kept_by)" "available/available/segment VIP buyers" "after tag restore"
 jobs_before=$(t jobs --json | jq length)

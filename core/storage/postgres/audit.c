@@ -7,13 +7,35 @@
 
 #include "base/text.h"
 
-int pg_storage_audit(struct storage *s, const struct audit_input *a)
+static void audit_array_id(struct buf *a, int64_t id)
 {
-	return pg_run(s, "writing the audit log",
+	if (id)
+		pg_array_int(a, id);
+	else
+		pg_array_text(a, NULL);
+}
+
+int pg_storage_audit_many(struct storage *s, const struct audit_input *a, int n)
+{
+	struct buf col[7] = {0};
+	for (int i = 0; i < n; i++) {
+		pg_array_int(&col[0], a[i].at);
+		pg_array_text(&col[1], a[i].operator_name ? a[i].operator_name : "?");
+		pg_array_text(&col[2], a[i].ssh_client);
+		pg_array_text(&col[3], a[i].action);
+		audit_array_id(&col[4], a[i].object_id);
+		audit_array_id(&col[5], a[i].job_id);
+		pg_array_text(&col[6], a[i].details);
+	}
+	int rc = n == 0 ? 0 : pg_run(s, "writing the audit log",
 		      "INSERT INTO audit(at, operator, ssh_client, action, object_id, job_id, details)"
-		      " VALUES($1,$2,$3,$4,$5,$6,$7)",
-		      "ltttoot", a->at, a->operator_name ? a->operator_name : "?", a->ssh_client, a->action,
-		      a->object_id, a->job_id, a->details);
+		      " SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[],"
+		      " $6::bigint[], $7::text[])",
+		      "ttttttt", pg_array_end(&col[0]), pg_array_end(&col[1]), pg_array_end(&col[2]),
+		      pg_array_end(&col[3]), pg_array_end(&col[4]), pg_array_end(&col[5]), pg_array_end(&col[6]));
+	for (int c = 0; c < 7; c++)
+		buf_free(&col[c]);
+	return rc;
 }
 
 int pg_storage_audit_list(struct storage *s, int64_t since, int64_t limit, struct audit_row **rows, int *n)

@@ -147,54 +147,19 @@ static int count_new_pairs(struct storage *s, const struct user_object *pairs, i
 		objects[i] = pairs[i].object_id;
 	qsort(objects, (size_t)n, sizeof *objects, by_id);
 	struct buf ids = {0}, counts = {0};
-	buf_addc(&ids, '{');
-	buf_addc(&counts, '{');
 	for (int i = 0, run; i < n; i += run) {
 		for (run = 1; i + run < n && objects[i + run] == objects[i]; run++)
 			;
-		buf_printf(&ids, "%s%lld", i ? "," : "", (long long)objects[i]);
-		buf_printf(&counts, "%s%d", i ? "," : "", run);
+		pg_array_int(&ids, objects[i]);
+		pg_array_int(&counts, run);
 	}
-	buf_addc(&ids, '}');
-	buf_addc(&counts, '}');
 	int rc = pg_run(s, "counting users", "UPDATE objects o SET users=o.users + v.n"
-		       " FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n) WHERE o.id=v.id", "tt", ids.data, counts.data);
+		       " FROM unnest($1::bigint[], $2::bigint[]) AS v(id, n) WHERE o.id=v.id", "tt", pg_array_end(&ids),
+		       pg_array_end(&counts));
 	buf_free(&ids);
 	buf_free(&counts);
 	free(objects);
 	return rc;
-}
-
-/* Array literals for unnest(): "{1,2}" and '{"\\x0a0b"}'. */
-static void array_next(struct buf *a)
-{
-	buf_addc(a, a->len ? ',' : '{');
-}
-
-static void array_int(struct buf *a, int64_t v)
-{
-	array_next(a);
-	buf_printf(a, "%lld", (long long)v);
-}
-
-static void array_bytes(struct buf *a, const void *data, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	array_next(a);
-	buf_adds(a, "\"\\\\x");
-	for (size_t i = 0; i < n; i++) {
-		buf_addc(a, hex[((const unsigned char *)data)[i] >> 4]);
-		buf_addc(a, hex[((const unsigned char *)data)[i] & 15]);
-	}
-	buf_addc(a, '"');
-}
-
-static const char *array_end(struct buf *a)
-{
-	if (!a->len)
-		buf_addc(a, '{');
-	buf_addc(a, '}');
-	return a->data;
 }
 
 /* One statement's pairs as arrays: users, objects, marks. */
@@ -204,9 +169,9 @@ struct pair_arrays {
 
 static void pair_arrays_add(struct pair_arrays *a, const struct user_object *p, const void *marks, size_t size)
 {
-	array_int(&a->users, p->user_id);
-	array_int(&a->objects, p->object_id);
-	array_bytes(&a->marks, marks, size);
+	pg_array_int(&a->users, p->user_id);
+	pg_array_int(&a->objects, p->object_id);
+	pg_array_bytes(&a->marks, marks, size);
 }
 
 static void pair_arrays_free(struct pair_arrays *a)
@@ -223,7 +188,7 @@ static int update_marks(struct storage *s, struct pair_arrays *a)
 	return pg_run(s, "indexing users' objects",
 		      "UPDATE user_objects u SET marks=v.marks FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])"
 		      " AS v(user_id, object_id, marks) WHERE u.user_id=v.user_id AND u.object_id=v.object_id",
-		      "ttt", array_end(&a->users), array_end(&a->objects), array_end(&a->marks));
+		      "ttt", pg_array_end(&a->users), pg_array_end(&a->objects), pg_array_end(&a->marks));
 }
 
 /*
@@ -238,7 +203,7 @@ static int add_some_pairs(struct storage *s, const struct pair_list *l, int at, 
 	PGresult *r = pg_query(s, "indexing users' objects",
 			       "SELECT x.i, u.marks FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY"
 			       " AS x(user_id, object_id, i) JOIN user_objects u USING (user_id, object_id) ORDER BY x.i",
-			       "tt", array_end(&all.users), array_end(&all.objects));
+			       "tt", pg_array_end(&all.users), pg_array_end(&all.objects));
 	int rc = r ? 0 : -1;
 	struct buf merged = {0};
 	for (int i = at, row = 0; rc == 0 && i < at + count; i++) {
@@ -266,7 +231,7 @@ static int add_some_pairs(struct storage *s, const struct pair_list *l, int at, 
 			    " RETURNING object_id)"
 			    " UPDATE objects o SET users=o.users + a.n FROM (SELECT object_id, count(*) AS n FROM added"
 			    " GROUP BY object_id) a WHERE o.id=a.object_id",
-			    "ttt", array_end(&fresh.users), array_end(&fresh.objects), array_end(&fresh.marks));
+			    "ttt", pg_array_end(&fresh.users), pg_array_end(&fresh.objects), pg_array_end(&fresh.marks));
 	if (rc == 0 && known.users.len)
 		rc = update_marks(s, &known);
 	pair_arrays_free(&all);
@@ -519,22 +484,55 @@ static int insert_restored(struct storage *s, const struct hot_move *objects, in
 	return r ? 0 : -1;
 }
 
-/* One COPY for the whole batch: small objects do not pay for one each. */
-static int put_back_hot(struct storage *s, const struct hot_move *objects, int n, const struct event_array *a,
+/* The batch's cold chunks read, gone; its objects' counts, one statement
+ * for all, which says what each object is left with. */
+static int settle_restored(struct storage *s, struct hot_move *objects, int n, const int64_t *last_chunk,
+			   const int64_t *inserted)
+{
+	struct buf ids = {0}, chunks = {0}, hot = {0}, cold = {0};
+	for (int i = 0; i < n; i++) {
+		pg_array_int(&ids, objects[i].object_id);
+		pg_array_int(&chunks, last_chunk[i]);
+		pg_array_int(&hot, inserted[i]);
+		pg_array_int(&cold, objects[i].moved);
+	}
+	PGresult *r = pg_query(s, "removing restored cold chunks",
+			       "WITH m AS (SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])"
+			       "   AS m(id, last_chunk, hot, cold)),"
+			       " gone AS (DELETE FROM events_cold c USING m WHERE c.object_id=m.id AND c.chunk<=m.last_chunk)"
+			       " UPDATE objects o SET hot_events=o.hot_events+m.hot, cold_events=o.cold_events-m.cold"
+			       " FROM m WHERE o.id=m.id"
+			       " RETURNING o.id, o.hot_events, o.cold_events, o.status, coalesce(o.stopped_at, 0)",
+			       "tttt", pg_array_end(&ids), pg_array_end(&chunks), pg_array_end(&hot), pg_array_end(&cold));
+	for (int row = 0; r && row < PQntuples(r); row++)
+		for (int i = 0; i < n; i++)
+			if (objects[i].object_id == pg_int(r, row, 0)) {
+				objects[i].hot_events = pg_int(r, row, 1);
+				objects[i].cold_events = pg_int(r, row, 2);
+				objects[i].status = (int)pg_int(r, row, 3);
+				objects[i].stopped_at = pg_int(r, row, 4);
+			}
+	PQclear(r);
+	buf_free(&ids);
+	buf_free(&chunks);
+	buf_free(&hot);
+	buf_free(&cold);
+	return r ? 0 : -1;
+}
+
+/* One COPY for the whole batch, and one statement for its chunks and
+ * counts: small objects do not pay for their own. */
+static int put_back_hot(struct storage *s, struct hot_move *objects, int n, const struct event_array *a,
 			const int64_t *last_chunk)
 {
-	int64_t *inserted = calloc((size_t)n + 1, sizeof *inserted);
+	if (n == 0)
+		return 0;
+	int64_t *inserted = calloc((size_t)n, sizeof *inserted);
 	if (!inserted)
 		abort();
 	int rc = a->n ? insert_restored(s, objects, n, a, inserted) : 0;
-	for (int i = 0; i < n && rc == 0; i++) {
-		if (objects[i].moved == 0)
-			continue;
-		rc = pg_run(s, "removing restored cold chunks", "DELETE FROM events_cold WHERE object_id=$1 AND chunk<=$2",
-			    "ll", objects[i].object_id, last_chunk[i]);
-		if (rc == 0)
-			rc = storage_object_add_counts(s, objects[i].object_id, inserted[i], -objects[i].moved);
-	}
+	if (rc == 0)
+		rc = settle_restored(s, objects, n, last_chunk, inserted);
 	free(inserted);
 	return rc;
 }

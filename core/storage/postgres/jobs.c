@@ -178,14 +178,23 @@ int pg_storage_job_next_items(struct storage *s, int64_t job_id, int64_t *object
 	return r ? 0 : -1;
 }
 
-int pg_storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved, int64_t real_ms)
+int pg_storage_job_progress(struct storage *s, int64_t job_id, const struct hot_move *objects, int n,
+			    int64_t real_ms)
 {
-	if (pg_run(s, "recording progress",
-		   "UPDATE job_items SET events_done=events_done+$1 WHERE job_id=$2 AND object_id=$3", "lll", moved,
-		   job_id, object_id) < 0)
-		return -1;
-	return pg_run(s, "recording progress", "UPDATE jobs SET events_done=events_done+$1, updated_ms=$2 WHERE id=$3",
-		      "lll", moved, real_ms, job_id);
+	struct buf ids = {0}, moved = {0};
+	for (int i = 0; i < n; i++) {
+		pg_array_int(&ids, objects[i].object_id);
+		pg_array_int(&moved, objects[i].moved);
+	}
+	int rc = pg_run(s, "recording progress",
+			"WITH m AS (SELECT * FROM unnest($2::bigint[], $3::bigint[]) AS m(object_id, moved)),"
+			" items AS (UPDATE job_items i SET events_done=i.events_done+m.moved FROM m"
+			"   WHERE i.job_id=$1 AND i.object_id=m.object_id AND m.moved<>0)"
+			" UPDATE jobs SET events_done=events_done+(SELECT coalesce(sum(moved), 0) FROM m), updated_ms=$4"
+			" WHERE id=$1", "lttl", job_id, pg_array_end(&ids), pg_array_end(&moved), real_ms);
+	buf_free(&ids);
+	buf_free(&moved);
+	return rc;
 }
 
 int pg_storage_job_item_finish(struct storage *s, int64_t job_id, int64_t object_id, int outcome,

@@ -326,3 +326,51 @@ void pg_read_event(const PGresult *r, int row, int col, int64_t object_id, struc
 	e->alias_id = pg_int(r, row, col + 5);
 	e->label = (int)pg_int(r, row, col + 6);
 }
+
+static void array_next(struct buf *a)
+{
+	buf_addc(a, a->len ? ',' : '{');
+}
+
+void pg_array_int(struct buf *a, int64_t v)
+{
+	array_next(a);
+	buf_printf(a, "%lld", (long long)v);
+}
+
+void pg_array_bytes(struct buf *a, const void *data, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	array_next(a);
+	buf_adds(a, "\"\\\\x");
+	for (size_t i = 0; i < n; i++) {
+		buf_addc(a, hex[((const unsigned char *)data)[i] >> 4]);
+		buf_addc(a, hex[((const unsigned char *)data)[i] & 15]);
+	}
+	buf_addc(a, '"');
+}
+
+void pg_array_text(struct buf *a, const char *text)
+{
+	array_next(a);
+	if (!text) {
+		buf_adds(a, "NULL");
+		return;
+	}
+	/* quoted, so that commas, braces, spaces and the word NULL stay text */
+	buf_addc(a, '"');
+	for (; *text; text++) {
+		if (*text == '"' || *text == '\\')
+			buf_addc(a, '\\');
+		buf_addc(a, *text);
+	}
+	buf_addc(a, '"');
+}
+
+const char *pg_array_end(struct buf *a)
+{
+	if (!a->len)
+		buf_addc(a, '{');
+	buf_addc(a, '}');
+	return a->data;
+}

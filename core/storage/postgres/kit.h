@@ -105,6 +105,14 @@ int pg_fail_result(struct storage *s, const char *context, const PGresult *r);
 int pg_collect_ids(struct storage *s, PGresult *r, int64_t **ids, int *n);
 int pg_collect_texts(struct storage *s, PGresult *r, char ***texts, int *n);
 
+/* Array literals for unnest($1::bigint[], ...): values added one by one
+ * to a buf ("{1,2}", '{"\\x0a0b"}', '{"a \\"b\\"",NULL}'), then
+ * pg_array_end closes it (an empty one too) and returns its text. */
+void pg_array_int(struct buf *a, int64_t v);
+void pg_array_bytes(struct buf *a, const void *data, size_t n);
+void pg_array_text(struct buf *a, const char *text); /* NULL for NULL */
+const char *pg_array_end(struct buf *a);
+
 /* An event of one object from the row's columns from `col` on: "user_id,
  * ts, kind, step_id, variant_id, alias_id, label". */
 void pg_read_event(const PGresult *r, int row, int col, int64_t object_id, struct event *e);

@@ -70,11 +70,27 @@ int pg_storage_object_add_counts(struct storage *s, int64_t object_id, int64_t h
 		      " THEN " SQL_IXD_AVAILABLE " ELSE ixd_state END WHERE id=$3", "lll", hot, cold, object_id);
 }
 
-int pg_storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
+int pg_storage_restore_complete(struct storage *s, int64_t job_id, const struct restored_object *objects, int n,
+				int64_t now)
 {
-	return pg_run(s, "completing a restore", "UPDATE objects SET ixd_state=" SQL_IXD_AVAILABLE
-		      ", last_restored_at=$1, expires_at=$2, expired_at=NULL, restore_job=NULL WHERE id=$3",
-		      "lol", now, expires_at, object_id);
+	if (n == 0)
+		return 0;
+	struct buf ids = {0}, expiry = {0};
+	for (int i = 0; i < n; i++) {
+		pg_array_int(&ids, objects[i].object_id);
+		pg_array_int(&expiry, objects[i].expires_at);
+	}
+	int rc = pg_run(s, "completing a restore",
+			"WITH m AS (SELECT id, nullif(expires_at, 0) AS expires_at"
+			"   FROM unnest($2::bigint[], $3::bigint[]) AS m(id, expires_at)),"
+			" items AS (UPDATE job_items i SET outcome=" SQL_ITEM_RESTORED ", new_expires_at=m.expires_at"
+			"   FROM m WHERE i.job_id=$1 AND i.object_id=m.id)"
+			" UPDATE objects o SET ixd_state=" SQL_IXD_AVAILABLE ", last_restored_at=$4,"
+			" expires_at=m.expires_at, expired_at=NULL, restore_job=NULL FROM m WHERE o.id=m.id",
+			"lttl", job_id, pg_array_end(&ids), pg_array_end(&expiry), now);
+	buf_free(&ids);
+	buf_free(&expiry);
+	return rc;
 }
 
 int pg_storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id)

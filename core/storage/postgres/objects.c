@@ -187,16 +187,6 @@ int pg_storage_object_state(struct storage *s, int64_t object_id, int *state)
 	return rc;
 }
 
-int pg_storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
-{
-	int64_t v;
-	int rc = object_pair(s, "reading an object's status",
-			     "SELECT status, coalesce(stopped_at, 0) FROM objects WHERE id=$1", object_id, &v,
-			     stopped_at);
-	*status = (int)v;
-	return rc;
-}
-
 int pg_storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
 {
 	return object_pair(s, "reading event counts", "SELECT hot_events, cold_events FROM objects WHERE id=$1",

@@ -8,20 +8,24 @@
 #include "base/text.h"
 #include "storage/audit.h"
 
-int sqlite_storage_audit(struct storage *s, const struct audit_input *a)
+int sqlite_storage_audit_many(struct storage *s, const struct audit_input *a, int n)
 {
-	sqlite3_stmt *st = sql_stmt(s, "INSERT INTO audit(at, operator, ssh_client, action, object_id,"
-				   " job_id, details) VALUES(?,?,?,?,?,?,?)");
-	if (!st)
-		return -1;
-	sqlite3_bind_int64(st, 1, a->at);
-	sqlite3_bind_text(st, 2, a->operator_name ? a->operator_name : "?", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, a->ssh_client, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, a->action, -1, SQLITE_STATIC);
-	sql_bind_opt(st, 5, a->object_id);
-	sql_bind_opt(st, 6, a->job_id);
-	sqlite3_bind_text(st, 7, a->details, -1, SQLITE_STATIC);
-	return sql_exec(s, st, "writing the audit log");
+	for (int i = 0; i < n; i++) {
+		sqlite3_stmt *st = sql_stmt(s, "INSERT INTO audit(at, operator, ssh_client, action, object_id,"
+					   " job_id, details) VALUES(?,?,?,?,?,?,?)");
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 1, a[i].at);
+		sqlite3_bind_text(st, 2, a[i].operator_name ? a[i].operator_name : "?", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, a[i].ssh_client, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, a[i].action, -1, SQLITE_STATIC);
+		sql_bind_opt(st, 5, a[i].object_id);
+		sql_bind_opt(st, 6, a[i].job_id);
+		sqlite3_bind_text(st, 7, a[i].details, -1, SQLITE_STATIC);
+		if (sql_exec(s, st, "writing the audit log") < 0)
+			return -1;
+	}
+	return 0;
 }
 
 int sqlite_storage_audit_list(struct storage *s, int64_t since, int64_t limit, struct audit_row **rows,

@@ -597,6 +597,25 @@ static int move_object_to_hot(struct storage *s, int64_t object_id, int64_t max_
 	return 0;
 }
 
+/* What the restore needs of the object after its move. */
+static int read_moved_object(struct storage *s, struct hot_move *m)
+{
+	sqlite3_stmt *st = sql_stmt(s, "SELECT hot_events, cold_events, status, coalesce(stopped_at, 0)"
+				   " FROM objects WHERE id=?");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, m->object_id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		m->hot_events = sqlite3_column_int64(st, 0);
+		m->cold_events = sqlite3_column_int64(st, 1);
+		m->status = sqlite3_column_int(st, 2);
+		m->stopped_at = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : sql_fail(s, "reading a restored object");
+}
+
 int sqlite_storage_move_to_hot(struct storage *s, struct hot_move *objects, int n, int64_t max_rows)
 {
 	/* object after object: a statement costs no round trip here */
@@ -607,7 +626,7 @@ int sqlite_storage_move_to_hot(struct storage *s, struct hot_move *objects, int 
 		m->damaged = rc == STORAGE_DAMAGED;
 		if (m->damaged)
 			return reached + 1;
-		if (rc < 0)
+		if (rc < 0 || read_moved_object(s, m) < 0)
 			return -1;
 	}
 	return reached;

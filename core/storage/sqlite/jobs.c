@@ -229,12 +229,18 @@ int sqlite_storage_job_next_items(struct storage *s, int64_t job_id, int64_t *ob
 	return rc == SQLITE_DONE ? 0 : sql_fail(s, "reading job items");
 }
 
-int sqlite_storage_job_progress(struct storage *s, int64_t job_id, int64_t object_id, int64_t moved,
-			 int64_t real_ms)
+int sqlite_storage_job_progress(struct storage *s, int64_t job_id, const struct hot_move *objects, int n,
+				int64_t real_ms)
 {
-	if (SQL_RUN(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?",
-		    "recording progress", moved, job_id, object_id) < 0)
-		return -1;
+	int64_t moved = 0;
+	for (int i = 0; i < n; i++) {
+		if (objects[i].moved == 0)
+			continue;
+		if (SQL_RUN(s, "UPDATE job_items SET events_done=events_done+? WHERE job_id=? AND object_id=?",
+			    "recording progress", objects[i].moved, job_id, objects[i].object_id) < 0)
+			return -1;
+		moved += objects[i].moved;
+	}
 	return SQL_RUN(s, "UPDATE jobs SET events_done=events_done+?, updated_ms=? WHERE id=?",
 		       "recording progress", moved, real_ms, job_id);
 }

@@ -79,11 +79,16 @@ int sqlite_storage_object_add_counts(struct storage *s, int64_t object_id, int64
 		       " ELSE ixd_state END WHERE id=?3", "updating event counts", hot, cold, object_id);
 }
 
-int sqlite_storage_restore_complete(struct storage *s, int64_t object_id, int64_t now, int64_t expires_at)
+int sqlite_storage_restore_complete(struct storage *s, int64_t job_id, const struct restored_object *objects,
+				    int n, int64_t now)
 {
-	return SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_AVAILABLE ", last_restored_at=?,"
-		       " expires_at=nullif(?, 0), expired_at=NULL, restore_job=NULL WHERE id=?",
-		       "completing a restore", now, expires_at, object_id);
+	for (int i = 0; i < n; i++)
+		if (SQL_RUN(s, "UPDATE objects SET ixd_state=" SQL_IXD_AVAILABLE ", last_restored_at=?,"
+			    " expires_at=nullif(?, 0), expired_at=NULL, restore_job=NULL WHERE id=?",
+			    "completing a restore", now, objects[i].expires_at, objects[i].object_id) < 0 ||
+		    storage_job_item_finish(s, job_id, objects[i].object_id, ITEM_RESTORED, objects[i].expires_at) < 0)
+			return -1;
+	return 0;
 }
 
 int sqlite_storage_object_hold_for_restore(struct storage *s, int64_t object_id, int64_t job_id)

@@ -227,15 +227,6 @@ int sqlite_storage_object_state(struct storage *s, int64_t object_id, int *state
 	return rc;
 }
 
-int sqlite_storage_object_status(struct storage *s, int64_t object_id, int *status, int64_t *stopped_at)
-{
-	int64_t v;
-	int rc = sql_query_pair(s, sql_stmt(s, "SELECT status, coalesce(stopped_at, 0) FROM objects WHERE id=?"),
-			     object_id, &v, stopped_at, "reading an object's status");
-	*status = (int)v;
-	return rc;
-}
-
 int sqlite_storage_object_counts(struct storage *s, int64_t object_id, int64_t *hot, int64_t *cold)
 {
 	return sql_query_pair(s, sql_stmt(s, "SELECT hot_events, cold_events FROM objects WHERE id=?"), object_id,
