@@ -92,21 +92,40 @@ static int mark_expired(struct storage *s, const struct sweep_options *o, const 
 	return 0;
 }
 
-int sweep_settle_batch(struct storage *s, int64_t object_id, int batch_rows, int64_t *moved)
+/* Moves up to `budget` hot rows of the object if it is still expired: a
+ * restore may have taken it since the list of unsettled objects was read. */
+static int settle_object(struct storage *s, int64_t object_id, int64_t budget, int64_t *moved)
+{
+	int state;
+	*moved = 0;
+	if (storage_object_state(s, object_id, &state) < 0)
+		return -1;
+	return state == IXD_EXPIRED ? storage_move_to_cold(s, object_id, budget, moved) : 0;
+}
+
+int sweep_settle_batch(struct storage *s, const int64_t *ids, int n, int batch_rows, int64_t *moved)
 {
 	*moved = 0;
 	if (storage_begin(s) < 0)
 		return -1;
-	/* only while it is still expired: a restore may have taken the object
-	 * since the list of unsettled objects was read */
-	int state;
-	if (storage_object_state(s, object_id, &state) < 0 ||
-	    (state == IXD_EXPIRED && storage_move_to_cold(s, object_id, batch_rows, moved) < 0) ||
-	    storage_commit(s) < 0) {
+	int finished = 0;
+	for (int64_t budget = batch_rows; finished < n && budget > 0; finished++) {
+		int64_t object_moved;
+		if (settle_object(s, ids[finished], budget, &object_moved) < 0) {
+			storage_rollback(s);
+			return -1;
+		}
+		*moved += object_moved;
+		/* a full budget may have left rows: the next batch goes on with it */
+		if (object_moved == budget)
+			break;
+		budget -= object_moved;
+	}
+	if (storage_commit(s) < 0) {
 		storage_rollback(s);
 		return -1;
 	}
-	return 0;
+	return finished;
 }
 
 int sweep_settle_expired(struct storage *s, const struct sweep_options *o, struct sweep_report *r)
@@ -116,19 +135,21 @@ int sweep_settle_expired(struct storage *s, const struct sweep_options *o, struc
 	if (storage_objects_unsettled(s, &ids, &n) < 0)
 		return -1;
 	int rc = 0;
-	for (int i = 0; i < n && rc == 0 && !r->stopped; i++) {
-		int64_t moved;
-		do {
-			if (o->stop && *o->stop) {
-				r->stopped = true;
-				break;
-			}
-			int64_t started = clock_mono_ms();
-			rc = sweep_settle_batch(s, ids[i], o->batch_rows, &moved);
-			r->events_moved += rc == 0 ? moved : 0;
-			clock_pace(o->max_rows_per_second, moved, clock_mono_ms() - started, o->stop);
-		} while (rc == 0 && moved > 0);
-		r->settled_objects += rc == 0 && !r->stopped;
+	for (int at = 0; at < n && rc == 0;) {
+		if (o->stop && *o->stop) {
+			r->stopped = true;
+			break;
+		}
+		int64_t moved, started = clock_mono_ms();
+		int finished = sweep_settle_batch(s, ids + at, n - at, o->batch_rows, &moved);
+		if (finished < 0) {
+			rc = -1;
+			break;
+		}
+		r->events_moved += moved;
+		r->settled_objects += finished;
+		at += finished;
+		clock_pace(o->max_rows_per_second, moved, clock_mono_ms() - started, o->stop);
 	}
 	free(ids);
 	return rc;

@@ -68,8 +68,14 @@ void sweep_report_free(struct sweep_report *r);
  * that had come back).  Adds to r's events_moved and settled_objects. */
 int sweep_settle_expired(struct storage *s, const struct sweep_options *o, struct sweep_report *r);
 
-/* Moves up to batch_rows hot rows of one expired object to cold, in its own
- * transaction.  *moved = 0 when the object is settled. */
-int sweep_settle_batch(struct storage *s, int64_t object_id, int batch_rows, int64_t *moved);
+/*
+ * Moves hot rows of expired objects to cold in one transaction: object
+ * after object from ids[0], about batch_rows in all, so that many small
+ * objects share one commit.  An object no longer expired (a restore took
+ * it since the ids were read) is passed over.  Returns how many of the
+ * objects it finished (their hot rows all moved, or passed over): the next
+ * batch starts after them; or -1.  *moved is the events it moved.
+ */
+int sweep_settle_batch(struct storage *s, const int64_t *ids, int n, int batch_rows, int64_t *moved);
 
 #endif

@@ -145,10 +145,15 @@ static int settle(struct worker *w, bool *did)
 	if (storage_objects_unsettled(w->o->storage, &ids, &n) < 0)
 		return -1;
 	int rc = 0;
-	for (int i = 0; i < n && rc == 0 && !stopping(w); i++) {
+	for (int at = 0; at < n && rc == 0 && !stopping(w);) {
 		int64_t moved;
-		rc = sweep_settle_batch(w->o->storage, ids[i], w->o->config->worker.batch_rows, &moved);
+		int finished = sweep_settle_batch(w->o->storage, ids + at, n - at, w->o->config->worker.batch_rows,
+						  &moved);
+		rc = finished < 0 ? -1 : 0;
 		*did |= moved > 0;
+		/* a big object's next batch waits for the next round, after the
+		 * jobs: one batch an object a round, as for the small ones */
+		at += finished > 0 ? finished : 1;
 	}
 	free(ids);
 	return rc;

@@ -255,12 +255,12 @@ static double thaw_sweep(struct storage *s, struct plain *db, const struct targe
 			die("expire", storage_error(s));
 	if (storage_commit(s) < 0)
 		die("sweep", storage_error(s));
-	for (int i = 0; i < t->count; i++) {
+	for (int at = 0; at < t->count;) {
 		int64_t moved;
-		do {
-			if (sweep_settle_batch(s, t->ids[i], BATCH, &moved) < 0)
-				die("settle", storage_error(s));
-		} while (moved > 0);
+		int finished = sweep_settle_batch(s, t->ids + at, t->count - at, BATCH, &moved);
+		if (finished < 0)
+			die("settle", storage_error(s));
+		at += finished;
 	}
 	return (double)(clock_mono_ms() - start) / 1000.0;
 }

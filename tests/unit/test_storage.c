@@ -350,7 +350,7 @@ static void test_settle_skips_restored_object(void **state)
 	assert_int_equal(storage_object_expire(s, id, now()), 0);
 	assert_int_equal(storage_commit(s), 0);
 	int64_t moved;
-	assert_int_equal(sweep_settle_batch(s, id, 3, &moved), 0);
+	assert_int_equal(sweep_settle_batch(s, &id, 1, 3, &moved), 0); /* not finished: more rows */
 	assert_int_equal(moved, 3);
 	/* a restore takes it and finishes */
 	struct restore_request req = {.objects = (const char *const[]){"spring-sale"}, .object_count = 1,
@@ -368,11 +368,58 @@ static void test_settle_skips_restored_object(void **state)
 	while (restore_job_step(s, job, &so, &moved) == STEP_PROGRESS)
 		;
 	/* the sweep's next batch for it finds it available: nothing moves */
-	assert_int_equal(sweep_settle_batch(s, id, 100, &moved), 0);
+	assert_int_equal(sweep_settle_batch(s, &id, 1, 100, &moved), 1); /* passed over */
 	assert_int_equal(moved, 0);
 	struct check_report check;
 	assert_int_equal(storage_check(s, &check), 0);
 	assert_int_equal(check.state_mismatches, 0);
+	assert_int_equal(check.count_mismatches, 0);
+	storage_close(s);
+}
+
+static int64_t expire_for_test(struct storage *s, const char *api_id)
+{
+	struct object_row o;
+	assert_int_equal(storage_object_find(s, api_id, &o), 1);
+	int64_t id = o.id;
+	object_row_free(&o);
+	assert_int_equal(storage_begin(s), 0);
+	assert_int_equal(storage_object_expire(s, id, now()), 0);
+	assert_int_equal(storage_commit(s), 0);
+	return id;
+}
+
+static void assert_counts(struct storage *s, int64_t id, int64_t hot, int64_t cold)
+{
+	int64_t h, c;
+	assert_int_equal(storage_object_counts(s, id, &h, &c), 0);
+	assert_int_equal(h, hot);
+	assert_int_equal(c, cold);
+}
+
+/* Small objects share a sweep batch; a batch's budget ends inside an object,
+ * and the next batch goes on with that object. */
+static void test_settle_batch_shares_and_splits(void **state)
+{
+	(void)state;
+	struct storage *s = open_fresh("settle_many.db");
+	struct import_report r;
+	import_ok(s, DATA "workspace.yaml", &r);
+	import_ok(s, DATA "events.csv", &r);
+	int64_t ids[] = {expire_for_test(s, "spring-sale"), expire_for_test(s, "summer-sale")}; /* 6 and 3 events */
+	int64_t moved;
+	assert_int_equal(sweep_settle_batch(s, ids, 2, 4, &moved), 0); /* spring-sale: 4 of 6 */
+	assert_int_equal(moved, 4);
+	assert_counts(s, ids[0], 2, 4);
+	assert_int_equal(sweep_settle_batch(s, ids, 2, 4, &moved), 1); /* its last 2, then 2 of summer-sale's 3 */
+	assert_int_equal(moved, 4);
+	assert_counts(s, ids[0], 0, 6);
+	assert_counts(s, ids[1], 1, 2);
+	assert_int_equal(sweep_settle_batch(s, ids + 1, 1, 4, &moved), 1);
+	assert_int_equal(moved, 1);
+	assert_counts(s, ids[1], 0, 3);
+	struct check_report check;
+	assert_int_equal(storage_check(s, &check), 0);
 	assert_int_equal(check.count_mismatches, 0);
 	storage_close(s);
 }
@@ -476,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_filter_on_expired_or_purged_refused),
 		cmocka_unit_test(test_list_filters_and_sort),
 		cmocka_unit_test(test_settle_skips_restored_object),
+		cmocka_unit_test(test_settle_batch_shares_and_splits),
 		cmocka_unit_test(test_coldpack_round_trip),
 		cmocka_unit_test(test_event_sort_matches_qsort),
 		cmocka_unit_test(test_csv_reader),
