@@ -11,10 +11,8 @@ static struct storage *workspace(void)
 {
 	static struct storage *s;
 	if (!s) {
-		char path[128], err[256];
-		snprintf(path, sizeof path, "/tmp/thaw-fuzz-%d.db", (int)getpid());
-		unlink(path);
-		if (storage_open(path, 0, &s, err, sizeof err) < 0)
+		char err[256];
+		if (storage_open(fuzz_path("workspace.db"), 0, &s, err, sizeof err) < 0)
 			abort();
 		/* something to refer to */
 		struct import_report r;
