@@ -65,7 +65,8 @@ struct hot_move {
  * until about max_rows have moved in all; the counts follow.  Many small
  * objects share one batch, which the engine may send as one bulk insert.
  * Returns how many of the objects the batch reached (their `moved` and the
- * object's facts set), or -1.  A damaged object ends the batch: it is the last one reached.
+ * object's facts set), or -1.  A damaged object ends the batch: it is the
+ * last one reached.
  */
 int storage_move_to_hot(struct storage *s, struct hot_move *objects, int n, int64_t max_rows);
 
