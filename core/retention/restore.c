@@ -227,10 +227,11 @@ static int audit_job(struct storage *s, const struct step_options *o, const char
 
 /* The item's cold data cannot be read: it fails with the reason, its
  * object expired again, the cold data left as it is for `thaw check`. */
-static int fail_item(struct storage *s, int64_t job_id, int64_t object_id, const struct step_options *o)
+static int fail_item(struct storage *s, int64_t job_id, int64_t object_id, const char *reason,
+		     const struct step_options *o)
 {
 	char details[600];
-	snprintf(details, sizeof details, "restore failed: %s", storage_error(s));
+	snprintf(details, sizeof details, "restore failed: %s", reason);
 	if (storage_object_restore_failed(s, object_id) < 0 ||
 	    storage_job_item_finish(s, job_id, object_id, ITEM_FAILED_DAMAGED, 0) < 0)
 		return -1;
@@ -290,6 +291,27 @@ static int record_moves(struct storage *s, int64_t job_id, const struct hot_move
 }
 
 /*
+ * An object the move reached with budget to spare yet found nothing cold
+ * for, while its counts still say some are, would be asked for again and
+ * again, the step never ending: its item fails, like damaged data, and
+ * `thaw check` says what is wrong.
+ */
+static int fail_miscounted(struct storage *s, int64_t job_id, const struct hot_move *moves, int n,
+			   const struct step_options *o)
+{
+	for (int i = 0; i < n; i++) {
+		if (moves[i].moved != 0 || moves[i].cold_events == 0)
+			continue;
+		char reason[160];
+		snprintf(reason, sizeof reason, "its counts say %lld more cold events than are stored; run `thaw check`",
+			 (long long)moves[i].cold_events);
+		if (fail_item(s, job_id, moves[i].object_id, reason, o) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Moves up to batch_rows events of the job's pending items, item after item,
  * finishing each item whose cold rows are all back.  Small objects share a
  * batch, and one move of the storage, so a job of many small objects costs
@@ -319,10 +341,10 @@ static int move_batch(struct storage *s, int64_t job_id, const struct step_optio
 		 * worker, forever: the item fails (first, while storage_error
 		 * still says why), the job goes on */
 		bool damaged = reached > 0 && items[reached - 1].damaged;
-		if (damaged && fail_item(s, job_id, ids[reached - 1], o) < 0)
+		if (damaged && fail_item(s, job_id, ids[reached - 1], storage_error(s), o) < 0)
 			return -1;
 		int sound = damaged ? reached - 1 : reached;
-		if (record_moves(s, job_id, items, sound, o) < 0)
+		if (record_moves(s, job_id, items, sound, o) < 0 || fail_miscounted(s, job_id, items, sound, o) < 0)
 			return -1;
 		for (int i = 0; i < sound; i++) {
 			*moved += items[i].moved;

@@ -263,6 +263,19 @@ eq "$(state_of summer-sale)/$(field_of summer-sale hot_events)/$(field_of summer
 eq "$(ws_sql "SELECT count(*) FROM objects o WHERE hot_events <> (SELECT count(*) FROM events_hot e WHERE e.object_id=o.id)")" 0 \
 	"every object's hot count is its rows, those of the batch's other objects too"
 
+# --- counts that disagree with the cold data (a hand edit, an old bug): the item
+# fails and says why, the restore ends instead of asking for it forever -----------
+export THAW_NOW=2027-06-01T00:00:00Z
+t sweep >/dev/null
+eq "$(state_of summer-sale)/$(field_of summer-sale cold_events)" expired/3 "summer-sale is cold once more"
+ws_sql "UPDATE objects SET cold_events=cold_events+5 WHERE api_id='summer-sale'"
+exit_code 0 "a restore of miscounted data ends" timeout -s KILL 60 "$THAW" --db "$WS" restore summer-sale --wait
+job=$(t jobs --json | jq -r '.[0].id')
+eq "$(t jobs "$job" --json | jq -r '.[0].state + " " + (.[0].items | map(.api_id + "=" + .outcome) | join(" "))')" \
+	"done summer-sale=failed: its cold data is damaged (see thaw check)" "its item fails, the job is done"
+contains "$(t audit)" "its counts say 5 more cold events than are stored" "the audit says why"
+eq "$(field_of summer-sale hot_events)" 3 "the events it had are hot, none lost"
+
 # --- a sweep and restores racing: every restored object whole, every job at 100 %
 race=$WORK/race.db
 printf 'worker:\n  batch_rows: 100\n  max_rows_per_second: 20000\n  sweep: false\n' >race.yaml
