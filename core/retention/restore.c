@@ -225,8 +225,9 @@ static int audit_job(struct storage *s, const struct step_options *o, const char
 	return storage_audit(s, &a);
 }
 
-/* The item's cold data cannot be read: it fails with the reason, its
- * object expired again, the cold data left as it is for `thaw check`. */
+/* The item's cold data cannot be read, or disagrees with its counts: it
+ * fails with the reason, its object expired again, the cold data left as
+ * it is for `thaw check`. */
 static int fail_item(struct storage *s, int64_t job_id, int64_t object_id, const char *reason,
 		     const struct step_options *o)
 {
@@ -292,7 +293,7 @@ static int record_moves(struct storage *s, int64_t job_id, const struct hot_move
 
 /*
  * An object the move reached with budget to spare yet found nothing cold
- * for, while its counts still say some are, would be asked for again and
+ * for, while its counts still say something is, would be asked for again and
  * again, the step never ending: its item fails, like damaged data, and
  * `thaw check` says what is wrong.
  */
@@ -302,9 +303,10 @@ static int fail_miscounted(struct storage *s, int64_t job_id, const struct hot_m
 	for (int i = 0; i < n; i++) {
 		if (moves[i].moved != 0 || moves[i].cold_events == 0)
 			continue;
+		int64_t off = moves[i].cold_events;
 		char reason[160];
-		snprintf(reason, sizeof reason, "its counts say %lld more cold events than are stored; run `thaw check`",
-			 (long long)moves[i].cold_events);
+		snprintf(reason, sizeof reason, "its counts say %lld %s cold events than are stored; run `thaw check`",
+			 (long long)(off > 0 ? off : -off), off > 0 ? "more" : "fewer");
 		if (fail_item(s, job_id, moves[i].object_id, reason, o) < 0)
 			return -1;
 	}
